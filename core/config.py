@@ -1,0 +1,130 @@
+"""One Settings object for the whole product, read from the environment and an optional `.env`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'marketplace.db'}"
+# Development-only cookie key: the app refuses to start with it in production.
+DEV_COOKIE_KEY = "dev-only-cookie-key-change-me"
+ENVIRONMENTS = ("development", "production")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or unsafe; the message is one line a person can act on."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    app_env: str = "development"
+    auth_cookie_key: str = DEV_COOKIE_KEY
+    auth_cookie_name: str = "sgt_auth"
+    auth_cookie_expiry_days: float = 7.0
+    anthropic_api_key: str | None = None
+    anthropic_model: str = "claude-sonnet-4-6"
+    anthropic_timeout_seconds: float = 20.0
+    anthropic_max_retries: int = 1
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Seller Growth Toolkit <no-reply@example.com>"
+    app_timezone: str = "UTC"
+    app_base_url: str = "http://localhost:8501"
+    outbox_dir: Path = field(default_factory=lambda: DATA_DIR / "outbox")
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.app_timezone)
+
+    def validate(self) -> None:
+        """Raise `SettingsError` with a one-line explanation when the settings are unsafe."""
+        if self.app_env not in ENVIRONMENTS:
+            raise SettingsError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {self.app_env!r}.")
+        try:
+            ZoneInfo(self.app_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"APP_TIMEZONE {self.app_timezone!r} is not a known time zone.") from exc
+        if self.is_production:
+            if not self.auth_cookie_key or self.auth_cookie_key == DEV_COOKIE_KEY:
+                raise SettingsError(
+                    "APP_ENV=production needs AUTH_COOKIE_KEY set to a long random secret "
+                    "(the development default is refused)."
+                )
+            if len(self.auth_cookie_key) < 32:
+                raise SettingsError("AUTH_COOKIE_KEY must be at least 32 characters in production.")
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(env: dict[str, str] | None = None, *, env_file: Path | None = None) -> Settings:
+    """Build Settings from `env` (default: `.env` overlaid by the process environment)."""
+    if env is None:
+        file_values = dotenv_values(env_file or PROJECT_ROOT / ".env")
+        merged = {k: v for k, v in file_values.items() if v is not None}
+        merged.update(os.environ)
+        env = merged
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        return value if value not in (None, "") else None
+
+    defaults = Settings()
+    settings = Settings(
+        database_url=get("DATABASE_URL") or defaults.database_url,
+        app_env=(get("APP_ENV") or defaults.app_env).lower(),
+        auth_cookie_key=get("AUTH_COOKIE_KEY") or defaults.auth_cookie_key,
+        auth_cookie_name=get("AUTH_COOKIE_NAME") or defaults.auth_cookie_name,
+        auth_cookie_expiry_days=float(get("AUTH_COOKIE_EXPIRY_DAYS") or defaults.auth_cookie_expiry_days),
+        anthropic_api_key=get("ANTHROPIC_API_KEY"),
+        anthropic_model=get("ANTHROPIC_MODEL") or defaults.anthropic_model,
+        anthropic_timeout_seconds=float(get("ANTHROPIC_TIMEOUT_SECONDS") or defaults.anthropic_timeout_seconds),
+        anthropic_max_retries=int(get("ANTHROPIC_MAX_RETRIES") or defaults.anthropic_max_retries),
+        smtp_host=get("SMTP_HOST"),
+        smtp_port=int(get("SMTP_PORT") or defaults.smtp_port),
+        smtp_username=get("SMTP_USERNAME"),
+        smtp_password=get("SMTP_PASSWORD"),
+        smtp_starttls=_bool(get("SMTP_STARTTLS") or "true"),
+        mail_from=get("MAIL_FROM") or defaults.mail_from,
+        app_timezone=get("APP_TIMEZONE") or defaults.app_timezone,
+        app_base_url=(get("APP_BASE_URL") or defaults.app_base_url).rstrip("/"),
+        outbox_dir=Path(get("OUTBOX_DIR") or defaults.outbox_dir),
+    )
+    settings.validate()
+    return settings
+
+
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings
+
+
+def reset_settings() -> None:
+    """Forget the loaded settings (tests change the environment)."""
+    global _settings
+    _settings = None

@@ -1,0 +1,39 @@
+"""All models, imported here so `Base.metadata` knows every table (Alembic reads it)."""
+
+from core.db import Base
+from core.models.enums import *  # noqa: F403
+from core.models.growth import MarketBenchmark, PriceChange, SellerGoal, SellerInsight, SellerResource
+from core.models.marketplace import (
+    AnalyticsEvent,
+    Category,
+    ConversionEvent,
+    DigitalProduct,
+    ProductView,
+    RevenueRecord,
+    SearchQuery,
+    SellerProfile,
+    User,
+)
+from core.models.system import AICache, EmailOutbox, JobRun, Notification
+
+__all__ = [
+    "AICache",
+    "AnalyticsEvent",
+    "Base",
+    "Category",
+    "ConversionEvent",
+    "DigitalProduct",
+    "EmailOutbox",
+    "JobRun",
+    "MarketBenchmark",
+    "Notification",
+    "PriceChange",
+    "ProductView",
+    "RevenueRecord",
+    "SearchQuery",
+    "SellerGoal",
+    "SellerInsight",
+    "SellerProfile",
+    "SellerResource",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""The timer process: `python -m jobs` runs the schedule loop, `python -m jobs run NAME` one job once."""

@@ -1,0 +1,176 @@
+"""Small, seeded builders of test data. Each returns the flushed ORM object; nothing is copied from fixtures."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import bcrypt
+from sqlalchemy.orm import Session
+
+from core.models import (
+    AnalyticsEvent,
+    Category,
+    DigitalProduct,
+    DigitalProductType,
+    ProductStatus,
+    ProductView,
+    RevenueRecord,
+    SearchQuery,
+    SellerProfile,
+    SellerStatus,
+    User,
+    UserRole,
+)
+
+_counter = itertools.count(1)
+# bcrypt with the minimum cost keeps tests fast; the app uses the library default.
+_FAST_SALT = bcrypt.gensalt(rounds=4)
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(password.encode(), _FAST_SALT).decode()
+
+
+def make_user(
+    session: Session,
+    *,
+    username: str | None = None,
+    password: str = "secret-pass-1",
+    role: UserRole = UserRole.SELLER,
+    name: str | None = None,
+    created_at: datetime | None = None,
+) -> User:
+    n = next(_counter)
+    username = username or f"user{n}"
+    user = User(
+        username=username,
+        email=f"{username}@example.com",
+        name=name or f"User {n}",
+        password_hash=hash_password(password),
+        role=role,
+    )
+    if created_at:
+        user.created_at = created_at
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_seller(
+    session: Session,
+    *,
+    username: str | None = None,
+    password: str = "secret-pass-1",
+    status: SellerStatus = SellerStatus.APPROVED,
+    approved_at: datetime | None = None,
+    specialties: list[str] | None = None,
+    name: str | None = None,
+) -> SellerProfile:
+    user = make_user(session, username=username, password=password, role=UserRole.SELLER, name=name)
+    profile = SellerProfile(
+        user_id=user.id,
+        display_name=user.name,
+        status=status,
+        approved_at=approved_at
+        if approved_at is not None
+        else (datetime(2026, 1, 1, tzinfo=UTC) if status == SellerStatus.APPROVED else None),
+        specialties=specialties or [],
+    )
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def make_category(session: Session, *, name: str | None = None, is_active: bool = True) -> Category:
+    n = next(_counter)
+    name = name or f"Category {n}"
+    category = Category(name=name, slug=f"{name.lower().replace(' ', '-')}-{n}", is_active=is_active)
+    session.add(category)
+    session.flush()
+    return category
+
+
+def make_product(
+    session: Session,
+    *,
+    seller: SellerProfile,
+    category: Category | None = None,
+    type: DigitalProductType = DigitalProductType.EBOOK,
+    price: Decimal | str | float = "19.00",
+    title: str | None = None,
+    status: ProductStatus = ProductStatus.PUBLISHED,
+    published_at: datetime | None = None,
+    **fields: object,
+) -> DigitalProduct:
+    n = next(_counter)
+    product = DigitalProduct(
+        seller_id=seller.id,
+        category_id=category.id if category else None,
+        type=type,
+        price=Decimal(str(price)),
+        title=title or f"Product {n}",
+        status=status,
+        published_at=published_at
+        if published_at is not None
+        else (datetime(2026, 1, 15, tzinfo=UTC) if status == ProductStatus.PUBLISHED else None),
+        **fields,
+    )
+    session.add(product)
+    session.flush()
+    return product
+
+
+def add_revenue(
+    session: Session, *, product: DigitalProduct, day: date, revenue: Decimal | str | float, units: int
+) -> RevenueRecord:
+    record = RevenueRecord(
+        seller_id=product.seller_id, product_id=product.id, day=day, revenue=Decimal(str(revenue)), units=units
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def add_views(session: Session, *, product: DigitalProduct, day: date, views: int) -> ProductView:
+    row = ProductView(
+        product_id=product.id, seller_id=product.seller_id, day=day, views=views, unique_visitors=max(1, views * 4 // 5)
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_search(session: Session, *, query: str, result_count: int, searched_at: datetime) -> SearchQuery:
+    row = SearchQuery(query=query, result_count=result_count, searched_at=searched_at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_event(
+    session: Session,
+    *,
+    person_id: str,
+    event_type: str,
+    occurred_at: datetime,
+    source: str | None = None,
+    **props: object,
+) -> AnalyticsEvent:
+    row = AnalyticsEvent(
+        person_id=person_id, event_type=event_type, occurred_at=occurred_at, source=source, properties=dict(props)
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def daily_series(start: date, values: list[float]) -> list[tuple[date, float]]:
+    """[(day, value)] starting at `start`, one per value: a helper for forecast-style inputs."""
+    return [(start + timedelta(days=i), v) for i, v in enumerate(values)]
+
+
+def rng(seed: int = 7) -> random.Random:
+    return random.Random(seed)
