@@ -1,0 +1,32 @@
+"""The one door to language models (DESIGN §5): typed task results from Claude or the offline engine.
+
+A core module builds a task's payload (plain numbers and text) and calls the task function,
+e.g. `pricing_advice(payload, session=s)`; payload and result types live in `core.ai.tasks.*`.
+"""
+
+from __future__ import annotations
+
+from core.ai.anthropic_engine import AIFallback, build_anthropic_client
+from core.ai.door import NO_API_KEY, OFFLINE_ENGINE, AIDoor, AIResult, Task, default_ai, get_ai
+from core.ai.privacy import PersonalDataError
+from core.ai.tasks.listing_suggestions import LISTING_SUGGESTIONS, listing_suggestions
+from core.ai.tasks.pricing_advice import PRICING_ADVICE, pricing_advice
+from core.ai.validation import SchemaViolation
+
+__all__ = [
+    "LISTING_SUGGESTIONS",
+    "NO_API_KEY",
+    "OFFLINE_ENGINE",
+    "PRICING_ADVICE",
+    "AIDoor",
+    "AIFallback",
+    "AIResult",
+    "PersonalDataError",
+    "SchemaViolation",
+    "Task",
+    "build_anthropic_client",
+    "default_ai",
+    "get_ai",
+    "listing_suggestions",
+    "pricing_advice",
+]

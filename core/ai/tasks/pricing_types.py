@@ -1,0 +1,109 @@
+"""The pricing-advice task's payload and result types, and the price band every suggestion must stay in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from itertools import pairwise
+from typing import Literal
+
+CENT = Decimal("0.01")
+POSITIONS = ("underpriced", "competitive", "overpriced")
+CompetitivePosition = Literal["underpriced", "competitive", "overpriced"]
+# A suggestion may leave the middle half of the market, but not by more than this.
+BAND_LOW_FACTOR = Decimal("0.8")
+BAND_HIGH_FACTOR = Decimal("1.2")
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    """What a model may know about the listing: product data only, no seller identity."""
+
+    title: str
+    product_type: str  # a DigitalProductType value, e.g. "EBOOK"
+    category_name: str | None  # None: compared against all categories of the type
+    current_price: Decimal
+    description_words: int
+    image_count: int  # featured image + gallery
+    tag_count: int
+    average_rating: float | None  # 0–5, None without ratings
+    conversion_rate: float | None  # purchases / views as a fraction, None without views
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class MarketContext:
+    """Prices of comparable published listings (same type, same category when known)."""
+
+    average_price: Decimal
+    median_price: Decimal
+    p25_price: Decimal
+    p75_price: Decimal
+    min_price: Decimal
+    max_price: Decimal
+    sample_size: int
+    top_seller_average_price: Decimal | None = None
+    average_rating: float | None = None  # segment average rating
+    median_conversion_rate: float | None = None  # segment median purchases / views
+
+    def __post_init__(self) -> None:
+        ordered = (self.min_price, self.p25_price, self.median_price, self.p75_price, self.max_price)
+        if any(a > b for a, b in pairwise(ordered)) or self.min_price <= 0:
+            raise ValueError(f"market prices must satisfy 0 < min ≤ p25 ≤ median ≤ p75 ≤ max, got {ordered}")
+        if self.sample_size < 1:
+            raise ValueError("a market context needs at least one comparable product")
+
+
+@dataclass(frozen=True)
+class PricingPayload:
+    """Everything pricing advice is based on; position and confidence come from the numbers, not the model."""
+
+    product: ProductFacts
+    market: MarketContext
+    competitive_position: CompetitivePosition
+    confidence_score: int  # 0–100
+
+    def __post_init__(self) -> None:
+        if self.competitive_position not in POSITIONS:
+            raise ValueError(f"competitive_position must be one of {POSITIONS}, not {self.competitive_position!r}")
+        if not 0 <= self.confidence_score <= 100:
+            raise ValueError(f"confidence_score must be 0–100, not {self.confidence_score}")
+        if self.product.current_price <= 0:
+            raise ValueError("current_price must be positive")
+
+
+@dataclass(frozen=True)
+class PriceRange:
+    min: Decimal
+    max: Decimal
+
+
+@dataclass(frozen=True)
+class PricingAdvice:
+    suggested_price: Decimal
+    price_range: PriceRange
+    reasoning: str
+
+
+def allowed_band(market: MarketContext) -> tuple[Decimal, Decimal]:
+    """[max(min, 0.8 × p25), min(max, 1.2 × p75)], rounded inward to cents.
+
+    Rounding inward means a two-decimal price inside the band also satisfies the
+    unrounded bounds. The band is never empty because min ≤ p25 ≤ p75 ≤ max.
+    """
+    low = max(market.min_price, (market.p25_price * BAND_LOW_FACTOR).quantize(CENT, rounding=ROUND_CEILING))
+    high = min(market.max_price, (market.p75_price * BAND_HIGH_FACTOR).quantize(CENT, rounding=ROUND_FLOOR))
+    return low, high
+
+
+def format_money(amount: Decimal, currency: str = "USD") -> str:
+    """`$12.00` for dollars, `12.00 EUR` otherwise."""
+    text = f"{amount.quantize(CENT):,.2f}"
+    return f"${text}" if currency.upper() == "USD" else f"{text} {currency.upper()}"
+
+
+def segment_label(product: ProductFacts) -> str:
+    """`EBOOK listings in Productivity` or `EBOOK listings across all categories`."""
+    kind = product.product_type.replace("_", " ")
+    where = f"in {product.category_name}" if product.category_name else "across all categories"
+    return f"{kind} listings {where}"
