@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -72,8 +73,31 @@ class Settings:
                 raise SettingsError("AUTH_COOKIE_KEY must be at least 32 characters in production.")
 
 
-def _bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered not in _TRUE | _FALSE:
+        raise SettingsError(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}.")
+    return lowered in _TRUE
+
+
+def _number(name: str, value: str, kind: type[int] | type[float], *, positive: bool = False) -> float:
+    try:
+        number = kind(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number, not {value!r}.") from None
+    if positive and number <= 0:
+        raise SettingsError(f"{name} must be greater than 0, not {value!r}.")
+    return number
+
+
+def _path(value: str) -> Path:
+    """Relative paths are relative to the project, not to wherever the process was started."""
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def load_settings(env: dict[str, str] | None = None, *, env_file: Path | None = None) -> Settings:
@@ -88,29 +112,41 @@ def load_settings(env: dict[str, str] | None = None, *, env_file: Path | None = 
         value = env.get(name)
         return value if value not in (None, "") else None
 
+    def num(name: str, default: float, kind: type[int] | type[float] = float, *, positive: bool = True) -> Any:
+        raw = get(name)
+        return default if raw is None else _number(name, raw, kind, positive=positive)
+
     defaults = Settings()
     settings = Settings(
-        database_url=get("DATABASE_URL") or defaults.database_url,
+        database_url=_sqlite_relative_to_project(get("DATABASE_URL")) or defaults.database_url,
         app_env=(get("APP_ENV") or defaults.app_env).lower(),
         auth_cookie_key=get("AUTH_COOKIE_KEY") or defaults.auth_cookie_key,
         auth_cookie_name=get("AUTH_COOKIE_NAME") or defaults.auth_cookie_name,
-        auth_cookie_expiry_days=float(get("AUTH_COOKIE_EXPIRY_DAYS") or defaults.auth_cookie_expiry_days),
+        auth_cookie_expiry_days=num("AUTH_COOKIE_EXPIRY_DAYS", defaults.auth_cookie_expiry_days),
         anthropic_api_key=get("ANTHROPIC_API_KEY"),
         anthropic_model=get("ANTHROPIC_MODEL") or defaults.anthropic_model,
-        anthropic_timeout_seconds=float(get("ANTHROPIC_TIMEOUT_SECONDS") or defaults.anthropic_timeout_seconds),
-        anthropic_max_retries=int(get("ANTHROPIC_MAX_RETRIES") or defaults.anthropic_max_retries),
+        anthropic_timeout_seconds=num("ANTHROPIC_TIMEOUT_SECONDS", defaults.anthropic_timeout_seconds),
+        anthropic_max_retries=num("ANTHROPIC_MAX_RETRIES", defaults.anthropic_max_retries, int, positive=False),
         smtp_host=get("SMTP_HOST"),
-        smtp_port=int(get("SMTP_PORT") or defaults.smtp_port),
+        smtp_port=num("SMTP_PORT", defaults.smtp_port, int),
         smtp_username=get("SMTP_USERNAME"),
         smtp_password=get("SMTP_PASSWORD"),
-        smtp_starttls=_bool(get("SMTP_STARTTLS") or "true"),
+        smtp_starttls=_bool("SMTP_STARTTLS", get("SMTP_STARTTLS") or "true"),
         mail_from=get("MAIL_FROM") or defaults.mail_from,
         app_timezone=get("APP_TIMEZONE") or defaults.app_timezone,
         app_base_url=(get("APP_BASE_URL") or defaults.app_base_url).rstrip("/"),
-        outbox_dir=Path(get("OUTBOX_DIR") or defaults.outbox_dir),
+        outbox_dir=_path(get("OUTBOX_DIR")) if get("OUTBOX_DIR") else defaults.outbox_dir,
     )
     settings.validate()
     return settings
+
+
+def _sqlite_relative_to_project(url: str | None) -> str | None:
+    """`sqlite:///data/x.db` (relative) means relative to the project, as the default does."""
+    prefix = "sqlite:///"
+    if url and url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+        return prefix + str(PROJECT_ROOT / url[len(prefix) :])
+    return url
 
 
 _settings: Settings | None = None

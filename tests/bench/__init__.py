@@ -1,0 +1,1 @@
+"""`make bench`: scenarios timed on the large demo data set (not collected by pytest)."""

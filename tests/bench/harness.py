@@ -1,0 +1,273 @@
+"""Benchmark scenarios: the `@scenario` registry, the `BenchContext` they receive, and how they are measured.
+
+A scenario is a function of one `BenchContext`, registered with `@scenario("name")` in a module
+`tests/bench/scenarios_<area>.py`; `python -m tests.bench.run` imports those modules and measures every
+scenario: `warmup` untimed runs, `repeats` timed runs (`time.perf_counter`), then one more run under
+`tracemalloc` for the peak of Python allocations (kept out of the timed runs, whose speed it would skew).
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import re
+import resource
+import statistics
+import time
+import traceback
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from core.config import PROJECT_ROOT
+from core.models import DigitalProduct, ProductStatus
+
+BENCH_DIR = PROJECT_ROOT / ".bench"
+# The data set is generated as of this day, so every run (and every machine) measures the same data.
+FIXED_TODAY = date(2026, 11, 21)
+# "Now" for scenarios: the afternoon of FIXED_TODAY, the same instant the tests use as NOW.
+BENCH_NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
+
+ScenarioFunc = Callable[["BenchContext"], Any]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    func: ScenarioFunc
+    repeats: int
+    warmup: int
+    target_ms: float | None
+    module: str
+
+    @property
+    def description(self) -> str:
+        doc = (self.func.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else ""
+
+
+REGISTRY: dict[str, Scenario] = {}
+
+
+def scenario(
+    name: str, *, repeats: int = 5, warmup: int = 1, target_ms: float | None = None
+) -> Callable[[ScenarioFunc], ScenarioFunc]:
+    """Register a benchmark scenario. `target_ms` (optional) is the median the issue asks for."""
+    if repeats < 1 or warmup < 0:
+        raise ValueError(f"scenario {name!r}: repeats must be >= 1 and warmup >= 0")
+
+    def register(func: ScenarioFunc) -> ScenarioFunc:
+        if name in REGISTRY:
+            raise ValueError(f"scenario {name!r} is registered twice ({REGISTRY[name].module}, {func.__module__})")
+        REGISTRY[name] = Scenario(name, func, repeats, warmup, target_ms, func.__module__)
+        return func
+
+    return register
+
+
+def _safe_name(name: str) -> str:
+    cleaned = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
+    if not cleaned:
+        raise ValueError(f"not a usable database name: {name!r}")
+    return cleaned[:48]
+
+
+def create_empty_database(base_url: str, name: str) -> str:
+    """An empty database named after `name` on the same backend as `base_url` (replaced if it exists)."""
+    url = make_url(base_url)
+    db_name = f"bench_fresh_{_safe_name(name)}"
+    if url.get_backend_name() == "sqlite":
+        path = BENCH_DIR / "fresh" / f"{db_name}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=db_name).render_as_string(hide_password=False)
+
+
+@dataclass
+class BenchContext:
+    """What a scenario gets: the large data set, ways to reach it, and a fixed "now"."""
+
+    database_url: str
+    engine: Engine
+    now: datetime = BENCH_NOW
+    _largest_seller_id: str | None = field(default=None, repr=False)
+
+    @property
+    def backend(self) -> str:
+        """The backend name: "sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A Session on the data set inside an outer transaction that is rolled back at exit.
+
+        Code under measurement may `commit()` (it only releases a savepoint), so a scenario that writes
+        leaves the data set as it found it for the next run.
+        """
+        connection = self.engine.connect()
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            outer.rollback()
+            connection.close()
+
+    def fresh_database_url(self, name: str) -> str:
+        """An empty database on the same backend (a new SQLite file under .bench/, or CREATE DATABASE)."""
+        return create_empty_database(self.database_url, name)
+
+    def largest_seller_id(self) -> str:
+        """The seller with the most published products (ties broken by id, so it is stable)."""
+        if self._largest_seller_id is None:
+            count = func.count(DigitalProduct.id)
+            query = (
+                select(DigitalProduct.seller_id)
+                .where(DigitalProduct.status == ProductStatus.PUBLISHED, DigitalProduct.deleted_at.is_(None))
+                .group_by(DigitalProduct.seller_id)
+                .order_by(count.desc(), DigitalProduct.seller_id)
+                .limit(1)
+            )
+            with self.session() as session:
+                seller_id = session.scalar(query)
+            if seller_id is None:
+                raise LookupError("the data set has no published product: was the demo data generated?")
+            self._largest_seller_id = seller_id
+        return self._largest_seller_id
+
+
+@dataclass
+class Measurement:
+    name: str
+    warmup: int
+    times_ms: list[float]
+    peak_mb: float | None
+    rss_delta_mb: float | None
+    target_ms: float | None
+    error: str | None = None
+
+    @property
+    def runs(self) -> int:
+        return len(self.times_ms)
+
+    @property
+    def median_ms(self) -> float | None:
+        return statistics.median(self.times_ms) if self.times_ms else None
+
+    @property
+    def p95_ms(self) -> float | None:
+        return percentile(self.times_ms, 95) if self.times_ms else None
+
+    @property
+    def over_target(self) -> bool:
+        return self.target_ms is not None and self.median_ms is not None and self.median_ms > self.target_ms
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "warmup": self.warmup,
+            "runs": self.runs,
+            "times_ms": [round(t, 3) for t in self.times_ms],
+            "median_ms": _round(self.median_ms),
+            "p95_ms": _round(self.p95_ms),
+            "min_ms": _round(min(self.times_ms, default=None)),
+            "max_ms": _round(max(self.times_ms, default=None)),
+            "peak_mb": _round(self.peak_mb),
+            "rss_delta_mb": _round(self.rss_delta_mb),
+            "target_ms": self.target_ms,
+            "over_target": self.over_target,
+            "error": self.error,
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least `pct`% of the values at or below it."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _max_rss_mb() -> float:
+    # Linux reports ru_maxrss in kilobytes.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(item: Scenario, ctx: BenchContext, *, repeats: int | None = None) -> Measurement:
+    """Warm up, time `repeats` runs, then one traced run for the Python allocation peak.
+
+    `rss_delta_mb` is how far the process's peak resident memory rose during the scenario: 0 when the
+    scenario stayed under a peak an earlier scenario already reached.
+    """
+    runs = repeats or item.repeats
+    times: list[float] = []
+    rss_before = _max_rss_mb()
+    try:
+        for _ in range(item.warmup):
+            item.func(ctx)
+        gc.collect()
+        for _ in range(runs):
+            started = time.perf_counter()
+            item.func(ctx)
+            times.append((time.perf_counter() - started) * 1000)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            item.func(ctx)
+            peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+    except Exception:
+        return Measurement(item.name, item.warmup, times, None, None, item.target_ms, traceback.format_exc())
+    return Measurement(item.name, item.warmup, times, peak_mb, _max_rss_mb() - rss_before, item.target_ms)
+
+
+def format_table(results: list[Measurement]) -> str:
+    """The results as an aligned text table (one row per scenario)."""
+    headers = ["scenario", "runs", "median ms", "p95 ms", "peak MB", "RSS +MB", "target ms"]
+    rows = []
+    for m in results:
+        if m.error:
+            rows.append([m.name, str(m.runs), "ERROR", "", "", "", _fmt(m.target_ms)])
+            continue
+        target = _fmt(m.target_ms) + (" OVER" if m.over_target else "")
+        rows.append(
+            [m.name, str(m.runs), _fmt(m.median_ms), _fmt(m.p95_ms), _fmt(m.peak_mb), _fmt(m.rss_delta_mb), target]
+        )
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = [cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True)]
+        return " | ".join([first, *rest]).rstrip()
+
+    separator = "-+-".join("-" * w for w in widths)
+    return "\n".join([line(headers), separator, *(line(r) for r in rows)])
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.1f}" if value >= 10 else f"{value:.2f}"

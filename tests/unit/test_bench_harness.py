@@ -1,0 +1,105 @@
+"""The benchmark harness's own arithmetic and bookkeeping: percentiles, the registry, run counts, the table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+import pytest
+
+from tests.bench import harness
+from tests.bench.harness import BenchContext, Measurement, format_table, measure, percentile, scenario
+
+
+@pytest.fixture
+def empty_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, harness.Scenario]]:
+    registry: dict[str, harness.Scenario] = {}
+    monkeypatch.setattr(harness, "REGISTRY", registry)
+    yield registry
+
+
+@pytest.mark.parametrize(
+    ("values", "pct", "expected"),
+    [
+        # 5 values: rank ceil(0.95 * 5) = 5 -> the largest.
+        ([30.0, 10.0, 50.0, 20.0, 40.0], 95, 50.0),
+        # 20 values 1..20: rank ceil(0.95 * 20) = 19 -> 19.
+        ([float(v) for v in range(20, 0, -1)], 95, 19.0),
+        # 4 values: rank ceil(0.5 * 4) = 2 -> the second smallest, 20.
+        ([40.0, 10.0, 30.0, 20.0], 50, 20.0),
+        ([7.0], 95, 7.0),
+    ],
+)
+def test_percentile_is_nearest_rank(values: list[float], pct: float, expected: float) -> None:
+    assert percentile(values, pct) == expected
+
+
+def test_scenario_registers_once_with_its_options(empty_registry: dict[str, harness.Scenario]) -> None:
+    @scenario("demo.thing", repeats=3, warmup=2, target_ms=250)
+    def thing(ctx: BenchContext) -> None:
+        """Does a thing.
+
+        More detail that the listing leaves out."""
+
+    item = empty_registry["demo.thing"]
+    assert (item.repeats, item.warmup, item.target_ms, item.description) == (3, 2, 250, "Does a thing.")
+    assert item.func is thing
+
+    with pytest.raises(ValueError, match="registered twice"):
+        scenario("demo.thing")(thing)
+
+
+def test_scenario_refuses_zero_repeats() -> None:
+    with pytest.raises(ValueError, match="repeats must be >= 1"):
+        scenario("demo.never", repeats=0)
+
+
+def test_measure_runs_warmups_timed_runs_and_one_traced_run(empty_registry: dict[str, harness.Scenario]) -> None:
+    calls: list[Any] = []
+
+    @scenario("demo.counted", repeats=4, warmup=2)
+    def counted(ctx: BenchContext) -> None:
+        calls.append(ctx)
+        _ = [0] * 100_000  # an 800 kB list (8 bytes per slot) the tracemalloc peak must see
+
+    ctx = cast(BenchContext, object())
+    result = measure(empty_registry["demo.counted"], ctx)
+
+    assert len(calls) == 2 + 4 + 1  # warm-up, timed, traced
+    assert result.runs == 4
+    assert result.error is None
+    assert result.peak_mb is not None and result.peak_mb >= 100_000 * 8 / 2**20
+
+    overridden = measure(empty_registry["demo.counted"], ctx, repeats=1)
+    assert overridden.runs == 1
+
+
+def test_measure_reports_a_failing_scenario_instead_of_raising(empty_registry: dict[str, harness.Scenario]) -> None:
+    @scenario("demo.broken")
+    def broken(ctx: BenchContext) -> None:
+        raise RuntimeError("no data")
+
+    result = measure(empty_registry["demo.broken"], cast(BenchContext, object()))
+
+    assert result.runs == 0
+    assert result.error is not None and "RuntimeError: no data" in result.error
+
+
+def test_table_shows_median_p95_and_flags_a_missed_target() -> None:
+    fast = Measurement("fast", 1, [1.0, 2.0, 3.0], 0.5, 0.0, target_ms=5.0)
+    slow = Measurement("slow", 1, [100.0, 300.0, 200.0], 12.0, 3.0, target_ms=150.0)
+    failed = Measurement("failed", 1, [], None, None, None, error="Traceback ...")
+
+    lines = format_table([fast, slow, failed]).splitlines()
+
+    def cells(line: str) -> list[str]:
+        return [cell.strip() for cell in line.split("|")]
+
+    assert cells(lines[0])[:5] == ["scenario", "runs", "median ms", "p95 ms", "peak MB"]
+    # fast: median of 1, 2, 3 = 2; p95 rank ceil(0.95 * 3) = 3 -> 3.
+    assert cells(lines[2]) == ["fast", "3", "2.00", "3.00", "0.50", "0.00", "5.00"]
+    # slow: median 200 > target 150.
+    assert cells(lines[3]) == ["slow", "3", "200.0", "300.0", "12.0", "3.00", "150.0 OVER"]
+    assert "ERROR" in lines[4]
+    assert slow.as_dict()["over_target"] is True
+    assert fast.as_dict()["over_target"] is False
