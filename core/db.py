@@ -80,6 +80,10 @@ class SoftDeleteMixin:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 driver does not emit BEGIN before a SAVEPOINT, so releasing the outermost
+    # savepoint would commit. Take transaction control away from the driver and emit BEGIN ourselves
+    # (SQLAlchemy's documented recipe for SAVEPOINT on pysqlite).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -96,6 +100,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")

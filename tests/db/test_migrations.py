@@ -62,3 +62,22 @@ def test_benchmark_unique_per_type_and_category_including_all_categories(session
         session.execute(insert, {"id": "d", "cat": cat.id})
     count = session.execute(text("SELECT count(*) FROM market_benchmarks")).scalar_one()
     assert count == 2
+
+
+def test_a_released_savepoint_is_undone_by_the_outer_rollback(db_engine) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite the driver must not auto-commit when the outermost savepoint is released."""
+    from sqlalchemy.orm import Session
+
+    from core.models import Category
+
+    connection = db_engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    session.add(Category(name="Savepoint probe", slug="savepoint-probe"))
+    session.commit()  # releases a savepoint only
+    session.close()
+    outer.rollback()
+    connection.close()
+    with db_engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM categories WHERE slug = 'savepoint-probe'")).scalar_one()
+    assert left == 0
