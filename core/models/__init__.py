@@ -2,7 +2,14 @@
 
 from core.db import Base
 from core.models.enums import *  # noqa: F403
-from core.models.growth import MarketBenchmark, PriceChange, SellerGoal, SellerInsight, SellerResource
+from core.models.growth import (
+    InsightGenerationRun,
+    MarketBenchmark,
+    PriceChange,
+    SellerGoal,
+    SellerInsight,
+    SellerResource,
+)
 from core.models.marketplace import (
     AnalyticsEvent,
     Category,
@@ -14,7 +21,7 @@ from core.models.marketplace import (
     SellerProfile,
     User,
 )
-from core.models.system import AICache, EmailOutbox, JobRun, Notification
+from core.models.system import AICache, EmailOutbox, JobClaim, JobRun, Notification
 
 __all__ = [
     "AICache",
@@ -24,6 +31,8 @@ __all__ = [
     "ConversionEvent",
     "DigitalProduct",
     "EmailOutbox",
+    "InsightGenerationRun",
+    "JobClaim",
     "JobRun",
     "MarketBenchmark",
     "Notification",

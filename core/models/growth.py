@@ -28,7 +28,10 @@ class SellerInsight(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     """Seed 000 step 1a."""
 
     __tablename__ = "seller_insights"
-    __table_args__ = (Index("ix_seller_insights_seller_status", "seller_id", "status"),)
+    __table_args__ = (
+        Index("ix_seller_insights_seller_status", "seller_id", "status"),
+        Index("ix_seller_insights_seller_finding", "seller_id", "finding_key"),
+    )
 
     seller_id: Mapped[str] = mapped_column(ForeignKey("seller_profiles.id"), index=True)
     insight_type: Mapped[InsightType] = mapped_column(enum_type(InsightType, "insight_type"))
@@ -43,6 +46,9 @@ class SellerInsight(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     # `metadata` is reserved by SQLAlchemy's declarative base; the column keeps the seed's name.
     meta: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSONType, default=None)
     generated_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=text("CURRENT_TIMESTAMP"), index=True)
+    # Identifies the finding (e.g. "pricing:<product id>") so a regenerated finding updates its open
+    # insight instead of repeating it. Not in seed 000's column list; added for de-duplication.
+    finding_key: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class SellerGoal(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
@@ -99,6 +105,14 @@ class MarketBenchmark(IdMixin, TimestampMixin, Base):
     top_seller_metrics: Mapped[dict[str, float]] = mapped_column(JSONType)  # {avgPrice, avgRating, avgMonthlySales}
     sample_size: Mapped[int] = mapped_column(Integer)
     calculated_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=text("CURRENT_TIMESTAMP"))
+    # Admin overrides of the displayed reference values, kept beside the computed ones (which the daily
+    # recalculation keeps refreshing); NULL = no override. Who and when are recorded for the audit.
+    override_average_price: Mapped[Decimal | None] = mapped_column(default=None)
+    override_median_price: Mapped[Decimal | None] = mapped_column(default=None)
+    override_top_seller_avg_price: Mapped[Decimal | None] = mapped_column(default=None)
+    override_note: Mapped[str | None] = mapped_column(String(500), default=None)
+    overridden_by_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
+    overridden_at: Mapped[datetime | None] = mapped_column(default=None)
 
     category: Mapped[Category | None] = relationship()
 
@@ -138,3 +152,15 @@ class PriceChange(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     product: Mapped[DigitalProduct] = relationship()
+
+
+class InsightGenerationRun(IdMixin, Base):
+    """One "generate insights" run of a seller: the rate limit (3 per rolling hour) counts these."""
+
+    __tablename__ = "insight_generation_runs"
+    __table_args__ = (Index("ix_insight_generation_runs_seller_started", "seller_id", "started_at"),)
+
+    seller_id: Mapped[str] = mapped_column(ForeignKey("seller_profiles.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    insights_created: Mapped[int] = mapped_column(Integer, default=0)
+    insights_updated: Mapped[int] = mapped_column(Integer, default=0)

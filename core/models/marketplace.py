@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, IdMixin, SoftDeleteMixin, TimestampMixin, utcnow
@@ -50,6 +50,8 @@ class SellerProfile(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     average_rating: Mapped[Decimal | None] = mapped_column(Numeric(3, 2), default=None)
     commission_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0.1500"))
     specialties: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The seller's choice on the Settings page; the weekly coaching digest skips sellers who opted out.
+    weekly_digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
     user: Mapped[User] = relationship(back_populates="seller_profile")
 
@@ -134,7 +136,8 @@ class RevenueRecord(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("product_id", "day"),
         Index("ix_revenue_records_seller_day", "seller_id", "day"),
-        Index("ix_revenue_records_day", "day"),
+        # Covering index: the benchmark and KPI windows read day ranges without touching the table.
+        Index("ix_revenue_records_day_covering", "day", "product_id", "units", "revenue"),
     )
 
     seller_id: Mapped[str] = mapped_column(ForeignKey("seller_profiles.id"))

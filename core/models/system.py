@@ -60,6 +60,19 @@ class JobRun(IdMixin, Base):
     error: Mapped[str | None] = mapped_column(Text, default=None)
 
 
+class JobClaim(IdMixin, Base):
+    """Claims one (job, period) for one runner: the unique key makes a second claim of a period fail."""
+
+    __tablename__ = "job_claims"
+    __table_args__ = (UniqueConstraint("job_name", "period"),)
+
+    job_name: Mapped[str] = mapped_column(String(60))
+    period: Mapped[str] = mapped_column(String(40))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(120), default=None)  # host:pid, or "app:<user>"
+    run_id: Mapped[str | None] = mapped_column(ForeignKey("job_runs.id"), default=None)
+
+
 class AICache(IdMixin, Base):
     __tablename__ = "ai_cache"
     __table_args__ = (UniqueConstraint("task", "input_hash"), Index("ix_ai_cache_expires_at", "expires_at"))
@@ -72,4 +85,4 @@ class AICache(IdMixin, Base):
     expires_at: Mapped[datetime] = mapped_column()
 
 
-__all__ = ["AICache", "EmailOutbox", "JobRun", "Notification", "TimestampMixin"]
+__all__ = ["AICache", "EmailOutbox", "JobClaim", "JobRun", "Notification", "TimestampMixin"]
