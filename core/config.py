@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'marketplace.db'}"
 # Development-only cookie key: the app refuses to start with it in production.
-DEV_COOKIE_KEY = "dev-only-cookie-key-change-me"
+DEV_COOKIE_KEY = "dev-only-cookie-key-change-me-before-production"
 ENVIRONMENTS = ("development", "production")
 
 

@@ -1,0 +1,82 @@
+"""Router only: settings, login, role -> pages, `st.navigation(...).run()`. Pages live under `pages/<role>/`."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from components import access, data, login
+from components.navigation import (
+    PageSpec,
+    Sections,
+    all_url_paths,
+    build_sections,
+    leave_legacy_pages_mode,
+    single_page_with_aliases,
+)
+from core.config import SettingsError, get_settings
+
+# Role -> menu sections -> pages. A new page is one line here plus its file under pages/<role>/.
+# Planned: sellers get "Grow" (Insights, Pricing tool, Listing health, Goals) and "Learn & market"
+# (Learn, Market); admins get "Sellers" (Seller success, Low-quality listings), "Marketplace"
+# (Benchmarks, Learn editor) and "Operations" (Operator KPIs).
+ROLE_SECTIONS: dict[str, Sections] = {
+    "seller": {
+        "Home": [PageSpec("pages/seller/home.py", "Home", ":material/home:", "home")],
+    },
+    "admin": {
+        "Home": [PageSpec("pages/admin/home.py", "Home", ":material/monitoring:", "admin")],
+    },
+}
+
+leave_legacy_pages_mode()
+st.set_page_config(page_title="Seller Growth Toolkit", page_icon=":material/storefront:", layout="wide")
+
+try:
+    settings = get_settings()
+except SettingsError as exc:
+    st.error(f"The app cannot start: {exc}", icon=":material/error:")
+    st.stop()
+
+try:
+    data.use_database(settings.database_url)
+    authenticator = login.build_authenticator(settings)
+    login.restore_login(authenticator)
+    login.end_stale_session(authenticator)
+    account = access.logged_in_account()
+except SQLAlchemyError:
+    st.error(
+        "The database is not reachable or not set up yet. Please try again in a minute; "
+        "if this persists, run the migrations (`python -m core.migrate`) and check DATABASE_URL.",
+        icon=":material/database:",
+    )
+    st.stop()
+
+if account is not None:
+    # Logout is handled before the navigation is built, and without a rerun (upstream #203).
+    login.sidebar_account(authenticator, account)
+    if not access.is_logged_in():
+        account = None
+
+if account is None:
+    pages = single_page_with_aliases(
+        login.login_screen(authenticator),
+        title="Log in",
+        icon=":material/login:",
+        url_path="login",
+        aliases=all_url_paths(ROLE_SECTIONS),
+    )
+    st.navigation(pages, position="hidden").run()
+elif account.is_admin:
+    st.navigation(build_sections(ROLE_SECTIONS["admin"])).run()
+elif account.can_use_seller_pages:
+    st.navigation(build_sections(ROLE_SECTIONS["seller"])).run()
+else:
+    pages = single_page_with_aliases(
+        login.account_notice(account),
+        title="Account status",
+        icon=":material/info:",
+        url_path="account",
+        aliases=all_url_paths({"seller": ROLE_SECTIONS["seller"]}),
+    )
+    st.navigation({"Account": pages}).run()

@@ -1,0 +1,164 @@
+"""Login and logout around streamlit-authenticator: the authenticator, the login screen, the account box.
+
+Traps handled here (see FIELD-NOTES): build ONE `Authenticate` per run; pass bcrypt hashes with
+`auto_hash=False`; wait ~1 s before the rerun after a form login so the cookie is written; never
+rerun after logout (the cookie deletion would be lost).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit_authenticator.utilities import LoginError
+
+from components import access, data
+from core.auth import Account
+from core.config import Settings
+from core.models import SellerStatus
+
+log = logging.getLogger(__name__)
+
+WRONG_LOGIN_MESSAGE = "Incorrect username or password."
+# Session key remembering whose login was already stamped in `users.last_login_at`.
+_RECORDED_KEY = "sgt_login_recorded_for"
+# Session key of the one-line notice the login screen shows after a logout.
+_NOTICE_KEY = "sgt_logout_notice"
+# Seconds to let the browser store the login cookie before the rerun (upstream #276).
+COOKIE_SETTLE_SECONDS = 1.0
+LOGIN_FIELDS = {"Form name": "Log in", "Username": "Username", "Password": "Password", "Login": "Log in"}
+
+
+def build_authenticator(settings: Settings) -> stauth.Authenticate:
+    """The one authenticator of this run, over the active users' bcrypt hashes."""
+    return stauth.Authenticate(
+        data.credentials(),
+        settings.auth_cookie_name,
+        settings.auth_cookie_key,
+        settings.auth_cookie_expiry_days,
+        auto_hash=False,
+    )
+
+
+def restore_login(authenticator: stauth.Authenticate) -> None:
+    """Log a returning browser in from its cookie, without drawing anything."""
+    if access.is_logged_in():
+        return
+    try:
+        authenticator.login(location="unrendered")
+    except LoginError:
+        # The cookie names a user who is no longer active: forget it and show the login form.
+        st.session_state["logout"] = True
+        authenticator.cookie_controller.delete_cookie()
+        _clear_auth_state()
+        return
+    if access.is_logged_in():
+        _note_login(st.session_state["username"])
+
+
+def _clear_auth_state() -> None:
+    for key in ("authentication_status", "username", "name", "roles", "email"):
+        st.session_state[key] = None
+    st.session_state.pop(_RECORDED_KEY, None)
+
+
+def _note_login(username: str) -> None:
+    """Stamp `last_login_at` once per login; a database hiccup here must not block the login."""
+    st.session_state.pop(_NOTICE_KEY, None)
+    if st.session_state.get(_RECORDED_KEY) == username:
+        return
+    try:
+        data.record_login(username)
+    except SQLAlchemyError:
+        log.exception("could not record the login of %s", username)
+    st.session_state[_RECORDED_KEY] = username
+
+
+def end_stale_session(authenticator: stauth.Authenticate) -> bool:
+    """Log out a session whose user was deactivated since login; True when that happened."""
+    if access.is_logged_in() and access.logged_in_account() is None:
+        authenticator.logout(location="unrendered")
+        _clear_auth_state()
+        st.session_state[_NOTICE_KEY] = "Your account is no longer active. Contact the marketplace team."
+        return True
+    return False
+
+
+def login_screen(authenticator: stauth.Authenticate) -> Callable[[], None]:
+    """The page function that shows the login form (also used for every page URL while logged out)."""
+
+    def show_login() -> None:
+        # Nothing lives in the sidebar while logged out; fold away the one left from before a logout.
+        st.set_page_config(initial_sidebar_state="collapsed")
+        _, middle, _ = st.columns([1, 2, 1])
+        with middle:
+            st.markdown("## :material/storefront: Seller Growth Toolkit")
+            st.caption("Sellers: see what to do next to sell more. Admins: keep the marketplace healthy.")
+            # Kept until the next login: the cookie component's own rerun would otherwise wipe it at once.
+            notice = st.session_state.get(_NOTICE_KEY)
+            if notice:
+                st.info(notice, icon=":material/info:")
+            authenticator.login(location="main", fields=LOGIN_FIELDS, key="login")
+            status = st.session_state.get("authentication_status")
+            if status is False:
+                st.error(WRONG_LOGIN_MESSAGE, icon=":material/error:")
+            elif status is True:
+                _note_login(st.session_state["username"])
+                # Let the cookie component reach the browser before the rerun replaces the page.
+                time.sleep(COOKIE_SETTLE_SECONDS)
+                st.rerun()
+
+    return show_login
+
+
+def sidebar_account(authenticator: stauth.Authenticate, account: Account) -> None:
+    """Who is logged in, and the logout button (handled before the navigation is built; no rerun after)."""
+    st.set_page_config(initial_sidebar_state="expanded")
+    with st.sidebar:
+        role = access.ROLE_LABELS.get(account.role.value, account.role.value)
+        detail = account.seller_display_name if account.is_seller and account.seller_display_name else None
+        st.markdown(f"**{account.name}**")
+        st.caption(f"{role} · {detail}" if detail and detail != account.name else role)
+        authenticator.logout(
+            button_name="Log out",
+            location="sidebar",
+            key="sgt_logout",  # not "logout": the library keeps its own flag under that name
+            use_container_width=True,
+            callback=lambda _details: st.session_state.pop(_RECORDED_KEY, None),
+        )
+    if not access.is_logged_in():
+        st.session_state[_NOTICE_KEY] = "You have been logged out."
+
+
+def account_notice(account: Account) -> Callable[[], None]:
+    """The only page a seller who is not (yet, or no longer) approved gets."""
+
+    def show_notice() -> None:
+        st.title("Your seller account")
+        status = account.seller_status
+        if account.seller_id is None:
+            st.info("Your seller profile hasn't been set up yet. The marketplace team will be in touch.")
+        elif status == SellerStatus.PENDING:
+            st.info(
+                "Thanks for applying! Your seller account is waiting for approval. You'll get access to "
+                "insights, pricing and listing tools as soon as it is approved.",
+                icon=":material/hourglass_top:",
+            )
+        elif status == SellerStatus.SUSPENDED:
+            st.warning(
+                "Your seller account is suspended, so the seller tools are not available. "
+                "Please contact the marketplace team to resolve it.",
+                icon=":material/pause_circle:",
+            )
+        else:
+            st.warning(
+                "Your seller application was not approved. Contact the marketplace team if you think "
+                "this is a mistake.",
+                icon=":material/info:",
+            )
+
+    return show_notice

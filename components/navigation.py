@@ -1,0 +1,71 @@
+"""Turns the router's role -> sections table into `st.navigation` pages, including the logged-out aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def leave_legacy_pages_mode() -> None:
+    """Call first thing in app.py: rerun once if Streamlit started this process in its `pages/`-folder mode.
+
+    Streamlit 1.67 runs the first script run of a new server process wrapped in its legacy
+    `pages/`-folder mode, because our page files live in `pages/`; only `st.navigation` turns that
+    off. Widgets drawn in that wrapped run get ids the next run does not know, so the first
+    visitor after a restart would submit an empty login form. Seen in Chromium; see FIELD-NOTES.
+    """
+    if PagesManager.uses_pages_directory and "sgt_left_legacy_pages_mode" not in st.session_state:
+        st.session_state["sgt_left_legacy_pages_mode"] = True  # at most one extra run, ever
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the menu: its script under `pages/`, the menu title, a Material icon and its URL path."""
+
+    script: str
+    title: str
+    icon: str
+    url_path: str
+
+    def page(self) -> st.Page:
+        # Relative to app.py, which is how `st.switch_page("pages/...")` names pages too.
+        return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path)
+
+
+Sections = Mapping[str, Sequence[PageSpec]]
+
+
+def build_sections(sections: Sections) -> dict[str, list[st.Page]]:
+    return {section: [spec.page() for spec in specs] for section, specs in sections.items()}
+
+
+def all_url_paths(role_sections: Mapping[str, Sections]) -> list[str]:
+    """Every page URL of every role, once each (in menu order)."""
+    seen: dict[str, None] = {}
+    for sections in role_sections.values():
+        for specs in sections.values():
+            for spec in specs:
+                seen.setdefault(spec.url_path, None)
+    return list(seen)
+
+
+def single_page_with_aliases(
+    show: Callable[[], None], *, title: str, icon: str, url_path: str, aliases: Sequence[str]
+) -> list[st.Page]:
+    """One visible page plus hidden copies at `aliases`.
+
+    A logged-out visitor who reloads `/home` (or follows a bookmark) lands on the login form instead
+    of Streamlit's "page not found" dialog, and is on the right URL once logged in.
+    """
+    pages = [st.Page(show, title=title, icon=icon, url_path=url_path, default=True)]
+    pages += [
+        st.Page(show, title=title, icon=icon, url_path=alias, visibility="hidden")
+        for alias in aliases
+        if alias != url_path
+    ]
+    return pages

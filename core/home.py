@@ -1,0 +1,223 @@
+"""The numbers on the two home pages: a seller's last 30 days and the marketplace's, with daily series."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.models import DigitalProduct, ProductStatus, RevenueRecord, SellerProfile, SellerStatus
+
+PERIOD_DAYS = 30
+SERIES_DAYS = 90
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class DailyPoint:
+    day: date
+    revenue: Decimal
+    units: int
+
+
+@dataclass(frozen=True)
+class Window:
+    """An inclusive range of whole days."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class SellerHomeSummary:
+    seller_id: str
+    period: Window
+    previous_period: Window
+    revenue: Decimal
+    previous_revenue: Decimal
+    units: int
+    previous_units: int
+    live_products: int
+    has_any_sale: bool
+    daily: list[DailyPoint]
+
+    @property
+    def revenue_change(self) -> float | None:
+        return percent_change(self.revenue, self.previous_revenue)
+
+    @property
+    def units_change(self) -> float | None:
+        return percent_change(self.units, self.previous_units)
+
+
+@dataclass(frozen=True)
+class AdminHomeSummary:
+    period: Window
+    previous_period: Window
+    sellers_by_status: dict[SellerStatus, int]
+    selling_sellers: int
+    live_products: int
+    gmv: Decimal
+    previous_gmv: Decimal
+    units: int
+    previous_units: int
+    daily: list[DailyPoint]
+
+    @property
+    def total_sellers(self) -> int:
+        return sum(self.sellers_by_status.values())
+
+    @property
+    def gmv_change(self) -> float | None:
+        return percent_change(self.gmv, self.previous_gmv)
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+
+def home_windows(today: date) -> tuple[Window, Window, Window]:
+    """(period, previous period, chart series) ending yesterday.
+
+    Today is still being sold, so a partial day would make every comparison look like a drop;
+    the home pages therefore compare complete days only.
+    """
+    end = today - timedelta(days=1)
+    period = Window(end - timedelta(days=PERIOD_DAYS - 1), end)
+    previous = Window(period.start - timedelta(days=PERIOD_DAYS), period.start - timedelta(days=1))
+    series = Window(end - timedelta(days=SERIES_DAYS - 1), end)
+    return period, previous, series
+
+
+def fill_missing_days(rows: Iterable[tuple[date, Decimal, int]], *, start: date, end: date) -> list[DailyPoint]:
+    """One point per day from `start` to `end` inclusive; days without a row are zero days.
+
+    Rows outside the range are ignored (the caller's query may be wider than the chart).
+    """
+    by_day: dict[date, tuple[Decimal, int]] = {}
+    for day, revenue, units in rows:
+        if start <= day <= end:
+            by_day[day] = (Decimal(revenue), int(units))
+    points = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        revenue, units = by_day.get(day, (ZERO, 0))
+        points.append(DailyPoint(day=day, revenue=revenue, units=units))
+    return points
+
+
+def window_totals(points: Iterable[DailyPoint], window: Window) -> tuple[Decimal, int]:
+    """Revenue and units of the daily points that fall in `window` (the daily rows are already summed per day
+    in the database; both 30-day periods lie inside the 90-day chart, so one query serves all three)."""
+    revenue, units = ZERO, 0
+    for point in points:
+        if window.start <= point.day <= window.end:
+            revenue += point.revenue
+            units += point.units
+    return revenue, units
+
+
+def percent_change(current: Decimal | int, previous: Decimal | int) -> float | None:
+    """Relative change in percent, or None when there is nothing to compare with (previous is 0)."""
+    if not previous:
+        return None
+    return float((Decimal(current) - Decimal(previous)) / Decimal(previous) * 100)
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _money(value: object) -> Decimal:
+    # SQLite sums NUMERIC as float; quantize so both databases hand back the same cents.
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _selling_sellers(session: Session, *, window: Window) -> int:
+    """Distinct sellers with at least one sale in `window`."""
+    stmt = select(func.count(func.distinct(RevenueRecord.seller_id))).where(
+        RevenueRecord.day >= window.start, RevenueRecord.day <= window.end
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def _daily_rows(session: Session, *, window: Window, seller_id: str | None) -> list[tuple[date, Decimal, int]]:
+    stmt = (
+        select(RevenueRecord.day, func.sum(RevenueRecord.revenue), func.sum(RevenueRecord.units))
+        .where(RevenueRecord.day >= window.start, RevenueRecord.day <= window.end)
+        .group_by(RevenueRecord.day)
+    )
+    if seller_id is not None:
+        stmt = stmt.where(RevenueRecord.seller_id == seller_id)
+    return [(day, _money(revenue), int(units)) for day, revenue, units in session.execute(stmt)]
+
+
+def _live_products(session: Session, *, seller_id: str | None) -> int:
+    stmt = select(func.count(DigitalProduct.id)).where(
+        DigitalProduct.status == ProductStatus.PUBLISHED, DigitalProduct.deleted_at.is_(None)
+    )
+    if seller_id is not None:
+        stmt = stmt.where(DigitalProduct.seller_id == seller_id)
+    return int(session.scalar(stmt) or 0)
+
+
+def seller_home_summary(session: Session, *, seller_id: str, now: datetime) -> SellerHomeSummary:
+    """A seller's last 30 complete days against the 30 before, live products and 90 days of daily revenue.
+
+    The day of `now` (in `now`'s own time zone) is "today"; pass `now` in the marketplace's zone.
+    """
+    period, previous, series = home_windows(now.date())
+    daily = fill_missing_days(
+        _daily_rows(session, window=series, seller_id=seller_id), start=series.start, end=series.end
+    )
+    revenue, units = window_totals(daily, period)
+    prev_revenue, prev_units = window_totals(daily, previous)
+    has_any_sale = (
+        session.scalar(select(RevenueRecord.id).where(RevenueRecord.seller_id == seller_id).limit(1)) is not None
+    )
+    return SellerHomeSummary(
+        seller_id=seller_id,
+        period=period,
+        previous_period=previous,
+        revenue=revenue,
+        previous_revenue=prev_revenue,
+        units=units,
+        previous_units=prev_units,
+        live_products=_live_products(session, seller_id=seller_id),
+        has_any_sale=has_any_sale,
+        daily=daily,
+    )
+
+
+def admin_home_summary(session: Session, *, now: datetime) -> AdminHomeSummary:
+    """The marketplace at a glance: sellers by status, live products, 30-day GMV and 90 days of daily GMV."""
+    period, previous, series = home_windows(now.date())
+    daily = fill_missing_days(_daily_rows(session, window=series, seller_id=None), start=series.start, end=series.end)
+    gmv, units = window_totals(daily, period)
+    prev_gmv, prev_units = window_totals(daily, previous)
+    status_rows = session.execute(
+        select(SellerProfile.status, func.count(SellerProfile.id))
+        .where(SellerProfile.deleted_at.is_(None))
+        .group_by(SellerProfile.status)
+    ).all()
+    by_status = {status: 0 for status in SellerStatus}
+    for status, count in status_rows:
+        by_status[SellerStatus(status)] = int(count)
+    return AdminHomeSummary(
+        period=period,
+        previous_period=previous,
+        sellers_by_status=by_status,
+        selling_sellers=_selling_sellers(session, window=period),
+        live_products=_live_products(session, seller_id=None),
+        gmv=gmv,
+        previous_gmv=prev_gmv,
+        units=units,
+        previous_units=prev_units,
+        daily=daily,
+    )

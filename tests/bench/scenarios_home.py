@@ -1,0 +1,22 @@
+"""Benchmark scenarios for the two home pages' data (issue 2) on the large data set."""
+
+from __future__ import annotations
+
+from core.home import admin_home_summary, seller_home_summary
+from tests.bench.harness import BenchContext, scenario
+
+
+@scenario("seller home data", repeats=20, warmup=2)
+def seller_home(ctx: BenchContext) -> str:
+    """seller_home_summary for the largest seller: two period totals, live products, 90 daily points."""
+    with ctx.session() as session:
+        summary = seller_home_summary(session, seller_id=ctx.largest_seller_id(), now=ctx.now)
+    return f"{summary.revenue} over {summary.units} units, {len(summary.daily)} days"
+
+
+@scenario("admin home data", repeats=10, warmup=1)
+def admin_home(ctx: BenchContext) -> str:
+    """admin_home_summary: sellers by status, live products, marketplace GMV totals and 90 daily points."""
+    with ctx.session() as session:
+        summary = admin_home_summary(session, now=ctx.now)
+    return f"GMV {summary.gmv} from {summary.selling_sellers} sellers"
