@@ -28,7 +28,7 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 PIP_INSTALL = $(PY) -m pip install -q --disable-pip-version-check
 PIP_FILTER = 2> >(sed -u '/^WARNING: Location .* is ignored/d' >&2)
 
-.PHONY: help venv venv-dev run demo-data post-load test test-fast e2e lint format bench \
+.PHONY: help venv venv-dev run jobs demo-data post-load test test-fast e2e lint format bench \
 	system-deps system-deps-postgres clean clean-bench
 
 help:  ## List the commands
@@ -112,6 +112,9 @@ test-fast: venv-dev system-deps-postgres  ## All tests except the browser (e2e) 
 
 e2e: venv-dev system-deps  ## Only the browser tests (Chromium against `streamlit run`)
 	REQUIRE_POSTGRES=1 $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+jobs: post-load  ## Start the jobs runner (benchmarks daily 03:00, weekly digest Mondays 09:00, mail hourly)
+	exec $(PY) -m jobs
 
 bench: venv-dev system-deps-postgres  ## Time the hot paths on the large demo data set (args: BENCH_ARGS="--help")
 	$(PY) -m tests.bench.run $(BENCH_ARGS)

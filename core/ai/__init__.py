@@ -11,6 +11,7 @@ from core.ai.door import NO_API_KEY, OFFLINE_ENGINE, AIDoor, AIResult, Task, def
 from core.ai.privacy import PersonalDataError
 from core.ai.tasks.listing_suggestions import LISTING_SUGGESTIONS, listing_suggestions
 from core.ai.tasks.pricing_advice import PRICING_ADVICE, pricing_advice
+from core.ai.tasks.weekly_digest_text import WEEKLY_DIGEST_TEXT, weekly_digest_text
 from core.ai.validation import SchemaViolation
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "NO_API_KEY",
     "OFFLINE_ENGINE",
     "PRICING_ADVICE",
+    "WEEKLY_DIGEST_TEXT",
     "AIDoor",
     "AIFallback",
     "AIResult",
@@ -29,4 +31,5 @@ __all__ = [
     "get_ai",
     "listing_suggestions",
     "pricing_advice",
+    "weekly_digest_text",
 ]

@@ -1,0 +1,44 @@
+"""Benchmark scenarios of the jobs (issue 6): the daily benchmarks job, and composing + queueing weekly digests."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import update
+
+from core.ai import get_ai
+from core.benchmarks import recalculate_benchmarks
+from core.config import load_settings
+from core.digest import digest_recipients, send_weekly_digests
+from core.goals import check_goal_deadlines
+from core.models import SellerProfile
+from tests.bench.harness import BenchContext, scenario
+
+DIGEST_SELLERS = 50  # a fixed number of sellers per run, so the time per run converts to digests per second
+
+
+@scenario("benchmarks job", repeats=3, warmup=1)
+def benchmarks_job(ctx: BenchContext) -> int:
+    """The benchmarks job's work: recalculate every benchmark, then close goals past their deadline (rolled back)."""
+    with ctx.session() as session:
+        rows = recalculate_benchmarks(session, now=ctx.now)
+        goals = check_goal_deadlines(session, now=ctx.now)
+        return rows + goals.achieved + goals.missed
+
+
+@scenario("compose and queue digests, pacing 0", repeats=3, warmup=1)
+def compose_and_queue_digests(ctx: BenchContext) -> int:
+    """Compose and queue the weekly digest of 50 sellers with the offline engine (rolled back); prints digests/s."""
+    settings = load_settings(env={"DIGEST_PACING_SECONDS": "0"})
+    ai = get_ai(settings)
+    with ctx.session() as session:
+        keep = set(digest_recipients(session)[:DIGEST_SELLERS])
+        # Opt everyone else out inside the rolled-back transaction, so the run covers exactly the first 50.
+        session.execute(update(SellerProfile).where(SellerProfile.id.not_in(keep)).values(weekly_digest_opt_in=False))
+        started = time.perf_counter()
+        report = send_weekly_digests(session, now=ctx.now, ai=ai, settings=settings)
+        elapsed = time.perf_counter() - started
+    print(
+        f"  digests: {report.queued} composed and queued in {elapsed:.2f} s = {report.queued / elapsed:.1f} per second"
+    )
+    return report.queued
