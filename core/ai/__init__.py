@@ -9,12 +9,14 @@ from __future__ import annotations
 from core.ai.anthropic_engine import AIFallback, build_anthropic_client
 from core.ai.door import NO_API_KEY, OFFLINE_ENGINE, AIDoor, AIResult, Task, default_ai, get_ai
 from core.ai.privacy import PersonalDataError
+from core.ai.tasks.classify_opportunities import CLASSIFY_OPPORTUNITIES, classify_opportunities
 from core.ai.tasks.listing_suggestions import LISTING_SUGGESTIONS, listing_suggestions
 from core.ai.tasks.pricing_advice import PRICING_ADVICE, pricing_advice
 from core.ai.tasks.weekly_digest_text import WEEKLY_DIGEST_TEXT, weekly_digest_text
 from core.ai.validation import SchemaViolation
 
 __all__ = [
+    "CLASSIFY_OPPORTUNITIES",
     "LISTING_SUGGESTIONS",
     "NO_API_KEY",
     "OFFLINE_ENGINE",
@@ -27,6 +29,7 @@ __all__ = [
     "SchemaViolation",
     "Task",
     "build_anthropic_client",
+    "classify_opportunities",
     "default_ai",
     "get_ai",
     "listing_suggestions",

@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from core.catalog_search import include_in_autogenerate
 from core.db import make_engine
 from core.migrate import downgrade, upgrade
 from core.models import Base
@@ -37,7 +38,10 @@ def test_upgrade_downgrade_upgrade_and_models_match(empty_url: str) -> None:
         upgrade(empty_url)
         engine.dispose()
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_in_autogenerate}
+            )
+            diff = compare_metadata(context, Base.metadata)
         assert diff == []
     finally:
         engine.dispose()
