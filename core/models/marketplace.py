@@ -135,7 +135,7 @@ class RevenueRecord(IdMixin, Base):
     __tablename__ = "revenue_records"
     __table_args__ = (
         UniqueConstraint("product_id", "day"),
-        Index("ix_revenue_records_seller_day", "seller_id", "day"),
+        Index("ix_revenue_records_seller_day", "seller_id", "day", postgresql_include=["revenue", "units"]),
         # Covering index: the benchmark and KPI windows read day ranges without touching the table.
         Index("ix_revenue_records_day_covering", "day", "product_id", "units", "revenue"),
     )
@@ -162,8 +162,15 @@ class AnalyticsEvent(IdMixin, Base):
 
     __tablename__ = "analytics_events"
     __table_args__ = (
-        Index("ix_analytics_events_type_time", "event_type", "occurred_at"),
-        Index("ix_analytics_events_person_time", "person_id", "occurred_at"),
+        # Covering on PostgreSQL: KPI windows and traffic shares read the index alone.
+        Index(
+            "ix_analytics_events_type_time",
+            "event_type",
+            "occurred_at",
+            postgresql_include=["person_id", "session_id", "source"],
+        ),
+        # Activation checks ("purchased within 7 days of signing up") look up one person's event type.
+        Index("ix_analytics_events_person_type_time", "person_id", "event_type", "occurred_at"),
     )
 
     person_id: Mapped[str] = mapped_column(String(36))
