@@ -68,9 +68,13 @@ demo-data: venv  ## Migrate the database to the newest schema and load the demo 
 	echo "Database: $$($(PY) scripts/database_url.py --masked)"; \
 	$(PY) -m core.demo --database-url "$$url" --seed 42 --if-empty
 
-# Hook for work that must run once after the demo data is loaded and before the app starts
-# (computing the market benchmarks, for instance). Later issues add their steps as a recipe here.
+# Work that must run once after the demo data is loaded and before the app starts: the market
+# benchmarks (through the jobs runner, so today's period is claimed and a second `make run` the same
+# day skips it). A failure is reported but does not stop the app from starting.
 post-load: demo-data
+	@url="$$($(PY) scripts/database_url.py)"; \
+	DATABASE_URL="$$url" $(PY) -m jobs run benchmarks \
+		|| echo "warning: the benchmarks job failed; pricing and market pages will lack benchmarks until it runs"
 
 run: post-load  ## Start the app on http://localhost:8501 with demo data (migrates and loads on first run)
 	@echo
