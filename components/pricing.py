@@ -1,0 +1,371 @@
+"""The Pricing tool's widgets: the product picker (with its `?product=` deep link), one product's analysis, applying
+a suggested or a manual price behind a confirmation (the review of all prices and the history: `pricing_review`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components import data, pricing_data
+from components.seller_charts_pl import market_comparison_chart
+from core.ai.tasks.pricing_types import format_money
+from core.catalog import ProductOption
+from core.config import get_settings
+from core.models import PriceChangeSource
+from core.pricing import PriceValidationError, PricingAnalysis
+from core.pricing_math import MIN_CATEGORY_SAMPLE, PricingMarket, check_price_cap, parse_price
+
+KEY_PRODUCT = "pricing_product"
+KEY_LINKED = "pricing_linked_product"  # the product the URL was last synced to (see `product_picker`)
+KEY_CONFIRM = "pricing_confirm"
+KEY_FLASH = "pricing_flash"
+KEY_MANUAL_ERROR = "pricing_manual_error"
+KEY_MANUAL_INPUT = "pricing_manual_price"
+
+POSITION_BADGES = {
+    "underpriced": ("Underpriced", "blue", ":material/south:"),
+    "competitive": ("Competitive", "green", ":material/check_circle:"),
+    "overpriced": ("Overpriced", "orange", ":material/north:"),
+}
+POSITION_SENTENCES = {
+    "underpriced": "Your price is below the typical range of similar listings.",
+    "competitive": "Your price is inside the typical range of similar listings.",
+    "overpriced": "Your price is above the typical range of similar listings.",
+}
+
+
+TYPE_LABELS = {"EBOOK": "e-book", "POWERPOINT": "PowerPoint", "WEB_TEMPLATE": "web template"}
+
+
+def type_label(product_type: str | None) -> str:
+    """`EBOOK` -> `e-book`, `WEB_TEMPLATE` -> `web template`, `PLANNER` -> `planner`."""
+    if not product_type:
+        return ""
+    return TYPE_LABELS.get(product_type, product_type.replace("_", " ").lower())
+
+
+def md(text: str) -> str:
+    """Text for a Markdown element: a lone `$` would start a formula there."""
+    return text.replace("$", r"\$")
+
+
+def money(amount: Decimal, currency: str = "USD") -> str:
+    return format_money(amount, currency)
+
+
+# ---------------------------------------------------------------- picking a product
+
+
+def no_products() -> None:
+    st.info(
+        "You have no published products yet. Publish one and come back: the pricing tool compares its price "
+        "with similar listings on the marketplace and suggests a better one.",
+        icon=":material/sell:",
+    )
+    st.link_button("Create a product", get_settings().product_form_url, icon=":material/add:")
+
+
+def product_picker(products: Sequence[ProductOption]) -> ProductOption | None:
+    """A searchable picker of the seller's published products; `?product=<id>` preselects one of *hers*.
+
+    The URL always names the chosen product, so the page can be bookmarked or linked to. A link to a product
+    that is not hers (or not published) is ignored with a notice and never reaches a query.
+    """
+    by_id = {p.id: p for p in products}
+    requested = st.query_params.get("product")
+    if requested and requested != st.session_state.get(KEY_LINKED):
+        if requested in by_id:
+            st.session_state[KEY_PRODUCT] = requested
+            st.session_state[KEY_LINKED] = requested
+        else:
+            st.info(
+                "The product in this link is not one of your published products, so it was ignored. "
+                "Pick a product below.",
+                icon=":material/link_off:",
+            )
+    if st.session_state.get(KEY_PRODUCT) not in by_id:
+        st.session_state.pop(KEY_PRODUCT, None)  # e.g. archived since the last visit
+    chosen = st.selectbox(
+        "Product",
+        options=list(by_id),
+        format_func=option_labels(products).__getitem__,
+        index=None,
+        placeholder=f"Choose one of your {len(by_id)} published products…",
+        key=KEY_PRODUCT,
+    )
+    if chosen is None:
+        return None
+    st.query_params["product"] = chosen
+    st.session_state[KEY_LINKED] = chosen
+    return by_id[chosen]
+
+
+def option_labels(products: Sequence[ProductOption]) -> dict[str, str]:
+    """Product id -> its label in the picker: the title, numbered when two products share one.
+
+    Streamlit keeps a selectbox's choice as its label, so a label must not change while the page is open
+    (no price in it: applying a price would drop the selection).
+    """
+    seen: dict[str, int] = {}
+    labels = {}
+    for product in products:
+        title = product.title.strip() or "Untitled product"
+        seen[title] = seen.get(title, 0) + 1
+        labels[product.id] = title if seen[title] == 1 else f"{title} ({seen[title]})"
+    return labels
+
+
+def pick_hint() -> None:
+    st.info(
+        "Choose a product to compare its price with similar listings, or review all your prices at once below.",
+        icon=":material/touch_app:",
+    )
+
+
+# ---------------------------------------------------------------- one product's analysis
+
+
+def flash_message(product_id: str) -> None:
+    """The success message of a price just applied (shown once, on the run after the write)."""
+    applied = st.session_state.get(KEY_FLASH)
+    if applied is None or applied.product_id != product_id:
+        return
+    del st.session_state[KEY_FLASH]
+    st.success(
+        md(
+            f"Price updated: “{applied.title}” now sells at **{money(applied.new_price, applied.currency)}** "
+            f"(was {money(applied.old_price, applied.currency)})."
+        ),
+        icon=":material/check_circle:",
+    )
+
+
+def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
+    """Current vs suggested price, position badge, confidence, the market chart, the reasoning and its engine.
+
+    Returns the column under the chart, where the price actions go (next to what they act on).
+    """
+    currency = analysis.currency
+    if not analysis.available or analysis.market is None or analysis.suggested_price is None:
+        st.metric("Current price", money(analysis.current_price, currency), border=True, width=260)
+        st.info(analysis.reason or "There is no market to compare this product with yet.", icon=":material/info:")
+        return st.container()
+    market = analysis.market
+    position = analysis.competitive_position or "competitive"
+    label, color, icon = POSITION_BADGES[position]
+    st.markdown(f"#### :{color}-badge[{icon} {label}] {POSITION_SENTENCES[position]}")
+    current, suggested, confidence, stake = st.columns(4)
+    current.metric("Current price", money(analysis.current_price, currency), border=True, height="stretch")
+    change = analysis.price_change or Decimal(0)
+    suggested.metric(
+        "Suggested price",
+        money(analysis.suggested_price, currency),
+        delta=None if change == 0 else f"{'+' if change > 0 else '-'}{money(abs(change), currency)}",
+        delta_color="off",
+        help=(
+            f"Suggested range {money(analysis.price_range.min, currency)}–{money(analysis.price_range.max, currency)}."
+            if analysis.price_range
+            else None
+        ),
+        border=True,
+        height="stretch",
+    )
+    confidence.metric(
+        "Confidence",
+        f"{analysis.confidence_score}/100",
+        help="How much the market data supports the advice: more comparable listings, a tighter market and a "
+        "price clearly inside or outside the typical range all raise it. Thin samples are capped at 25.",
+        border=True,
+        height="stretch",
+    )
+    stake.metric(
+        "Money at stake / month",
+        money(analysis.money_at_stake, currency),
+        help="The gap between your price and the suggested one, times your monthly sales over the last 90 days "
+        f"({analysis.units_90_days} units in 90 days); at least the gap itself.",
+        border=True,
+        height="stretch",
+    )
+    chart, words = st.columns([3, 2], gap="large")
+    with chart:
+        st.markdown("**Your price against the market**")
+        st.altair_chart(
+            market_comparison_chart(
+                market.comparison(),
+                typical_range=(market.p25_price, market.p75_price),
+                suggested_price=analysis.suggested_price,
+            ),
+            width="stretch",
+        )
+        st.caption(
+            md(
+                f"Green band: the typical range, the middle half of comparable prices "
+                f"({money(market.p25_price, currency)}–{money(market.p75_price, currency)}); a price inside it is "
+                f"competitive. Dashed line: the suggested price."
+            )
+        )
+    with words:
+        market_context(market, analysis)
+        st.markdown("**Why this price**")
+        st.markdown(md(analysis.reasoning))
+        st.caption(f":material/smart_toy: {analysis.engine_label}")
+    return chart
+
+
+def segment_text(market: PricingMarket, analysis: PricingAnalysis) -> str:
+    """`45 planner listings in Productivity` / `12 e-book listings across all categories`."""
+    kind = type_label(analysis.facts.product_type if analysis.facts else None) or "comparable"
+    count = f"{market.sample_size} {kind} listing{'' if market.sample_size == 1 else 's'}"
+    if market.segment_scope == "category" and market.category_name:
+        return f"{count} in {market.category_name}"
+    return f"{count} across all categories"
+
+
+def market_context(market: PricingMarket, analysis: PricingAnalysis) -> None:
+    currency = analysis.currency
+    top = (
+        money(market.top_seller_average_price, currency)
+        if market.top_seller_average_price is not None
+        else "not available yet"
+    )
+    st.markdown(
+        md(
+            f"**Market used:** {segment_text(market, analysis)} (published, including yours).  \n"
+            f"Median {money(market.median_price, currency)} · average {money(market.average_price, currency)} · "
+            f"top-seller average {top}"
+        )
+    )
+    if market.thin_sample:
+        st.warning(
+            f"Based on only {market.sample_size} listing{'' if market.sample_size == 1 else 's'}: fewer than "
+            f"{MIN_CATEGORY_SAMPLE} comparable products, so treat the suggestion as a rough guide.",
+            icon=":material/warning:",
+        )
+
+
+# ---------------------------------------------------------------- applying a price
+
+
+@dataclass(frozen=True)
+class PendingPrice:
+    """A price change waiting for the seller's confirmation."""
+
+    product_id: str
+    title: str
+    currency: str
+    old_price: Decimal
+    new_price: Decimal
+    source: PriceChangeSource
+    suggested_price: Decimal | None
+
+
+def price_actions(analysis: PricingAnalysis, *, seller_id: str, user_id: str) -> None:
+    """ "Apply suggested price" and "Set my own price"; both open one confirmation naming the old and new price."""
+    suggested = analysis.suggested_price if analysis.available else None
+    if suggested is not None:
+        same = suggested == analysis.current_price
+        if st.button(
+            "Your price already matches the suggestion"
+            if same
+            else f"Apply suggested price ({money(suggested, analysis.currency)})",
+            type="primary",
+            icon=":material/price_check:",
+            disabled=same,
+            key="pricing_apply_suggested",
+        ):
+            st.session_state[KEY_CONFIRM] = _pending(analysis, suggested, PriceChangeSource.ANALYSIS)
+    _confirmation(analysis, seller_id=seller_id, user_id=user_id)
+    _manual_price_form(analysis)
+
+
+def _pending(analysis: PricingAnalysis, new_price: Decimal, source: PriceChangeSource) -> PendingPrice:
+    return PendingPrice(
+        analysis.product_id,
+        analysis.title,
+        analysis.currency,
+        analysis.current_price,
+        new_price,
+        source,
+        analysis.suggested_price,
+    )
+
+
+def _confirmation(analysis: PricingAnalysis, *, seller_id: str, user_id: str) -> None:
+    pending: PendingPrice | None = st.session_state.get(KEY_CONFIRM)
+    if pending is None or pending.product_id != analysis.product_id:
+        return
+    with st.container(border=True, key="pricing_confirm_box"):
+        st.markdown(
+            md(
+                f"**Change the price of “{pending.title}” from {money(pending.old_price, pending.currency)} "
+                f"to {money(pending.new_price, pending.currency)}?**  \nBuyers see the new price right away."
+            )
+        )
+        yes, no, _ = st.columns([1.2, 1, 3])
+        confirmed = yes.button("Yes, change the price", type="primary", key="pricing_confirm_yes")
+        cancelled = no.button("Cancel", key="pricing_confirm_no")
+    if cancelled:
+        del st.session_state[KEY_CONFIRM]
+        st.rerun()
+    if not confirmed:
+        return
+    del st.session_state[KEY_CONFIRM]
+    try:
+        with data.database_errors():
+            applied = pricing_data.set_price(
+                seller_id=seller_id,
+                user_id=user_id,
+                product_id=pending.product_id,
+                title=pending.title,
+                currency=pending.currency,
+                new_price=pending.new_price,
+                source=pending.source,
+                suggested_price=pending.suggested_price,
+            )
+    except PriceValidationError as exc:
+        st.session_state[KEY_MANUAL_ERROR] = (pending.product_id, str(exc))
+    except LookupError:
+        st.session_state[KEY_MANUAL_ERROR] = (pending.product_id, "This product is no longer available to change.")
+    else:
+        st.session_state[KEY_FLASH] = applied
+    st.rerun()
+
+
+def validate_manual_price(text: str, analysis: PricingAnalysis) -> Decimal:
+    """The typed price, or `PriceValidationError` with the message for the field (checked again on saving)."""
+    amount = parse_price(text)
+    if amount == analysis.current_price:
+        raise PriceValidationError(f"{money(amount, analysis.currency)} is already this product's price.")
+    p95 = analysis.market.p95_price if analysis.market is not None else None
+    check_price_cap(amount, p95, analysis.currency)
+    return amount
+
+
+def _manual_price_form(analysis: PricingAnalysis) -> None:
+    with st.form("pricing_manual_form", border=False, enter_to_submit=True):
+        field, button = st.columns([2, 1], vertical_alignment="bottom")
+        typed = field.text_input(
+            "Set my own price",
+            placeholder=f"e.g. {analysis.current_price:.2f}",
+            help="A price in dollars with at most two decimals, like 14.99.",
+            key=KEY_MANUAL_INPUT,
+        )
+        submitted = button.form_submit_button("Review my price", icon=":material/edit:")
+        message = st.empty()
+    stored = st.session_state.get(KEY_MANUAL_ERROR)
+    if submitted:
+        st.session_state.pop(KEY_MANUAL_ERROR, None)
+        try:
+            amount = validate_manual_price(typed, analysis)
+        except PriceValidationError as exc:
+            message.error(md(str(exc)), icon=":material/error:")
+            st.session_state.pop(KEY_CONFIRM, None)
+            return
+        st.session_state[KEY_CONFIRM] = _pending(analysis, amount, PriceChangeSource.MANUAL)
+        st.rerun()  # the confirmation is drawn above the form
+    elif stored is not None and stored[0] == analysis.product_id:
+        message.error(md(stored[1]), icon=":material/error:")

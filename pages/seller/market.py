@@ -1,0 +1,28 @@
+"""Seller Market page: unmet-demand opportunities, market benchmarks with segment charts, and the sales forecast.
+
+The tabs run lazily (only the open one computes) and are bound to `?section=…`, so each can be linked to.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import access, data
+from components import market as sections
+
+seller_id = access.current_seller_id()
+
+st.title("Market")
+opportunities_tab, benchmarks_tab, forecast_tab = st.tabs(
+    ["Opportunities", "Benchmarks", "Forecast"], key="section", bind="query-params"
+)
+with data.database_errors():
+    if opportunities_tab.open:
+        with opportunities_tab:
+            sections.opportunities_section(seller_id)
+    if benchmarks_tab.open:
+        with benchmarks_tab:
+            sections.benchmarks_section(seller_id)
+    if forecast_tab.open:
+        with forecast_tab:
+            sections.forecast_section(seller_id)
