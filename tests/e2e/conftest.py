@@ -1,7 +1,7 @@
 """Browser-test fixtures: a prepared database, `streamlit run app.py` on a free port, and Debian's Chromium.
 
-The database is the demo marketplace (`python -m core.demo`) when the generator exists, otherwise a
-small factory-built one with the same four logins (`tests/e2e/fallback_world.py`).
+The database is the demo marketplace (`python -m core.demo`) with its benchmarks computed, as `make run`
+prepares it; the tests log in with the demo logins.
 """
 
 from __future__ import annotations
@@ -43,26 +43,26 @@ def _free_port() -> int:
 
 
 def _prepare_database(url: str, log: Path, *, reuse: bool) -> str:
-    """Load the demo marketplace (or the fallback world); returns which one was used.
+    """Load the demo marketplace and compute the benchmarks, the same two steps as `make run`.
 
     With `reuse` (E2E_DATABASE_URL given) a database that already holds data is kept as it is.
     """
-    if (PROJECT_ROOT / "core" / "demo.py").exists():
-        with log.open("w") as out:
+    steps = [
+        [sys.executable, "-m", "core.demo", "--database-url", url, "--seed", "42"] + (["--if-empty"] if reuse else []),
+        [sys.executable, "-m", "jobs", "run", "benchmarks"],
+    ]
+    with log.open("w") as out:
+        for step in steps:
             subprocess.run(
-                [sys.executable, "-m", "core.demo", "--database-url", url, "--seed", "42"]
-                + (["--if-empty"] if reuse else []),
+                step,
                 cwd=PROJECT_ROOT,
+                env={**os.environ, "DATABASE_URL": url},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 timeout=DEMO_TIMEOUT_SECONDS,
                 check=True,
             )
-        return "demo"
-    from tests.e2e.fallback_world import build
-
-    build(url)
-    return "fallback"
+    return "demo"
 
 
 def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -111,22 +111,33 @@ def test_overpriced_needs_exactly_rating_4_5_and_above_median_conversion() -> No
 @pytest.mark.parametrize(
     ("price", "expected"),
     [
-        # aim = 21.50 − min(5 % × 21.50 = 1.075, 2.50) = 20.425; charm prices around it: 19.99, 20.99;
-        # only 20.99 lies between 20.425 and 21.50 → 20.99.
+        # Median 19.00; settled zone = within 10 % of it = [17.10, 20.90].
+        # 21.50 is outside: aim = 21.50 − min(5 % × 21.50 = 1.075, 2.50) = 20.425; charm prices around it:
+        # 19.99, 20.99; only 20.99 lies between 20.425 and 21.50 → 20.99.
         (D("21.50"), D("20.99")),
-        # aim = 19.50 − min(0.975, 0.50) = 19.00; neither 18.99 nor 19.99 lies in [19.00, 19.50] → keep 19.50.
+        # 19.50, 19.99 and 17.50 are within 10 % of the median → kept as they are.
         (D("19.50"), D("19.50")),
-        # The median is 0.99 below, within 5 % (0.9995) → aim 19.00; 18.99 is outside [19.00, 19.99],
-        # 19.99 inside → 19.99 (kept).
         (D("19.99"), D("19.99")),
-        # Median above: 17.00 + min(0.85, 2.00) = 17.85; 16.99 outside [17.00, 17.85], 17.99 outside → keep 17.00.
+        (D("17.50"), D("17.50")),
+        # 17.00 is outside (2.00 > 1.90): 17.00 + min(0.85, 2.00) = 17.85; 16.99 and 17.99 are both outside
+        # [17.00, 17.85] → keep 17.00.
         (D("17.00"), D("17.00")),
-        # 17.50 + min(0.875, 1.50) = 18.375; 17.99 lies in [17.50, 18.375], 18.99 not → 17.99.
-        (D("17.50"), D("17.99")),
     ],
 )
 def test_competitive_moves_at_most_five_percent_and_only_to_a_charm_price(price, expected) -> None:
     assert advise(replace(WEAK, current_price=price), "competitive").suggested_price == expected
+
+
+def test_applying_competitive_suggestions_settles() -> None:
+    """Applying each suggestion in turn reaches a price the engine keeps (21.50 → 20.99 → 20.99)."""
+    price = D("21.50")
+    seen = [price]
+    for _ in range(5):
+        price = advise(replace(WEAK, current_price=price), "competitive").suggested_price
+        if price == seen[-1]:
+            break
+        seen.append(price)
+    assert seen == [D("21.50"), D("20.99")]
 
 
 def test_charm_rounding_rules() -> None:

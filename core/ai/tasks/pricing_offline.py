@@ -10,8 +10,9 @@ Rules, one sentence each:
 3. Overpriced: go down to the upper quartile (p75) when the rating is ≥ 4.5 and the
    conversion beats the segment median (the premium is earned), else down to the
    median, never upward.
-4. Competitive: aim at most 5 % of the price closer to the median, and move only to a
-   charm price lying between the current price and that aim, else keep the price.
+4. Competitive: keep the price when it is within 10 % of the median (so applying a
+   suggestion settles it); otherwise aim at most 5 % of the price closer to the median,
+   and move only to a charm price lying between the current price and that aim.
 5. Band: the target is clamped into [max(min, 0.8 × p25), min(max, 1.2 × p75)], the
    same band the model's answers are held to.
 6. Charm price: the suggestion is the nearest price inside the band ending in .99
@@ -44,6 +45,9 @@ PREMIUM_RATING = 4.5
 BASE_SHARE = Decimal("0.50")
 SHARE_PER_STRENGTH = Decimal("0.25")
 COMPETITIVE_NUDGE = Decimal("0.05")
+# Inside this distance from the median a competitive price is left alone: without it every applied
+# nudge would earn another 5 % nudge and the advice would never settle.
+COMPETITIVE_SETTLED = Decimal("0.10")
 WHOLE_DOLLAR_FROM = Decimal("100")
 MAX_REASONING_CHARS = 600
 
@@ -103,6 +107,8 @@ def target_price(payload: PricingPayload) -> Decimal:
     if payload.competitive_position == "overpriced":
         goal = market.p75_price if premium_earned(payload.product, market) else market.median_price
         return min(current, goal)
+    if abs(current - market.median_price) <= market.median_price * COMPETITIVE_SETTLED:
+        return current
     limit = current * COMPETITIVE_NUDGE
     return current + max(-limit, min(limit, market.median_price - current))
 
@@ -223,7 +229,7 @@ def _advice_sentence(payload: PricingPayload, suggestion: Decimal) -> str:
             f"so the advice is near the median: {s}."
         )
     if suggestion == product.current_price:
-        return f"The price is already competitive, so the advice is to keep {s}."
+        return f"The price is competitive and close to the median, so the advice is to keep {s}."
     return f"The price is competitive, so the advice only nudges it toward the median (at most 5%), to {s}."
 
 
