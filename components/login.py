@@ -14,6 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 import streamlit_authenticator as stauth
 from sqlalchemy.exc import SQLAlchemyError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_authenticator.utilities import LoginError
 
 from components import access, data
@@ -28,6 +29,8 @@ WRONG_LOGIN_MESSAGE = "Incorrect username or password."
 _RECORDED_KEY = "sgt_login_recorded_for"
 # Session key of the one-line notice the login screen shows after a logout.
 _NOTICE_KEY = "sgt_logout_notice"
+# Session key of the page (url_path, query params) a logged-out visitor asked for, opened after login.
+_RETURN_TO_KEY = "sgt_return_to"
 # Seconds to let the browser store the login cookie before the rerun (upstream #276).
 COOKIE_SETTLE_SECONDS = 1.0
 LOGIN_FIELDS = {"Form name": "Log in", "Username": "Username", "Password": "Password", "Login": "Log in"}
@@ -162,3 +165,34 @@ def account_notice(account: Account) -> Callable[[], None]:
             )
 
     return show_notice
+
+
+def remember_requested_page() -> None:
+    """First thing in app.py: note the page (and query, e.g. `?product=…`) a browser asked for by URL.
+
+    A bookmark, an e-mail link, a typed address or a reload starts a new session whose first run is
+    logged out until the login cookie has been read. That cookie read reruns the script, and the rerun
+    no longer names the requested page, so without this the visitor lands on Home. Only the first run
+    of a request by URL carries the page name (Streamlit's `intended_page_name`; in-app navigation
+    sends a page hash instead), so this never fires for ordinary clicks.
+    """
+    ctx = get_script_run_ctx()
+    requested = ctx.pages_manager.intended_page_name if ctx is not None else ""
+    if requested and requested != "login":
+        st.session_state[_RETURN_TO_KEY] = (requested, st.query_params.to_dict())
+
+
+def open_requested_page(current: st.Page, sections: dict[str, list[st.Page]]) -> None:
+    """Once logged in: switch to the page remembered by `remember_requested_page`, if this role has it.
+
+    Pages of another role are never opened: only `sections` (the logged-in role's pages) are searched.
+    """
+    target = st.session_state.pop(_RETURN_TO_KEY, None)
+    if not target:
+        return
+    url_path, params = target
+    if url_path == current.url_path:
+        return
+    for page in (p for pages in sections.values() for p in pages):
+        if page.url_path == url_path:
+            st.switch_page(page, query_params=params)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -40,8 +40,37 @@ class PageSpec:
 Sections = Mapping[str, Sequence[PageSpec]]
 
 
+# url_path -> page script of every page the router has built, so a link stored as a URL (an insight's
+# action item, `/pricing?product=<id>`) can become an in-app `st.page_link`. The table is the same for
+# every session (the router's table is static), so a module-level dict is safe.
+_SCRIPTS: dict[str, str] = {}
+
+
 def build_sections(sections: Sections) -> dict[str, list[st.Page]]:
+    for specs in sections.values():
+        for spec in specs:
+            _SCRIPTS[spec.url_path] = spec.script
     return {section: [spec.page() for spec in specs] for section, specs in sections.items()}
+
+
+def script_for(url_path: str) -> str | None:
+    """The page script behind a URL path of the menu (`"pricing"` → `"pages/seller/pricing_tool.py"`), if any."""
+    return _SCRIPTS.get(url_path.strip("/"))
+
+
+def with_badge(sections: Sections, url_path: str, count: int) -> Sections:
+    """A copy of `sections` whose page at `url_path` shows `count` as a red badge beside its title (none at 0).
+
+    `st.Page` has no badge, but its title takes Markdown directives (FIELD-NOTES): "Insights :red-badge[3]".
+    The URL path is set explicitly on every page, so the changing title never changes the address.
+    """
+    if count <= 0:
+        return sections
+    badge = f" :red-badge[{count if count < 100 else '99+'}]"
+    return {
+        section: [replace(spec, title=spec.title + badge) if spec.url_path == url_path else spec for spec in specs]
+        for section, specs in sections.items()
+    }
 
 
 def all_url_paths(role_sections: Mapping[str, Sections]) -> list[str]:

@@ -157,8 +157,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 _FAILED = pytest.StashKey[bool]()
 
 
+@pytest.fixture(scope="session")
+def warm_app(browser, app_server: dict[str, str]) -> dict[str, str]:
+    """Open the app once before the tests, as its first visitor.
+
+    Streamlit runs the first session of a new server process in its legacy `pages/`-folder mode
+    (our page scripts live in `pages/`); `leave_legacy_pages_mode()` recovers from that, but a deep
+    link (`/learn?slug=…`) as the very first request of the process shows "page not found" first.
+    The tests are about every later visitor, so one throw-away visit takes that first session.
+    """
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(app_server["base_url"])
+    tab.get_by_role("textbox", name="Username").wait_for(timeout=60_000)
+    context.close()
+    return app_server
+
+
 @pytest.fixture
-def page(browser, app_server: dict[str, str], request: pytest.FixtureRequest) -> Iterator[object]:
+def page(browser, warm_app: dict[str, str], request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh browser context (own cookie jar) per test, sized like a laptop screen.
 
     A failing test leaves `test-output/e2e/FAILED-<test>.png` behind to look at.
