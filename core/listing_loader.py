@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,8 @@ class ScoredListing:
     score: ListingScore
     status: str
     category_id: str | None
+    seller_id: str = ""
+    published_at: datetime | None = None
 
 
 Segment = tuple[str, str | None]
@@ -199,7 +202,11 @@ def _json_list(value: object) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
-def _score_products(session: Session, *conditions: ColumnElement[bool]) -> list[ScoredListing]:
+def score_products(session: Session, *conditions: ColumnElement[bool]) -> list[ScoredListing]:
+    """Score every non-deleted product matching `conditions` (SQL filters) in three queries.
+
+    Price bands and tag norms are the whole market's, so a seller's page and the admin's lists agree.
+    """
     rows = session.execute(
         select(*DigitalProduct.__table__.c, Category.name.label("category_name"))
         .outerjoin(Category, Category.id == DigitalProduct.category_id)
@@ -229,7 +236,7 @@ def _score_products(session: Session, *conditions: ColumnElement[bool]) -> list[
         )
         norms = norms_by_category.get(r.category_id)
         score = score_listing(listing, benchmark=band_for(bands, r.type, r.category_id), category_norms=norms)
-        scored.append(ScoredListing(listing, score, str(r.status), r.category_id))
+        scored.append(ScoredListing(listing, score, str(r.status), r.category_id, r.seller_id, r.published_at))
     scored.sort(key=lambda s: (s.score.overall, s.listing.title.lower(), s.listing.product_id))
     return scored
 
@@ -241,12 +248,12 @@ def score_seller_listings(
 
     Three queries in all (products, category tag norms, segment price bands), whatever the count.
     """
-    return _score_products(session, DigitalProduct.seller_id == seller_id, DigitalProduct.status.in_(statuses))
+    return score_products(session, DigitalProduct.seller_id == seller_id, DigitalProduct.status.in_(statuses))
 
 
 def score_seller_listing(session: Session, *, seller_id: str, product_id: str) -> ScoredListing:
     """Re-score one product of the seller; LookupError when it is not theirs or does not exist."""
-    found = _score_products(session, DigitalProduct.seller_id == seller_id, DigitalProduct.id == product_id)
+    found = score_products(session, DigitalProduct.seller_id == seller_id, DigitalProduct.id == product_id)
     if not found:
         raise LookupError(f"product {product_id} not found for this seller")
     return found[0]

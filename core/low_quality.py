@@ -1,7 +1,7 @@
 """Low-quality listings for admins: bulk scoring across sellers, the worst published listings with their weakest
 dimensions and 30-day views, and "Notify seller" (a LISTING_QUALITY insight + an in-app notification).
 
-Scoring is the pure `core.listing_score.score_listing`; `score_products` loads the products matching the filters
+Scoring is the pure `core.listing_score.score_listing`; `core.listing_loader.score_products` loads the products matching the filters
 (pushed into SQL) plus category tag norms and segment price bands in three queries, whatever the count, using the
 public pieces of `core.listing_loader`. It scores ~5,000 listings a second, so an unfiltered marketplace-wide
 list costs about 0.2 ms per published listing (see the report of issue 7 for the persisted-score follow-up).
@@ -18,11 +18,9 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core.config import get_settings
-from core.listing_loader import band_for, category_top_tags, segment_price_bands
-from core.listing_rules import CategoryNorms
-from core.listing_score import SELLER_VIEW_STATUSES, ListingInput, ListingScore, score_listing
+from core.listing_loader import ScoredListing, score_products
+from core.listing_score import SELLER_VIEW_STATUSES, ListingScore
 from core.models import (
-    Category,
     DigitalProduct,
     InsightPriority,
     InsightStatus,
@@ -43,16 +41,6 @@ VIEWS_DAYS = 30
 HIGH_PRIORITY_BELOW = 25.0  # an insight for a listing scoring under this is HIGH priority, else MEDIUM
 LISTING_HEALTH_LINK = "/listing-health"
 _ID_CHUNK = 5000  # ids per IN (...) list: well under SQLite's 32,766 bound parameters
-
-
-@dataclass(frozen=True)
-class ScoredProduct:
-    listing: ListingInput
-    score: ListingScore
-    seller_id: str
-    status: str
-    category_id: str | None
-    published_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -115,61 +103,12 @@ def views_window(now: datetime) -> tuple[date, date]:
     return today - timedelta(days=VIEWS_DAYS), today - timedelta(days=1)
 
 
-def _json_list(value: object) -> tuple[str, ...]:
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
-
-
 def _chunks(ids: Sequence[str]) -> Iterable[list[str]]:
     for i in range(0, len(ids), _ID_CHUNK):
         yield list(ids[i : i + _ID_CHUNK])
 
 
 # --------------------------------------------------------------------------- loading and scoring
-
-
-def score_products(session: Session, *conditions: ColumnElement[bool]) -> list[ScoredProduct]:
-    """Score every non-deleted product matching `conditions` (SQL filters), in three queries.
-
-    Price bands and tag norms are the whole market's (published listings), exactly as the seller's own
-    Listing health page computes them, so the admin and the seller see the same score.
-    """
-    columns = [c for c in DigitalProduct.__table__.c if c.key not in ("download_count", "view_count")]
-    rows = session.execute(
-        select(*columns, Category.name.label("category_name"))
-        .outerjoin(Category, Category.id == DigitalProduct.category_id)
-        .where(DigitalProduct.deleted_at.is_(None), *conditions)
-    ).all()
-    if not rows:
-        return []
-    top_tags = category_top_tags(session, category_ids={r.category_id for r in rows if r.category_id})
-    segments = {(str(r.type), r.category_id) for r in rows if r.category_id} | {(str(r.type), None) for r in rows}
-    bands = segment_price_bands(session, segments=segments)
-    norms = {
-        r.category_id: CategoryNorms.build(r.category_name, top_tags.get(r.category_id, ()))
-        for r in rows
-        if r.category_id
-    }
-    scored = []
-    for r in rows:
-        listing = ListingInput(
-            product_id=r.id,
-            title=r.title or "",
-            description=r.description,
-            featured_image=r.featured_image,
-            gallery_images=_json_list(r.gallery_images),
-            seo_title=r.seo_title,
-            seo_description=r.seo_description,
-            seo_keywords=_json_list(r.seo_keywords),
-            tags=_json_list(r.tags),
-            price=r.price,
-            category_name=r.category_name,
-            product_type=str(r.type),
-        )
-        score = score_listing(
-            listing, benchmark=band_for(bands, r.type, r.category_id), category_norms=norms.get(r.category_id)
-        )
-        scored.append(ScoredProduct(listing, score, r.seller_id, str(r.status), r.category_id, r.published_at))
-    return scored
 
 
 def listing_health_by_seller(session: Session, *, seller_ids: Iterable[str]) -> dict[str, tuple[float, int]]:
@@ -198,7 +137,7 @@ def _views_30d(session: Session, product_ids: Sequence[str], *, now: datetime) -
     return out
 
 
-def _pending_keys(session: Session, products: Iterable[ScoredProduct]) -> set[str]:
+def _pending_keys(session: Session, products: Iterable[ScoredListing]) -> set[str]:
     """The finding keys of `products` that have a PENDING, not deleted insight (on the seller + key index)."""
     items = list(products)
     sellers = sorted({p.seller_id for p in items})
@@ -285,7 +224,7 @@ def _require_admin(session: Session, admin_user_id: str) -> None:
         raise PermissionError("only an active admin can notify sellers")
 
 
-def _insight_for(item: ScoredProduct, weakest: tuple[WeakDimension, ...], *, admin_user_id: str, now: datetime) -> Any:
+def _insight_for(item: ScoredListing, weakest: tuple[WeakDimension, ...], *, admin_user_id: str, now: datetime) -> Any:
     title = item.listing.title
     score = item.score.overall
     weak_text = describe_weakest(weakest) or "none"
@@ -334,7 +273,7 @@ def notify_sellers_about_listings(
         s.listing.product_id: s for chunk in _chunks(ids) for s in score_products(session, DigitalProduct.id.in_(chunk))
     }
     pending = _pending_keys(session, scored.values())
-    created: dict[str, list[tuple[ScoredProduct, SellerInsight]]] = {}
+    created: dict[str, list[tuple[ScoredListing, SellerInsight]]] = {}
     skipped = 0
     with session.begin_nested():
         for pid in ids:
@@ -362,7 +301,7 @@ def notify_sellers_about_listings(
 
 
 def _notify_seller(
-    session: Session, *, user_id: str, items: list[tuple[ScoredProduct, SellerInsight]], now: datetime
+    session: Session, *, user_id: str, items: list[tuple[ScoredListing, SellerInsight]], now: datetime
 ) -> None:
     if len(items) == 1:
         item, _ = items[0]
