@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from components import access, data, login
+from components import access, data, insights_data, login, notifications
 from components.navigation import (
     PageSpec,
     Sections,
@@ -14,6 +14,7 @@ from components.navigation import (
     leave_legacy_pages_mode,
     single_page_with_aliases,
 )
+from core import urls
 from core.config import SettingsError, get_settings
 
 # Role -> menu sections -> pages. A new page is one line here plus its file under pages/<role>/.
@@ -22,13 +23,39 @@ from core.config import SettingsError, get_settings
 # (Benchmarks, Learn editor) and "Operations" (Operator KPIs).
 ROLE_SECTIONS: dict[str, Sections] = {
     "seller": {
-        "Home": [PageSpec("pages/seller/home.py", "Home", ":material/home:", "home")],
+        "Home": [PageSpec("pages/seller/home.py", "Home", ":material/home:", urls.HOME)],
+        "Grow": [
+            PageSpec("pages/seller/insights.py", "Insights", ":material/lightbulb:", urls.INSIGHTS),
+            PageSpec("pages/seller/pricing_tool.py", "Pricing tool", ":material/attach_money:", urls.PRICING),
+            PageSpec(
+                "pages/seller/listing_health.py", "Listing health", ":material/monitor_heart:", urls.LISTING_HEALTH
+            ),
+            PageSpec("pages/seller/goals.py", "Goals", ":material/target:", urls.GOALS),
+        ],
+        "Learn & market": [
+            PageSpec("pages/seller/learn.py", "Learn", ":material/school:", urls.LEARN),
+            PageSpec("pages/seller/market.py", "Market", ":material/trending_up:", urls.MARKET),
+        ],
+        "Account": [PageSpec("pages/seller/settings.py", "Settings", ":material/settings:", urls.SETTINGS)],
     },
     "admin": {
-        "Home": [PageSpec("pages/admin/home.py", "Home", ":material/monitoring:", "admin")],
+        "Home": [PageSpec("pages/admin/home.py", "Home", ":material/monitoring:", urls.ADMIN_HOME)],
+        "Sellers": [
+            PageSpec("pages/admin/seller_success.py", "Seller success", ":material/groups:", urls.SELLER_SUCCESS),
+            PageSpec("pages/admin/low_quality.py", "Low-quality listings", ":material/report:", urls.LOW_QUALITY),
+        ],
+        "Marketplace": [
+            PageSpec("pages/admin/benchmarks.py", "Benchmarks", ":material/analytics:", urls.BENCHMARKS),
+            PageSpec("pages/admin/learn_editor.py", "Learn editor", ":material/edit_note:", urls.LEARN_EDITOR),
+        ],
+        "Operations": [
+            PageSpec("pages/admin/operator_kpis.py", "Operator KPIs", ":material/speed:", urls.OPERATOR_KPIS),
+            PageSpec("pages/admin/jobs.py", "Jobs", ":material/schedule:", urls.JOBS),
+        ],
     },
 }
 
+login.remember_requested_page()
 leave_legacy_pages_mode()
 st.set_page_config(page_title="Seller Growth Toolkit", page_icon=":material/storefront:", layout="wide")
 
@@ -68,9 +95,17 @@ if account is None:
     )
     st.navigation(pages, position="hidden").run()
 elif account.is_admin:
-    st.navigation(build_sections(ROLE_SECTIONS["admin"])).run()
+    admin_sections = build_sections(ROLE_SECTIONS["admin"])
+    admin_nav = st.navigation(admin_sections)
+    login.open_requested_page(admin_nav, admin_sections)
+    admin_nav.run()
 elif account.can_use_seller_pages:
-    st.navigation(build_sections(ROLE_SECTIONS["seller"])).run()
+    # The Insights title carries the PENDING count as a badge (cached, cleared by every insight write).
+    seller_sections = build_sections(insights_data.with_pending_badge(ROLE_SECTIONS["seller"], account.seller_id))
+    seller_nav = st.navigation(seller_sections)
+    login.open_requested_page(seller_nav, seller_sections)
+    notifications.sidebar_notifications(account, ROLE_SECTIONS["seller"])  # after st.navigation: links name pages
+    seller_nav.run()
 else:
     pages = single_page_with_aliases(
         login.account_notice(account),

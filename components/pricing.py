@@ -239,6 +239,10 @@ def market_context(market: PricingMarket, analysis: PricingAnalysis) -> None:
             f"top-seller average {top}"
         )
     )
+    notice = market.override_notice(currency)
+    if notice:
+        note = f" {market.override_note}" if market.override_note else ""
+        st.info(md(notice + note), icon=":material/admin_panel_settings:")
     if market.thin_sample:
         st.warning(
             f"Based on only {market.sample_size} listing{'' if market.sample_size == 1 else 's'}: fewer than "

@@ -44,7 +44,15 @@ from sqlalchemy import BigInteger, ColumnElement, String, and_, case, cast, dele
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.models import Category, DigitalProduct, DigitalProductType, MarketBenchmark, ProductStatus, RevenueRecord
+from core.models import (
+    Category,
+    DigitalProduct,
+    DigitalProductType,
+    MarketBenchmark,
+    ProductStatus,
+    RevenueRecord,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
@@ -303,8 +311,17 @@ def load_segment_totals(session: Session, *, now: datetime) -> list[SegmentTotal
 # ---------------------------------------------------------------- writing
 
 
-# Everything but the key and the creation stamp is replaced when the segment's row exists.
-_KEPT_ON_CONFLICT = {"id", "product_type", "category_id", "created_at"}
+# Everything but the key, the creation stamp and the admin's override (with its who/when) is replaced when the
+# segment's row exists: the daily recalculation refreshes the computed figures beside an override, never over it.
+_OVERRIDE_COLUMNS = {
+    "override_average_price",
+    "override_median_price",
+    "override_top_seller_avg_price",
+    "override_note",
+    "overridden_by_user_id",
+    "overridden_at",
+}
+_KEPT_ON_CONFLICT = {"id", "product_type", "category_id", "created_at", *_OVERRIDE_COLUMNS}
 
 
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -380,13 +397,28 @@ class BenchmarkView:
     thin_sample: bool  # sample_size < THIN_SAMPLE_SIZE: show a warning wherever the row is shown
     calculated_at: datetime
     is_fallback: bool = False  # the category had no row: this is the type's all-categories row
+    # The admin's override of the reference figures (None = the computed figure is used); see
+    # `core.benchmark_overrides.effective_reference` for the values to show.
+    override_average_price: Decimal | None = None
+    override_median_price: Decimal | None = None
+    override_top_seller_avg_price: Decimal | None = None
+    override_note: str | None = None
+    overridden_by_user_id: str | None = None
+    overridden_by_name: str | None = None
+    overridden_at: datetime | None = None
 
 
 def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else _round2(Decimal(str(value)))
 
 
-def _view(benchmark: MarketBenchmark, category_name: str | None, *, is_fallback: bool = False) -> BenchmarkView:
+def _view(
+    benchmark: MarketBenchmark,
+    category_name: str | None,
+    overridden_by_name: str | None = None,
+    *,
+    is_fallback: bool = False,
+) -> BenchmarkView:
     top = benchmark.top_seller_metrics
     return BenchmarkView(
         id=benchmark.id,
@@ -408,6 +440,13 @@ def _view(benchmark: MarketBenchmark, category_name: str | None, *, is_fallback:
         thin_sample=benchmark.sample_size < THIN_SAMPLE_SIZE,
         calculated_at=benchmark.calculated_at,
         is_fallback=is_fallback,
+        override_average_price=benchmark.override_average_price,
+        override_median_price=benchmark.override_median_price,
+        override_top_seller_avg_price=benchmark.override_top_seller_avg_price,
+        override_note=benchmark.override_note,
+        overridden_by_user_id=benchmark.overridden_by_user_id,
+        overridden_by_name=overridden_by_name if benchmark.overridden_by_user_id else None,
+        overridden_at=benchmark.overridden_at,
     )
 
 
@@ -415,8 +454,9 @@ def _benchmark_query() -> Any:
     # populate_existing: the upsert writes through Core, so ORM objects already in the
     # session would otherwise show the values from before a recalculation.
     return (
-        select(MarketBenchmark, Category.name)
+        select(MarketBenchmark, Category.name, User.name)
         .outerjoin(Category, Category.id == MarketBenchmark.category_id)
+        .outerjoin(User, User.id == MarketBenchmark.overridden_by_user_id)
         .where(or_(MarketBenchmark.category_id.is_(None), Category.is_active.is_(True)))
         .execution_options(populate_existing=True)
     )
@@ -437,7 +477,7 @@ def list_benchmarks(
     query = query.order_by(
         MarketBenchmark.product_type, MarketBenchmark.category_id.is_not(None), Category.name, MarketBenchmark.id
     )
-    return [_view(b, name) for b, name in session.execute(query)]
+    return [_view(b, name, admin) for b, name, admin in session.execute(query)]
 
 
 def benchmark_for(
@@ -452,8 +492,8 @@ def benchmark_for(
     if category_id is not None:
         found = session.execute(base.where(MarketBenchmark.category_id == category_id)).first()
         if found is not None:
-            return _view(found[0], found[1])
+            return _view(*found)
     found = session.execute(base.where(MarketBenchmark.category_id.is_(None))).first()
     if found is None:
         return None
-    return _view(found[0], found[1], is_fallback=category_id is not None)
+    return _view(*found, is_fallback=category_id is not None)

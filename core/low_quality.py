@@ -1,10 +1,10 @@
 """Low-quality listings for admins: bulk scoring across sellers, the worst published listings with their weakest
 dimensions and 30-day views, and "Notify seller" (a LISTING_QUALITY insight + an in-app notification).
 
-Scoring is the pure `core.listing_score.score_listing`; `core.listing_loader.score_products` loads the products matching the filters
-(pushed into SQL) plus category tag norms and segment price bands in three queries, whatever the count, using the
-public pieces of `core.listing_loader`. It scores ~5,000 listings a second, so an unfiltered marketplace-wide
-list costs about 0.2 ms per published listing (see the report of issue 7 for the persisted-score follow-up).
+Scoring is the pure `core.listing_score.score_listing`; `core.listing_loader.score_products` loads the products
+matching the filters (pushed into SQL) plus category tag norms and segment price bands in three queries, whatever
+the count. It scores ~5,000 listings a second, so an unfiltered marketplace-wide list costs about 0.2 ms per
+published listing (a persisted score, refreshed by a job, is the follow-up for the large marketplace).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from core.listing_loader import Segment
 from core.models import DigitalProduct, PriceChange, PriceChangeSource, ProductStatus
 from core.pricing_market import (
     MarketData,
+    apply_benchmark_overrides,
     load_market,
     load_product_rows,
     price_cap_reference,
@@ -99,16 +100,20 @@ def _analyse_row(session: Session, row: Any, data: MarketData, *, ai: AIDoor, us
         top_seller_scope=top_scope,
     )
     try:
-        context = market.to_context()
+        market.to_context()
     except ValueError:
         reason = "The comparable listings include free ones, so their prices cannot anchor a suggestion."
         return unavailable(row.id, title, price, currency, reason)
+    # Position and confidence describe the listings themselves, so they use the computed figures; the
+    # marketplace team's overrides (if any) then replace the reference figures shown and given to the model.
     position = competitive_position(price, market.p25_price, market.p75_price)
     confidence = confidence_score(
         market.sample_size,
         price_spread(market.p25_price, market.median_price, market.p75_price),
         position_distance(price, market.p25_price, market.median_price, market.p75_price),
     )
+    market = apply_benchmark_overrides(market, data, product_type, row.category_id)
+    context = market.to_context()
     facts = product_facts(row, category_name=market.category_name)
     payload = PricingPayload(product=facts, market=context, competitive_position=position, confidence_score=confidence)
     result = pricing_advice(payload, ai=ai, session=session, use_cache=use_cache)

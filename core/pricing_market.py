@@ -18,6 +18,7 @@ from sqlalchemy import union_all as sql_union_all
 from sqlalchemy.orm import Session
 
 from core.ai.tasks.pricing_types import ProductFacts
+from core.benchmark_overrides import effective_reference
 from core.benchmarks import BenchmarkView, list_benchmarks
 from core.listing_loader import Segment, segment_price_bands
 from core.listing_rules import PriceBand, analyse_description, distinct_non_blank, is_set, normalize_terms
@@ -31,12 +32,14 @@ from core.models import (
     RevenueRecord,
 )
 from core.pricing_math import (
+    PricingMarket,
     SegmentPrices,
     SegmentScope,
     choose_segment,
     conversion_rate,
     interpolate_percentile,
     to_cents,
+    with_reference_overrides,
 )
 
 
@@ -285,16 +288,47 @@ def load_market(session: Session, rows: list[Any], window: tuple[date, date]) ->
     return MarketData(bands, extras, {(str(b.product_type), b.category_id): b for b in views})
 
 
-def top_seller_price(
+def top_seller_benchmark(
     data: MarketData, product_type: str, category_id: str | None, scope: SegmentScope
-) -> tuple[Decimal | None, SegmentScope | None]:
+) -> tuple[BenchmarkView | None, SegmentScope | None]:
     """As `core.benchmarks.benchmark_for`: the category's row, else the type's all-categories row."""
     if scope == "category" and category_id is not None:
         own = data.benchmarks.get((product_type, category_id))
         if own is not None:
-            return own.top_sellers.avg_price, "category"
+            return own, "category"
     whole = data.benchmarks.get((product_type, None))
-    return (whole.top_sellers.avg_price, "all categories") if whole is not None else (None, None)
+    return (whole, "all categories") if whole is not None else (None, None)
+
+
+def top_seller_price(
+    data: MarketData, product_type: str, category_id: str | None, scope: SegmentScope
+) -> tuple[Decimal | None, SegmentScope | None]:
+    """The computed top-seller average of `top_seller_benchmark`'s row (overrides: `apply_benchmark_overrides`)."""
+    row, row_scope = top_seller_benchmark(data, product_type, category_id, scope)
+    return (row.top_sellers.avg_price, row_scope) if row is not None else (None, None)
+
+
+def apply_benchmark_overrides(
+    market: PricingMarket, data: MarketData, product_type: str, category_id: str | None
+) -> PricingMarket:
+    """The market with the marketplace team's benchmark overrides in place (see `core.benchmark_overrides`).
+
+    The median and average overrides come from the benchmark row of exactly the segment the analysis used
+    (the category's, or the type's all-categories row); the top-seller average from the row it was read from.
+    """
+    scope = market.segment_scope
+    segment_row = data.benchmarks.get((product_type, category_id if scope == "category" else None))
+    top_row, _ = top_seller_benchmark(data, product_type, category_id, scope)
+    segment = effective_reference(segment_row) if segment_row is not None else None
+    top = effective_reference(top_row) if top_row is not None else None
+    notes = [ref.note for ref in (segment, top) if ref is not None and ref.is_overridden and ref.note]
+    return with_reference_overrides(
+        market,
+        median=segment.median_price.value if segment and segment.median_price.is_override else None,
+        average=segment.average_price.value if segment and segment.average_price.is_override else None,
+        top_seller_average=top.top_seller_avg_price.value if top and top.top_seller_avg_price.is_override else None,
+        note=" ".join(dict.fromkeys(notes)) or None,
+    )
 
 
 def price_cap_reference(session: Session, *, product: DigitalProduct) -> Decimal | None:

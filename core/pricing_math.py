@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal, Protocol, TypeVar
 
@@ -88,6 +88,15 @@ class SegmentPrices:
 
 
 @dataclass(frozen=True)
+class OverriddenFigure:
+    """A reference figure the marketplace team set on the segment's benchmark, with the computed one it replaced."""
+
+    label: str  # "median", "average", "top-seller average"
+    value: Decimal
+    computed: Decimal | None
+
+
+@dataclass(frozen=True)
 class PricingMarket:
     """The market an analysis used, as the page shows it (money in cents).
 
@@ -111,16 +120,36 @@ class PricingMarket:
     top_seller_scope: SegmentScope | None = None  # which benchmark row it came from
     average_rating: float | None = None
     median_conversion_rate: float | None = None
+    overridden: tuple[OverriddenFigure, ...] = ()  # figures set by the marketplace team (see benchmark overrides)
+    override_note: str | None = None  # the team's note explaining the override
+
+    @property
+    def uses_override(self) -> bool:
+        return bool(self.overridden)
+
+    def override_notice(self, currency: str = "USD") -> str | None:
+        """ "Median set by the marketplace team (was $14.00 computed)." — None without an override."""
+        if not self.overridden:
+            return None
+        labels = _and_join([f.label for f in self.overridden])
+        computed = _and_join([format_money(f.computed, currency) for f in self.overridden if f.computed is not None])
+        text = f"{labels[0].upper()}{labels[1:]} set by the marketplace team"
+        return f"{text} (was {computed} computed)." if computed else f"{text}."
 
     def to_context(self) -> MarketContext:
-        """The model's view of this market (raises ValueError when the prices are not usable, e.g. free listings)."""
+        """The model's view of this market (raises ValueError when the prices are not usable, e.g. free listings).
+
+        An overridden median outside the computed quartiles widens the typical band to include it (and min/max
+        to include the band), so the team's figure is what the model anchors on without breaking the ordering.
+        """
+        p25, p75 = min(self.p25_price, self.median_price), max(self.p75_price, self.median_price)
         return MarketContext(
             average_price=self.average_price,
             median_price=self.median_price,
-            p25_price=self.p25_price,
-            p75_price=self.p75_price,
-            min_price=self.min_price,
-            max_price=self.max_price,
+            p25_price=p25,
+            p75_price=p75,
+            min_price=min(self.min_price, p25),
+            max_price=max(self.max_price, p75),
             sample_size=self.sample_size,
             top_seller_average_price=self.top_seller_average_price,
             average_rating=self.average_rating,
@@ -137,6 +166,38 @@ class PricingMarket:
         if self.top_seller_average_price is not None:
             bars.append(("Top-seller average", self.top_seller_average_price))
         return bars
+
+
+def _and_join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def with_reference_overrides(
+    market: PricingMarket,
+    *,
+    average: Decimal | None = None,
+    median: Decimal | None = None,
+    top_seller_average: Decimal | None = None,
+    note: str | None = None,
+) -> PricingMarket:
+    """The market with the marketplace team's figures in place of the computed ones (None = keep computed).
+
+    Each replaced figure is listed in `overridden` with the computed value it replaced, for the page to say so.
+    """
+    figures = [
+        ("median", "median_price", median),
+        ("average", "average_price", average),
+        ("top-seller average", "top_seller_average_price", top_seller_average),
+    ]
+    changes: dict[str, object] = {}
+    overridden: list[OverriddenFigure] = []
+    for label, attr, value in figures:
+        if value is not None:
+            overridden.append(OverriddenFigure(label, value, getattr(market, attr)))
+            changes[attr] = value
+    if not overridden:
+        return market
+    return replace(market, **changes, overridden=tuple(overridden), override_note=note)
 
 
 class HasSampleSize(Protocol):

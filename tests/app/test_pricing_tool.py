@@ -283,3 +283,39 @@ def test_review_all_lists_the_off_market_products_by_money_at_stake(world: World
     assert f"**{len(flagged)} of {len(analyses)} products**" in markdown_text(at)
     # Sorted by money at stake, largest first.
     assert list(table["At stake / month"]) == sorted(table["At stake / month"], reverse=True)
+
+
+def test_a_marketplace_override_of_the_median_is_used_and_named(world: World, market: Market) -> None:
+    """An admin sets the all-categories e-book median to $25.00; the page uses it and names the computed one.
+
+    The computed median is $19.00 from `market`, unless an earlier test applied a price: read it from core first.
+    """
+    from datetime import UTC, datetime
+
+    from core.benchmark_overrides import set_benchmark_override
+    from core.benchmarks import recalculate_benchmarks
+    from core.models import MarketBenchmark
+
+    now = datetime.now(UTC)
+    computed_median = core_analysis(world, market.luxury).market.median_price
+    with Session(world.engine) as session:
+        recalculate_benchmarks(session, now=now)
+        row = session.scalars(
+            select(MarketBenchmark).where(
+                MarketBenchmark.product_type == DigitalProductType.EBOOK, MarketBenchmark.category_id.is_(None)
+            )
+        ).one()
+        admin_id = session.scalar(select(User.id).where(User.username == "admin"))
+        set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin_id, median_price="25.00", now=now)
+        session.commit()
+    try:
+        at = open_page(market.luxury)
+        assert not at.exception
+        notices = [i.value.replace("\\$", "$") for i in at.info]  # md() escapes $ so it is not read as maths
+        expected = f"Median set by the marketplace team (was {format_money(computed_median)} computed)."
+        assert any(expected in n for n in notices), notices
+        assert core_analysis(world, market.luxury).market.median_price == Decimal("25.00")
+    finally:
+        with Session(world.engine) as session:
+            session.query(MarketBenchmark).delete()
+            session.commit()

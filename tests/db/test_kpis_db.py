@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from core.kpis import SellerFilters, seller_detail, seller_overview, seller_success_kpis, seller_success_trend
+from core.kpis import seller_success_kpis, seller_success_trend
 from core.listing_loader import score_seller_listings
 from core.listing_score import portfolio_score
 from core.models import (
@@ -24,6 +24,7 @@ from core.models import (
     SellerInsight,
     SellerStatus,
 )
+from core.seller_overview import SellerFilters, seller_detail, seller_overview
 from tests.conftest import NOW
 from tests.factories import add_revenue, make_product, make_seller
 

@@ -1,0 +1,34 @@
+"""Admin Benchmarks: the market benchmark table with override editing (save, clear) and "Recalculate now"."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import access, data
+from components import benchmarks_admin as bench
+
+account = access.require_role("admin")
+
+st.title("Market benchmarks")
+st.caption(
+    "The reference figures sellers' pricing and market pages compare against. Override a figure where the "
+    "computed one misleads (an empty override cell uses the computed figure); the pricing tool then uses and "
+    "names your figure."
+)
+bench.flash()
+with data.database_errors():
+    bench.recalculate_control(account)
+    views = bench.all_benchmarks()
+    if not views:
+        bench.empty_state()
+        st.stop()
+    shown = bench.apply_filters(views, bench.filters(views))
+    if not shown:
+        st.info("No benchmark matches these filters. Choose another type or category.", icon=":material/filter_alt:")
+        st.stop()
+    key = bench.override_editor(shown)
+    if any(v.thin_sample for v in shown):
+        st.caption(f"Rows marked *Thin sample* are based on fewer than {bench.THIN_SAMPLE_SIZE} products.")
+    if st.button("Save overrides", icon=":material/save:", type="primary"):
+        bench.save_edits(account, shown, key)
+    bench.clear_control(account, shown)

@@ -1,0 +1,18 @@
+"""Admin Jobs: each scheduled job's last runs (status, duration, error), its next run, and "Run now"."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import access, data
+from components import jobs_admin as jobs
+
+account = access.require_role("admin")
+
+st.title("Jobs")
+st.caption(
+    'The jobs runner (`python -m jobs`) runs these on a timer. "Run now" runs a job here, in the app, with the '
+    "same claim and lock as the runner: a period that is already done is skipped, so nothing is sent twice."
+)
+with data.database_errors():
+    jobs.all_jobs(account)
