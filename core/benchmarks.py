@@ -287,11 +287,13 @@ def load_segment_totals(session: Session, *, now: datetime) -> list[SegmentTotal
     members = _members_cte(start, end)
     segments = _segments_subquery(members, session.get_bind().dialect.name)
     top = _top_sellers_subquery(members)
+    # Null-safe on the category through coalesce, not IS NOT DISTINCT FROM: PostgreSQL cannot hash-join on
+    # the latter and re-ran the top-seller ranking for every segment (minutes on the large data set).
     query = select(segments, *(c for c in top.c if c.name.startswith("top_"))).join(
         top,
         and_(
             top.c.product_type == segments.c.product_type,
-            top.c.category_id.is_not_distinct_from(segments.c.category_id),
+            func.coalesce(top.c.category_id, "") == func.coalesce(segments.c.category_id, ""),
         ),
     )
     return [

@@ -47,7 +47,8 @@ def _as_db_user(args: list[str]) -> list[str]:
 
 class PostgresCluster:
     def __init__(self, base_dir: Path | None = None) -> None:
-        self.base_dir = Path(base_dir or tempfile.mkdtemp(prefix="sgt-pg-"))
+        # Absolute: the server resolves its socket directory relative to its data directory.
+        self.base_dir = Path(base_dir or tempfile.mkdtemp(prefix="sgt-pg-")).resolve()
         self.data_dir = self.base_dir / "data"
         self.port_file = self.base_dir / "port"
         self.port = int(self.port_file.read_text()) if self.port_file.exists() else free_port()
