@@ -35,7 +35,7 @@ from core.ai.tasks.weekly_digest_text import (
     weekly_digest_text,
 )
 from core.config import Settings, get_settings
-from core.listing_loader import score_seller_listings
+from core.listing_loader import MarketNorms, score_seller_listings
 from core.listing_score import listing_suggestions_offline
 from core.models import (
     DigitalProduct,
@@ -175,13 +175,14 @@ def load_top_insight(session: Session, *, seller_id: str) -> InsightCard | None:
     return InsightCard(title=insight.title, description=insight.description, priority=str(insight.priority.value))
 
 
-def weakest_dimension_tip(session: Session, *, seller_id: str) -> TipFacts | None:
+def weakest_dimension_tip(session: Session, *, seller_id: str, market: MarketNorms | None = None) -> TipFacts | None:
     """The seller's weakest listing dimension with points to win (lowest share of its maximum), and its fix.
 
     Among published listings; ties go to the dimension with more points to win, then the listing title.
     """
     candidates = []
-    for scored in score_seller_listings(session, seller_id=seller_id, statuses=(ProductStatus.PUBLISHED,)):
+    published = (ProductStatus.PUBLISHED,)
+    for scored in score_seller_listings(session, seller_id=seller_id, statuses=published, market=market):
         for dim in scored.score.dimensions:
             if dim.actionable_gap > 0:
                 share = dim.points / dim.max_points
@@ -260,9 +261,18 @@ def first_name(user_name: str | None, fallback: str) -> str:
 
 
 def compose_weekly_digest(
-    session: Session, *, seller_id: str, now: datetime, ai: AIDoor | None = None, settings: Settings | None = None
+    session: Session,
+    *,
+    seller_id: str,
+    now: datetime,
+    ai: AIDoor | None = None,
+    settings: Settings | None = None,
+    market: MarketNorms | None = None,
 ) -> Email:
-    """The digest e-mail of one seller for the week ending today (LookupError for an unknown seller)."""
+    """The digest e-mail of one seller for the week ending today (LookupError for an unknown seller).
+
+    `market` lets a run over many sellers load the market-wide listing norms once.
+    """
     settings = settings or get_settings()
     found = session.execute(
         select(SellerProfile, User).join(User, User.id == SellerProfile.user_id).where(SellerProfile.id == seller_id)
@@ -273,7 +283,7 @@ def compose_weekly_digest(
     week = digest_week(now, settings.timezone)
     numbers = load_week_numbers(session, seller_id=seller_id, week=week)
     insight = load_top_insight(session, seller_id=seller_id)
-    tip = weakest_dimension_tip(session, seller_id=seller_id)
+    tip = weakest_dimension_tip(session, seller_id=seller_id, market=market)
     payload = WeeklyDigestPayload(numbers=numbers, tip=tip, top_insight_title=insight.title if insight else None)
     result = weekly_digest_text(payload, ai=ai or default_ai(), session=session)
     base = settings.app_base_url.rstrip("/")
@@ -373,6 +383,7 @@ def send_weekly_digests(
     report.sellers = len(sellers)
     prefix = f"weekly-digest:%:{week}"
     done = set(session.scalars(select(EmailOutbox.idempotency_key).where(EmailOutbox.idempotency_key.like(prefix))))
+    market = MarketNorms(session)  # market-wide listing norms: loaded once for all sellers of this run
     for index, seller_id in enumerate(sellers, start=1):
         key = digest_idempotency_key(seller_id, week)
         if key in done:
@@ -380,7 +391,9 @@ def send_weekly_digests(
         else:
             try:
                 with session.begin_nested():
-                    email = compose_weekly_digest(session, seller_id=seller_id, now=now, ai=ai, settings=settings)
+                    email = compose_weekly_digest(
+                        session, seller_id=seller_id, now=now, ai=ai, settings=settings, market=market
+                    )
                     row = queue_email(
                         session,
                         idempotency_key=key,

@@ -202,10 +202,42 @@ def _json_list(value: object) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
-def score_products(session: Session, *conditions: ColumnElement[bool]) -> list[ScoredListing]:
+class MarketNorms:
+    """Category tag norms and segment price bands, loaded once and reused for many sellers in one run.
+
+    Both are market-wide aggregates (every published listing of a category or segment): a job that
+    scores seller after seller (the weekly digest) would otherwise recompute them for each seller.
+    Only for one run: the figures are as of when they were first loaded.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._bands: dict[Segment, PriceBand] = {}
+        self._bands_loaded: set[Segment] = set()
+
+    def top_tags(self, category_ids: set[str]) -> dict[str, tuple[str, ...]]:
+        missing = category_ids - self._tags.keys()
+        if missing:
+            found = category_top_tags(self._session, category_ids=missing)
+            self._tags.update({cid: tuple(found.get(cid, ())) for cid in missing})
+        return {cid: self._tags[cid] for cid in category_ids}
+
+    def bands(self, segments: set[Segment]) -> dict[Segment, PriceBand]:
+        missing = segments - self._bands_loaded
+        if missing:
+            self._bands.update(segment_price_bands(self._session, segments=missing))
+            self._bands_loaded |= missing
+        return {seg: self._bands[seg] for seg in segments if seg in self._bands}
+
+
+def score_products(
+    session: Session, *conditions: ColumnElement[bool], market: MarketNorms | None = None
+) -> list[ScoredListing]:
     """Score every non-deleted product matching `conditions` (SQL filters) in three queries.
 
-    Price bands and tag norms are the whole market's, so a seller's page and the admin's lists agree.
+    Price bands and tag norms are the whole market's, so a seller's page and the admin's lists agree;
+    pass `market` to reuse them across calls within one run.
     """
     rows = session.execute(
         select(*DigitalProduct.__table__.c, Category.name.label("category_name"))
@@ -213,9 +245,12 @@ def score_products(session: Session, *conditions: ColumnElement[bool]) -> list[S
         .where(DigitalProduct.deleted_at.is_(None), *conditions)
     ).all()
     category_ids = {r.category_id for r in rows if r.category_id}
-    top_tags = category_top_tags(session, category_ids=category_ids)
     segments = {(str(r.type), r.category_id) for r in rows if r.category_id} | {(str(r.type), None) for r in rows}
-    bands = segment_price_bands(session, segments=segments)
+    if market is None:
+        top_tags = category_top_tags(session, category_ids=category_ids)
+        bands = segment_price_bands(session, segments=segments)
+    else:
+        top_tags, bands = market.top_tags(category_ids), market.bands(segments)
     names = {r.category_id: r.category_name for r in rows if r.category_id}
     norms_by_category = {cid: CategoryNorms.build(name, top_tags.get(cid, ())) for cid, name in names.items()}
     scored = []
@@ -242,13 +277,20 @@ def score_products(session: Session, *conditions: ColumnElement[bool]) -> list[S
 
 
 def score_seller_listings(
-    session: Session, *, seller_id: str, statuses: Sequence[ProductStatus] = SELLER_VIEW_STATUSES
+    session: Session,
+    *,
+    seller_id: str,
+    statuses: Sequence[ProductStatus] = SELLER_VIEW_STATUSES,
+    market: MarketNorms | None = None,
 ) -> list[ScoredListing]:
     """Score every non-deleted product of the seller with one of `statuses`, worst score first.
 
-    Three queries in all (products, category tag norms, segment price bands), whatever the count.
+    Three queries in all (products, category tag norms, segment price bands), whatever the count;
+    one with a `market` that already holds the norms and bands.
     """
-    return score_products(session, DigitalProduct.seller_id == seller_id, DigitalProduct.status.in_(statuses))
+    return score_products(
+        session, DigitalProduct.seller_id == seller_id, DigitalProduct.status.in_(statuses), market=market
+    )
 
 
 def score_seller_listing(session: Session, *, seller_id: str, product_id: str) -> ScoredListing:

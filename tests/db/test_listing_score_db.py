@@ -12,7 +12,13 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from core.listing_loader import category_top_tags, score_seller_listing, score_seller_listings, segment_price_bands
+from core.listing_loader import (
+    MarketNorms,
+    category_top_tags,
+    score_seller_listing,
+    score_seller_listings,
+    segment_price_bands,
+)
 from core.listing_rules import PriceBand
 from core.models import DigitalProductType, ProductStatus
 from tests.conftest import NOW
@@ -227,3 +233,26 @@ def test_price_bands_match_an_independent_percentile(session: Session):
         assert (band.p25, band.median, band.p75) == pytest.approx((q1, q2, q3), abs=1e-9)
         assert band.average == pytest.approx(float(sum(values) / len(values)), abs=1e-4)
         assert band.sample_size == len(values)
+
+
+def test_shared_market_norms_give_the_same_scores_with_one_query_per_further_seller(session: Session):
+    """Two sellers in the same categories: with a shared `MarketNorms` the second costs only its product query."""
+    categories = [make_category(session, name=f"Shared {i}") for i in range(2)]
+    sellers = [make_seller(session) for _ in range(2)]
+    for n, seller in enumerate(sellers):
+        for i in range(6):
+            make_product(session, seller=seller, category=categories[i % 2], price=8 + i + n, tags=["common", f"t{i}"])
+    plain = {s.id: _scores(score_seller_listings(session, seller_id=s.id)) for s in sellers}
+    market = MarketNorms(session)
+    with count_statements(session) as first:
+        shared_first = _scores(score_seller_listings(session, seller_id=sellers[0].id, market=market))
+    with count_statements(session) as second:
+        shared_second = _scores(score_seller_listings(session, seller_id=sellers[1].id, market=market))
+    assert shared_first == plain[sellers[0].id]
+    assert shared_second == plain[sellers[1].id]
+    assert len(first) == 3  # products, tag norms, price bands
+    assert len(second) == 1  # products only: same categories and segments, norms and bands reused
+
+
+def _scores(scored) -> dict[str, float]:
+    return {s.listing.product_id: s.score.overall for s in scored}
