@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import data
-from core.auth import Account
+from core.accounts.auth import Account
 from core.models import UserRole
 
 ROLE_LABELS = {UserRole.ADMIN.value: "Admin", UserRole.SELLER.value: "Seller"}

@@ -9,8 +9,8 @@ from datetime import date
 
 import altair as alt
 
-from core.funnels import FunnelResult
-from core.operator_kpis import KpiValue
+from core.analytics.funnels import FunnelResult
+from core.analytics.kpis import KpiValue
 
 BAR_COLOR = "#9DB8F2"
 LINE_COLOR = "#1F4FD8"

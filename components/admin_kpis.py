@@ -16,10 +16,10 @@ import streamlit as st
 from components import data
 from components.admin_charts import format_percent, funnel_chart, funnel_rows, traffic_chart
 from components.format import format_metric_money, format_money
+from core.analytics.funnels import CREATOR_FUNNEL, LEARNER_FUNNEL, FunnelResult, funnel_for
+from core.analytics.kpis import BOUNCE_RATE_ALERT_PERCENT, KpiValue, OperatorKpis, operator_kpis
 from core.config import get_settings
 from core.db import session_scope, utcnow
-from core.funnels import CREATOR_FUNNEL, LEARNER_FUNNEL, FunnelResult, funnel_for
-from core.operator_kpis import BOUNCE_RATE_ALERT_PERCENT, KpiValue, OperatorKpis, operator_kpis
 
 WINDOW_LABELS = {"today": "Today", "7d": "7 days", "28d": "28 days"}
 # How long a window's figures may be reused: "today" moves by the minute, 28 days hardly within ten.

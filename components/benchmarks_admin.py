@@ -14,13 +14,13 @@ import streamlit as st
 
 from components import data
 from components.format import format_money
-from core import benchmark_overrides as overrides
-from core.auth import Account
-from core.benchmarks import ALL_CATEGORIES_LABEL, THIN_SAMPLE_SIZE, BenchmarkView, list_benchmarks
+from core.accounts.auth import Account
 from core.config import get_settings
 from core.db import session_scope, utcnow
-from core.job_claims import LOCKED, PERIOD_DONE
+from core.market import overrides
+from core.market.benchmarks import ALL_CATEGORIES_LABEL, THIN_SAMPLE_SIZE, BenchmarkView, list_benchmarks
 from core.models import JobStatus
+from core.ops.claims import LOCKED, PERIOD_DONE
 
 NONCE_KEY = "bench_admin_nonce"  # a new editor key after each save, so the editor shows the saved rows afresh
 FLASH_KEY = "bench_admin_flash"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from core.home import DailyPoint
+from core.sales.summary import DailyPoint
 
 ROLLING_DAYS = 7
 BAR_COLOR = "#9DB8F2"

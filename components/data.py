@@ -17,9 +17,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import auth, home
+from core.accounts import auth
 from core.config import get_settings
 from core.db import make_engine, session_scope, set_engine, utcnow
+from core.sales import summary as home
 
 log = logging.getLogger(__name__)
 

@@ -32,12 +32,12 @@ from components.goals_charts import (
     md_keep_bold,
     progress_ring,
 )
-from core import goals
 from core.db import session_scope, utcnow
-from core.goal_math import format_day, format_goal_value, latest_deadline, percent, round_up
-from core.goals import GoalValidationError, GoalView
-from core.home import SellerHomeSummary
+from core.goals import store as goals
+from core.goals.rules import format_day, format_goal_value, latest_deadline, percent, round_up
+from core.goals.store import GoalValidationError, GoalView
 from core.models import GoalStatus, GoalType
+from core.sales.summary import SellerHomeSummary
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import altair as alt
 
-from core.goal_math import format_day, percent
-from core.goals import GoalView
+from core.goals.rules import format_day, percent
+from core.goals.store import GoalView
 from core.models import GoalStatus, GoalType
 
 RING_SIZE = 132

@@ -14,10 +14,10 @@ import streamlit as st
 
 from components.goals import EDIT_ERRORS_KEY, EDIT_ID_KEY, field_error, flash, target_input, write_goal
 from components.goals_charts import TYPE_HELP, md
-from core import goals
 from core.db import utcnow
-from core.goal_math import latest_deadline, parse_target
-from core.goals import GoalView
+from core.goals import store as goals
+from core.goals.rules import latest_deadline, parse_target
+from core.goals.store import GoalView
 
 
 def _edit_keys(goal_id: str) -> tuple[str, str, str]:

@@ -9,8 +9,8 @@ import streamlit as st
 
 from components.charts import ROLLING_DAYS, daily_revenue_chart
 from components.format import format_change, format_count, format_day_range, format_metric_money, format_money
-from core.home import AdminHomeSummary, DailyPoint, SellerHomeSummary
 from core.models import SellerStatus
+from core.sales.summary import AdminHomeSummary, DailyPoint, SellerHomeSummary
 
 
 def _period_caption(period_start: date, period_end: date, previous_start: date, previous_end: date) -> str:

@@ -12,8 +12,8 @@ import streamlit as st
 from components import insights_data
 from components.navigation import script_for
 from core.config import get_settings
-from core.insight_rules import RATE_LIMIT_RUNS
-from core.insights import STEPS, InsightRateLimited, InsightView
+from core.insights.generation import STEPS, InsightRateLimited, InsightView
+from core.insights.rules import RATE_LIMIT_RUNS
 from core.models import InsightPriority, InsightStatus, InsightType
 
 GRID_COLUMNS = 2

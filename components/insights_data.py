@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components.navigation import Sections, with_badge
 from core import urls
 from core.db import session_scope, utcnow
-from core.insights import (
+from core.insights.generation import (
     GenerationReport,
     InsightPage,
     generate_insights_report,

@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from components import data
-from core.auth import Account
+from core.accounts.auth import Account
 from core.config import get_settings
 from core.db import session_scope, utcnow
-from core.job_claims import LOCKED, PERIOD_DONE, JobOutcome, JobRunView, recent_job_runs
 from core.models import JobStatus
+from core.ops.claims import LOCKED, PERIOD_DONE, JobOutcome, JobRunView, recent_job_runs
 from jobs.registry import BENCHMARKS, JOBS, WEEKLY_DIGEST, JobSpec, next_run_times, run_job_now
 
 RUNS_PER_JOB = 10

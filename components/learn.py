@@ -8,10 +8,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from core import learn
 from core.config import get_settings
 from core.db import session_scope
-from core.learn import RESOURCE_TABS, ResourceArticle, ResourceCard
+from core.learn import library as learn
+from core.learn.library import RESOURCE_TABS, ResourceArticle, ResourceCard
 from core.models import ResourceType
 
 LEARN_TTL_SECONDS = 300

@@ -9,11 +9,11 @@ import streamlit as st
 
 from components.format import format_count
 from components.learn import article_view, category_label, clear_learn_cache
-from core import learn
 from core.config import get_settings
 from core.db import session_scope
 from core.html_safety import allowed_video_sources
-from core.learn import RESOURCE_TYPE_LABELS, ResourceInput, ResourceListItem, ResourceValidationError
+from core.learn import library as learn
+from core.learn.library import RESOURCE_TYPE_LABELS, ResourceInput, ResourceListItem, ResourceValidationError
 from core.models import ResourceType
 
 MODE_KEY = "learn_editor_mode"  # None: the list; "new"; or the id of the resource being edited

@@ -17,9 +17,9 @@ from components.pricing import type_label
 from components.seller_charts_pl import score_gauge
 from core.ai.tasks.pricing_types import format_money
 from core.config import get_settings
-from core.listing_loader import ScoredListing
-from core.listing_rules import BAND_GREEN_ABOVE, BAND_RED_BELOW
-from core.listing_score import CheckStatus, ListingScore, portfolio_score
+from core.listings.queries import ScoredListing
+from core.listings.rules import BAND_GREEN_ABOVE, BAND_RED_BELOW
+from core.listings.score import CheckStatus, ListingScore, portfolio_score
 
 PAGE_SIZE = 20
 KEY_BAND = "lh_band"

@@ -11,10 +11,10 @@ import streamlit as st
 
 from core.ai import listing_suggestions
 from core.ai.tasks.listing_suggestions import ListingSuggestion
-from core.benchmarks import sales_window
-from core.catalog import revenue_by_product
+from core.catalog.products import revenue_by_product
 from core.db import session_scope
-from core.listing_loader import ScoredListing, score_seller_listing, score_seller_listings
+from core.listings.queries import ScoredListing, score_seller_listing, score_seller_listings
+from core.market.benchmarks import sales_window
 
 # Scores change only when a listing is edited (elsewhere) or its market moves: ten minutes is fresh enough,
 # and "Re-score" reads again at once.

@@ -18,7 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_authenticator.utilities import LoginError
 
 from components import access, data
-from core.auth import Account
+from core.accounts.auth import Account
 from core.config import Settings
 from core.models import SellerStatus
 

@@ -14,7 +14,7 @@ from components import data
 from components.admin_kpis import clock, local_today
 from components.pricing import type_label
 from core.db import session_scope
-from core.low_quality import (
+from core.listings.low_quality import (
     DEFAULT_THRESHOLD,
     LowQualityListing,
     NotifyReport,
@@ -22,7 +22,7 @@ from core.low_quality import (
     notify_sellers_about_listings,
 )
 from core.models import DigitalProductType
-from core.seller_overview import category_choices
+from core.sellers.overview import category_choices
 
 LIST_TTL_SECONDS = 300
 CHOICES_TTL_SECONDS = 600

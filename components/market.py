@@ -12,15 +12,17 @@ import streamlit as st
 
 from components import market_charts
 from components.format import format_count, format_day_range, format_metric_money, format_money
-from core import benchmarks, forecasting, market, opportunities
-from core.benchmarks import BenchmarkView
 from core.config import get_settings
 from core.db import session_scope, utcnow
-from core.forecasting import FORECAST_DAYS, SalesForecast
-from core.home import DailyPoint
-from core.market import MonthlySales, PriceHistogram, SellerPrice, SellerSegment
+from core.market import benchmarks, opportunities
+from core.market import segments as market
+from core.market.benchmarks import BenchmarkView
+from core.market.opportunities import MarketOpportunity, OpportunityReport
+from core.market.segments import MonthlySales, PriceHistogram, SellerPrice, SellerSegment
 from core.models import DigitalProductType
-from core.opportunities import MarketOpportunity, OpportunityReport
+from core.sales import forecast as forecasting
+from core.sales.forecast import FORECAST_DAYS, SalesForecast
+from core.sales.summary import DailyPoint
 
 TTL_SECONDS = 300
 OPPORTUNITY_CARDS = 12
@@ -53,7 +55,7 @@ def compact_money(amount: Decimal) -> str:
 
 
 def utc_today() -> date:
-    # The forecast's last known day is yesterday in UTC (core.forecasting), so its cache turns over at UTC midnight.
+    # The forecast's last known day is yesterday in UTC (core.sales.forecast), so its cache turns over at UTC midnight.
     return datetime.now(UTC).date()
 
 

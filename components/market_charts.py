@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from core.forecasting import DailyProjection
-from core.home import DailyPoint
-from core.market import MonthlySales, PriceHistogram, SellerPrice
+from core.market.segments import MonthlySales, PriceHistogram, SellerPrice
+from core.sales.forecast import DailyProjection
+from core.sales.summary import DailyPoint
 
 BAR_COLOR = "#9DB8F2"
 SELLER_COLOR = "#D9480F"

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import streamlit as st
 
 from components.navigation import PageSpec
-from core.auth import Account
+from core.accounts.auth import Account
 from core.config import get_settings
 from core.db import session_scope, utcnow
 from core.notify import inapp

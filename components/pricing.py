@@ -13,11 +13,11 @@ from streamlit.delta_generator import DeltaGenerator
 from components import data, pricing_data
 from components.seller_charts_pl import market_comparison_chart
 from core.ai.tasks.pricing_types import format_money
-from core.catalog import ProductOption
+from core.catalog.products import ProductOption
 from core.config import get_settings
 from core.models import PriceChangeSource
-from core.pricing import PriceValidationError, PricingAnalysis
-from core.pricing_math import MIN_CATEGORY_SAMPLE, PricingMarket, check_price_cap, parse_price
+from core.pricing.analysis import PriceValidationError, PricingAnalysis
+from core.pricing.rules import MIN_CATEGORY_SAMPLE, PricingMarket, check_price_cap, parse_price
 
 KEY_PRODUCT = "pricing_product"
 KEY_LINKED = "pricing_linked_product"  # the product the URL was last synced to (see `product_picker`)

@@ -10,11 +10,11 @@ from decimal import Decimal
 import streamlit as st
 
 from components import listing_health_data
-from core.catalog import ProductOption, list_seller_products
+from core.catalog.products import ProductOption, list_seller_products
 from core.db import session_scope
 from core.models import PriceChangeSource
-from core.pricing import PriceHistoryEntry, PricingAnalysis, analyze_pricing, apply_price, bulk_analyze_pricing
-from core.pricing import price_history as load_price_history
+from core.pricing.analysis import PriceHistoryEntry, PricingAnalysis, analyze_pricing, apply_price, bulk_analyze_pricing
+from core.pricing.analysis import price_history as load_price_history
 
 # Prices only change through this page (or an admin): a few minutes of caching keeps reruns instant,
 # and the write below clears what it changed right away.

@@ -15,7 +15,7 @@ from components.pricing import KEY_PRODUCT, POSITION_BADGES, md, money
 from core.config import get_settings
 from core.db import utcnow
 from core.models import PriceChangeSource
-from core.pricing import PriceHistoryEntry, PricingAnalysis, needs_attention
+from core.pricing.analysis import PriceHistoryEntry, PricingAnalysis, needs_attention
 
 KEY_REVIEW = "pricing_review"
 KEY_REVIEW_TABLE = "pricing_review_table"

@@ -17,11 +17,11 @@ from components.charts import daily_revenue_chart
 from components.format import format_change, format_metric_money, format_money
 from components.seller_success_data import DetailView, GoalLine, InsightLine
 from core.config import get_settings
-from core.kpis import DEFINITIONS, SuccessPoint
-from core.listing_loader import ScoredListing
-from core.low_quality import describe_weakest, weakest_dimensions
+from core.listings.low_quality import describe_weakest, weakest_dimensions
+from core.listings.queries import ScoredListing
 from core.models import SellerStatus
-from core.seller_overview import STAGES, SellerFilters, SellerOverviewPage, SellerOverviewRow
+from core.sellers.overview import STAGES, SellerFilters, SellerOverviewPage, SellerOverviewRow
+from core.sellers.success import DEFINITIONS, SuccessPoint
 
 KEY_SEARCH, KEY_STATUS, KEY_STAGE, KEY_SORT, KEY_PAGE = "ss_search", "ss_status", "ss_stage", "ss_sort", "ss_page"
 TABLE_KEY_PREFIX = "ss_table_"

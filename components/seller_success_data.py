@@ -12,11 +12,10 @@ import streamlit as st
 from components.admin_kpis import clock
 from core.config import get_settings
 from core.db import session_scope
-from core.goal_math import default_title, format_goal_value, progress_ratio
-from core.home import DailyPoint
-from core.kpis import SellerSuccessKpis, SuccessPoint, seller_success_kpis, seller_success_trend
-from core.listing_loader import ScoredListing
-from core.seller_overview import (
+from core.goals.rules import default_title, format_goal_value, progress_ratio
+from core.listings.queries import ScoredListing
+from core.sales.summary import DailyPoint
+from core.sellers.overview import (
     SellerFilters,
     SellerOverviewPage,
     SellerOverviewRow,
@@ -25,6 +24,7 @@ from core.seller_overview import (
     seller_overview,
     seller_overview_csv,
 )
+from core.sellers.success import SellerSuccessKpis, SuccessPoint, seller_success_kpis, seller_success_trend
 
 KPI_TTL_SECONDS = 600
 TABLE_TTL_SECONDS = 120

@@ -7,9 +7,9 @@ import logging
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.accounts.preferences import SellerSettings, get_seller_settings, save_seller_settings
 from core.config import get_settings
 from core.db import session_scope
-from core.seller_settings import SellerSettings, get_seller_settings, save_seller_settings
 from jobs.registry import WEEKLY_DIGEST
 
 log = logging.getLogger(__name__)

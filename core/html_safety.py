@@ -1,7 +1,7 @@
 """Safety of admin-authored learn content: HTML sanitising (nh3), video-link allow-listing, slugs, plain text.
 
 Everything here is pure. The HTML is sanitised when an article is saved *and* again when it is read, so a
-row written around `core.learn.save_resource` (a script, an import, a restored backup) still renders clean.
+row written around `core.learn.library.save_resource` (a script, an import, a restored backup) still renders clean.
 Video links are never embedded as typed: for YouTube and Vimeo the embed URL is rebuilt from the validated
 video id, so a confusing link (`https://evil.example\\@youtube.com/…`) cannot smuggle another host through.
 """

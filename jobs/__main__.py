@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from core.config import SettingsError, get_settings
 from core.db import get_engine, utcnow
-from core.job_claims import RetryPolicy, recent_job_runs
 from core.models import JobStatus
+from core.ops.claims import RetryPolicy, recent_job_runs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

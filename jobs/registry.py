@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 from core.ai.door import AIDoor, default_ai
 from core.config import Settings, get_settings
 from core.db import get_engine, utcnow
-from core.job_claims import (
+from core.models import JobStatus
+from core.ops.claims import (
     DatabaseUnavailable,
     JobOutcome,
     RetryPolicy,
@@ -44,7 +45,6 @@ from core.job_claims import (
     run_claimed,
     run_with_db_retry,
 )
-from core.models import JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +138,9 @@ def next_run_times(now: datetime, *, settings: Settings | None = None) -> dict[s
 
 
 def _benchmarks(session: Session, *, now: datetime, ai: AIDoor) -> int:
-    from core.benchmarks import recalculate_benchmarks
-    from core.goals import check_goal_deadlines
-    from core.opportunity_alerts import notify_new_opportunities
+    from core.goals.store import check_goal_deadlines
+    from core.market.alerts import notify_new_opportunities
+    from core.market.benchmarks import recalculate_benchmarks
 
     upserted = recalculate_benchmarks(session, now=now)
     goals = check_goal_deadlines(session, now=now)  # seed 000 3b: the daily job also closes goals
@@ -158,7 +158,7 @@ def _benchmarks(session: Session, *, now: datetime, ai: AIDoor) -> int:
 def _weekly_digest(
     session: Session, *, now: datetime, ai: AIDoor, settings: Settings, progress: Progress | None
 ) -> int:
-    from core.digest import send_weekly_digests
+    from core.messaging.digest import send_weekly_digests
 
     report = send_weekly_digests(session, now=now, ai=ai, settings=settings, progress=progress)
     if report.failed and not report.queued and not report.already_queued:

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from core.ai.door import AIDoor
 from core.config import Settings
 from core.db import utcnow
-from core.job_claims import (
+from core.ops.claims import (
     JobOutcome,
     RetryPolicy,
     SessionFactory,

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import event
 
 from core import models
-from core.catalog_search import include_in_autogenerate
+from core.catalog.search import include_in_autogenerate
 from core.config import get_settings
 from core.db import UTCDateTime, make_engine
 

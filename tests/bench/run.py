@@ -73,7 +73,7 @@ def load_scenario_modules() -> list[str]:
 
 
 def _generator_hash() -> str:
-    """A hash of the demo generator's source (core/demo.py and its core/demo_*.py helpers); "none" if missing."""
+    """A hash of the demo generator's source (every module of the core/demo package); "none" if missing."""
     spec = importlib.util.find_spec("core.demo")
     if spec is None or spec.origin is None:
         return "none"
@@ -169,7 +169,7 @@ def _has_users(url: str) -> bool:
 
 
 def _generate_in_child(url: str, scale: str) -> None:
-    from core.demo import generate_demo
+    from core.demo.generator import generate_demo
 
     generate_demo(url, seed=SEED, scale=scale, today=FIXED_TODAY, progress=lambda message: say(f"  {message}"))
 
@@ -177,7 +177,7 @@ def _generate_in_child(url: str, scale: str) -> None:
 def generate(url: str, scale: str) -> None:
     """Run the generator in a child process, so its memory does not inflate the scenarios' peak RSS."""
     if _generator_hash() == "none":
-        say("  ! core/demo.py is missing: the scenarios run on an EMPTY migrated database.")
+        say("  ! core/demo/generator.py is missing: the scenarios run on an EMPTY migrated database.")
         return
     process = multiprocessing.get_context("spawn").Process(target=_generate_in_child, args=(url, scale))
     started = time.monotonic()

@@ -3,10 +3,10 @@ success page's data (KPIs + the overview's first page + the 12-month trend). Tar
 
 from __future__ import annotations
 
-from core.kpis import seller_success_kpis, seller_success_trend
-from core.low_quality import low_quality_listings
-from core.operator_kpis import operator_kpis
-from core.seller_overview import seller_overview
+from core.analytics.kpis import operator_kpis
+from core.listings.low_quality import low_quality_listings
+from core.sellers.overview import seller_overview
+from core.sellers.success import seller_success_kpis, seller_success_trend
 from tests.bench.harness import BenchContext, scenario
 
 

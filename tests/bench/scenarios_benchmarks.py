@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.benchmarks import recalculate_benchmarks
+from core.market.benchmarks import recalculate_benchmarks
 from tests.bench.harness import BenchContext, scenario
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.demo import generate_demo
+from core.demo.generator import generate_demo
 from tests.bench.harness import FIXED_TODAY, BenchContext, scenario
 
 

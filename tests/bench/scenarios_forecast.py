@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.forecasting import forecast_for_seller
+from core.sales.forecast import forecast_for_seller
 from tests.bench.harness import BenchContext, scenario
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.funnels import FunnelResult, funnel_for
+from core.analytics.funnels import FunnelResult, funnel_for
 from tests.bench.harness import BenchContext, scenario
 
 LAST_28_DAYS = timedelta(days=28)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.home import admin_home_summary, seller_home_summary
+from core.sales.summary import admin_home_summary, seller_home_summary
 from tests.bench.harness import BenchContext, scenario
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.ai import get_ai
 from core.config import load_settings
-from core.insights import generate_insights_report
+from core.insights.generation import generate_insights_report
 from tests.bench.harness import BenchContext, scenario
 
 # No key: the offline engine answers, so the figure is the product's own work (queries + rules), not a model's.

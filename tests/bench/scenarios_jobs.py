@@ -7,10 +7,10 @@ import time
 from sqlalchemy import update
 
 from core.ai import get_ai
-from core.benchmarks import recalculate_benchmarks
 from core.config import load_settings
-from core.digest import digest_recipients, send_weekly_digests
-from core.goals import check_goal_deadlines
+from core.goals.store import check_goal_deadlines
+from core.market.benchmarks import recalculate_benchmarks
+from core.messaging.digest import digest_recipients, send_weekly_digests
 from core.models import SellerProfile
 from tests.bench.harness import BenchContext, scenario
 

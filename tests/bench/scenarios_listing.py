@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.listing_loader import score_seller_listings
+from core.listings.queries import score_seller_listings
 from tests.bench.harness import BenchContext, scenario
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from core.ai import get_ai
 from core.config import load_settings
-from core.opportunities import find_opportunities
+from core.market.opportunities import find_opportunities
 from tests.bench.harness import BenchContext, scenario
 
 # No key: the offline engine answers, so the figure is the product's own work (queries + rules), not a model's.

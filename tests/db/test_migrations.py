@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from core.catalog_search import include_in_autogenerate
+from core.catalog.search import include_in_autogenerate
 from core.db import make_engine
 from core.migrate import downgrade, upgrade
 from core.models import Base

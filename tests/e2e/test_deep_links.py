@@ -12,7 +12,7 @@ from tests.e2e.test_login_flow import PASSWORDS, log_in, screenshot, show
 
 pytestmark = pytest.mark.e2e
 
-ARTICLE_SLUG = "how-to-price-a-digital-product"  # a published demo article (core/demo_resources.py)
+ARTICLE_SLUG = "how-to-price-a-digital-product"  # a published demo article (core/demo/resources.py)
 ARTICLE_TITLE = "How to Price a Digital Product"
 
 

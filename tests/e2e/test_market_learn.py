@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy.orm import Session
 
-from core.benchmarks import recalculate_benchmarks
 from core.db import make_engine
+from core.market.benchmarks import recalculate_benchmarks
 from tests.e2e.test_login_flow import CHART, PASSWORDS, log_in, screenshot, show, wait_until_idle
 
 pytestmark = pytest.mark.e2e

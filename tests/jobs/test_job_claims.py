@@ -11,7 +11,8 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from core.job_claims import (
+from core.models import Category, JobClaim, JobRun, JobStatus
+from core.ops.claims import (
     LOCKED,
     PERIOD_DONE,
     DatabaseUnavailable,
@@ -22,7 +23,6 @@ from core.job_claims import (
     run_claimed,
     run_with_db_retry,
 )
-from core.models import Category, JobClaim, JobRun, JobStatus
 
 
 def _add_category(slug: str) -> Callable[[Session], int]:

@@ -1,8 +1,8 @@
 """The `listing_suggestions` task: what to fix in a scored listing, per dimension, from Claude or offline rules.
 
-The payload is the listing score itself (`core.listing_score.ListingScore`) with the listing it
+The payload is the listing score itself (`core.listings.score.ListingScore`) with the listing it
 scored; the offline engine is the score's own `listing_suggestions_offline`. Both are imported
-lazily, so `core.listing_score` may import this module to run the task without an import cycle.
+lazily, so `core.listings.score` may import this module to run the task without an import cycle.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from core.ai.door import AIDoor, AIResult, Task, default_ai
 from core.ai.validation import SchemaViolation, require_choice, require_list, require_object, require_text
 
 if TYPE_CHECKING:
-    from core.listing_score import ListingInput, ListingScore
+    from core.listings.score import ListingInput, ListingScore
 
 NAME = "listing_suggestions"
-# The six dimension keys of the listing score (seed 000, 2c), as `core.listing_score.DIMENSIONS` names them.
+# The six dimension keys of the listing score (seed 000, 2c), as `core.listings.score.DIMENSIONS` names them.
 DIMENSIONS = (
     "title_quality",
     "description_completeness",
@@ -153,8 +153,8 @@ def parse_listing_suggestions(raw: Any, payload: ListingSuggestionsPayload) -> L
 
 
 def offline_listing_suggestions(payload: ListingSuggestionsPayload) -> ListingSuggestions:
-    """The listing score's own rules (`core.listing_score.listing_suggestions_offline`), as the task's result."""
-    from core.listing_score import listing_suggestions_offline  # lazy: that module may import this one
+    """The listing score's own rules (`core.listings.score.listing_suggestions_offline`), as the task's result."""
+    from core.listings.score import listing_suggestions_offline  # lazy: that module may import this one
 
     return as_listing_suggestions(listing_suggestions_offline(payload.score, payload.listing))
 

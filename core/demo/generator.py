@@ -1,0 +1,338 @@
+"""Deterministic demo marketplace generator: `python -m core.demo --database-url URL --seed N [--scale small|large]`.
+
+The same seed and the same `today` give byte-identical data: every id and value comes from
+seeded `random.Random` streams, and all dates are relative to `today`. The small scale runs on
+every `make run` of a fresh machine; the large one feeds `make bench`. Both use the same code,
+streamed in chunks into bulk inserts (COPY on PostgreSQL, executemany on SQLite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time as time_module
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import bcrypt
+from sqlalchemy import Engine, func, inspect, select
+
+from core.config import get_settings
+from core.db import make_engine
+from core.demo.activity import HISTORY_DAYS, history_days, season_curve
+from core.demo.events import (
+    EVENT_COLUMNS,
+    SEARCH_COLUMNS,
+    Clock,
+    creator_prospects,
+    event_row,
+    id_factory,
+    learner_funnel,
+    learner_newsletters,
+    search_queries,
+)
+from core.demo.resources import RESOURCES
+from core.demo.rows import TABLE_COLUMNS
+from core.demo.sellers import MarketContext, seller_plans, simulate_seller
+from core.demo.stages import STAGES, classify_seller_stage
+from core.demo.vocabulary import CATEGORIES, GAP_TERMS
+from core.demo.writer import BulkLoader
+from core.migrate import upgrade
+from core.models import User
+
+__all__ = [
+    "DEMO_LOGINS",
+    "GAP_TERMS",
+    "SCALES",
+    "STAGES",
+    "DemoSummary",
+    "Scale",
+    "classify_seller_stage",
+    "database_has_users",
+    "generate_demo",
+    "main",
+]
+
+# Development-only logins (the README and the browser tests use them).
+DEMO_LOGINS = [
+    {"username": "admin", "password": "admin-demo-pass", "role": "admin", "situation": "operator"},
+    {"username": "maya", "password": "maya-demo-pass", "role": "seller", "situation": "thriving"},
+    {"username": "noah", "password": "noah-demo-pass", "role": "seller", "situation": "approved, no first sale yet"},
+    {"username": "dana", "password": "dana-demo-pass", "role": "seller", "situation": "declining"},
+]
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    sellers: int  # generated sellers besides maya, noah and dana
+    demand_factor: float  # multiplies every active product's demand
+    dormant_share: float  # listings that hardly anybody finds
+    visitors: int  # learner-funnel visitors over the year
+    searches: int  # searches over the last 150 days
+    prospects_per_seller: int  # visitors of "sell with us" who never start
+
+
+SCALES: dict[str, Scale] = {
+    "small": Scale("small", 110, 2.3, 0.10, 60_000, 28_000, 4),
+    "large": Scale("large", 13_500, 3.5, 0.88, 1_000_000, 260_000, 4),
+}
+
+
+@dataclass
+class DemoSummary:
+    seed: int
+    scale: str
+    today: date
+    rows: dict[str, int] = field(default_factory=dict)
+    stages: dict[str, int] = field(default_factory=dict)
+    gap_searches: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _hash(password: str, rounds: int = 12) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
+
+
+def _register(loader: BulkLoader) -> None:
+    loader.register("users", TABLE_COLUMNS["users"])
+    loader.register("categories", ("id", "name", "slug", "is_active", "created_at", "updated_at"))
+    for table in ("seller_profiles", "digital_products", "product_views", "conversion_events", "revenue_records"):
+        loader.register(table, TABLE_COLUMNS[table])
+    loader.register("analytics_events", EVENT_COLUMNS)
+    loader.register("search_queries", SEARCH_COLUMNS)
+    loader.register("seller_resources", _RESOURCE_COLUMNS)
+
+
+# The tables with millions of rows at the large scale: their indexes are built after the load.
+BULK_TABLES = ("product_views", "conversion_events", "revenue_records", "analytics_events", "search_queries")
+_RESOURCE_COLUMNS = (
+    "id",
+    "title",
+    "slug",
+    "type",
+    "content",
+    "excerpt",
+    "video_url",
+    "thumbnail_url",
+    "category",
+    "tags",
+    "order",
+    "is_published",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+)
+
+
+def _static_rows(rng: random.Random, clock: Clock, loader: BulkLoader) -> dict[str, str]:
+    """Categories, learn resources and the admin (with a login every day); returns category ids by slug."""
+    new_id = id_factory(rng)
+    founded = clock.day_start(0) - timedelta(days=800)
+    category_ids = {}
+    for slug, name, _ in CATEGORIES:
+        category_ids[slug] = new_id()
+        loader.add("categories", (category_ids[slug], name, slug, True, founded, founded))
+    for order, res in enumerate(RESOURCES, start=1):
+        written = clock.day_start(HISTORY_DAYS - 1 - rng.randint(10, 300))
+        thumbnail = f"https://images.demo-marketplace.example/learn/{res.slug}.jpg"
+        loader.add(
+            "seller_resources",
+            (
+                new_id(),
+                res.title,
+                res.slug,
+                res.type.value,
+                res.content,
+                res.excerpt,
+                res.video_url,
+                thumbnail,
+                res.category,
+                list(res.tags),
+                order,
+                res.is_published,
+                written if res.is_published else None,
+                written,
+                written,
+                None,
+            ),
+        )
+    admin_id = new_id()
+    last_login = clock.as_of - timedelta(minutes=rng.randint(5, 90))
+    loader.add(
+        "users",
+        (
+            admin_id,
+            "admin",
+            "admin@example.com",
+            "Alex Operator",
+            _hash(DEMO_LOGINS[0]["password"]),
+            "admin",
+            True,
+            last_login,
+            founded,
+            last_login,
+        ),
+    )
+    for index in range(HISTORY_DAYS - 1):
+        if rng.random() < 0.85:
+            when = clock.time_on(rng, index)
+            loader.add("analytics_events", event_row(new_id, admin_id, admin_id, new_id(), "login", when, "direct"))
+    loader.add("analytics_events", event_row(new_id, admin_id, admin_id, new_id(), "login", last_login, "direct"))
+    return category_ids
+
+
+def database_has_users(database_url: str) -> bool:
+    """True when the `users` table exists and has at least one row."""
+    engine = make_engine(database_url)
+    try:
+        if not inspect(engine).has_table("users"):
+            return False
+        with engine.connect() as conn:
+            return bool(conn.execute(select(func.count()).select_from(User)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def generate_demo(
+    database_url: str,
+    *,
+    seed: int = 42,
+    scale: str = "small",
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Migrate `database_url` to head and fill it with the demo marketplace (it must have no users yet)."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+    started = time_module.perf_counter()
+    say = progress or (lambda _message: None)
+    today = today or datetime.now(UTC).date()
+    upgrade(database_url)
+    if database_has_users(database_url):
+        raise ValueError("the database already has users: generate the demo into an empty database")
+    engine = make_engine(database_url)
+    try:
+        summary = _generate(engine, seed, SCALES[scale], today, say, started)
+    finally:
+        engine.dispose()
+    summary.seconds = round(time_module.perf_counter() - started, 2)
+    say(f"done in {summary.seconds:.1f} s: " + ", ".join(f"{t} {n:,}" for t, n in summary.rows.items()))
+    return summary
+
+
+def _generate(
+    engine: Engine, seed: int, scale: Scale, today: date, say: Callable[[str], None], started: float
+) -> DemoSummary:
+    clock = Clock(today)
+    days = history_days(today)
+    summary = DemoSummary(seed=seed, scale=scale.name, today=today)
+    with engine.begin() as conn:
+        loader = BulkLoader(conn)
+        _register(loader)
+        loader.defer_indexes(BULK_TABLES)
+        category_ids = _static_rows(random.Random(f"demo:{seed}:static"), clock, loader)
+        ctx = MarketContext(
+            clock=clock,
+            days=days,
+            category_ids=category_ids,
+            season={slug: season_curve(days, weekend) for slug, _, weekend in CATEGORIES},
+            demand_factor=scale.demand_factor,
+            dormant_share=scale.dormant_share,
+        )
+        rng = random.Random(f"demo:{seed}:plans")
+        passwords = {login["username"]: login["password"] for login in DEMO_LOGINS}
+        persona_hashes = {name: _hash(password) for name, password in passwords.items() if name != "admin"}
+        # Generated sellers cannot log in with a known password: one cheap hash of a random secret serves all.
+        shared_hash = _hash(f"{rng.getrandbits(128):032x}", rounds=4)
+        plans = seller_plans(rng, scale.sellers, persona_hashes, shared_hash)
+        stages: Counter[str] = Counter()
+        subjects: Counter[str] = Counter()
+        sellable: list[tuple[str, int]] = []
+        pick = random.Random(f"demo:{seed}:sellable")
+        report_every = max(1, len(plans) // 10)
+        for number, plan in enumerate(plans, start=1):
+            build = simulate_seller(plan, ctx, seed)
+            stages[build.stage] += 1
+            subjects.update(build.subject_hits)
+            _keep_sample(pick, sellable, build.sellable)
+            for table in (
+                "users",
+                "seller_profiles",
+                "digital_products",
+                "product_views",
+                "conversion_events",
+                "revenue_records",
+                "analytics_events",
+            ):
+                loader.extend(table, build.rows[table])
+            if number % report_every == 0 or number == len(plans):
+                say(f"sellers {number:,}/{len(plans):,} ({time_module.perf_counter() - started:.1f} s)")
+        _activity(seed, scale, clock, loader, sellable, subjects, summary)
+        say(f"funnels, e-mails and searches written ({time_module.perf_counter() - started:.1f} s)")
+        loader.restore_indexes()
+        say(f"indexes and constraints rebuilt ({time_module.perf_counter() - started:.1f} s)")
+    summary.rows = dict(loader.counts)
+    summary.stages = {stage: stages.get(stage, 0) for stage in STAGES}
+    return summary
+
+
+def _keep_sample(rng: random.Random, sample: list[tuple[str, int]], new: list[tuple[str, int]]) -> None:
+    """A bounded, seeded sample of sellable products for the purchase events."""
+    for item in new:
+        if len(sample) < 5_000:
+            sample.append(item)
+        elif rng.random() < 0.05:
+            sample[int(rng.random() * len(sample))] = item
+
+
+def _activity(
+    seed: int,
+    scale: Scale,
+    clock: Clock,
+    loader: BulkLoader,
+    sellable: list[tuple[str, int]],
+    subjects: Counter[str],
+    summary: DemoSummary,
+) -> None:
+    emit: Callable[[str, tuple[Any, ...]], None] = loader.add
+    rng = random.Random(f"demo:{seed}:learners")
+    signups = learner_funnel(rng, id_factory(rng), clock, scale.visitors, sellable, emit)
+    rng = random.Random(f"demo:{seed}:newsletters")
+    learner_newsletters(rng, id_factory(rng), clock, signups, emit)
+    rng = random.Random(f"demo:{seed}:prospects")
+    creator_prospects(rng, id_factory(rng), clock, scale.prospects_per_seller * (scale.sellers + 3), emit)
+    covered = sorted((term, count) for term, count in subjects.items() if count >= 3)
+    rng = random.Random(f"demo:{seed}:searches")
+    summary.gap_searches = search_queries(rng, id_factory(rng), clock, scale.searches, covered, emit)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Fill a database with the deterministic demo marketplace.")
+    parser.add_argument("--database-url", default=None, help="defaults to DATABASE_URL from the settings")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--if-empty", action="store_true", help="do nothing when the database already has users")
+    parser.add_argument("--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today, UTC)")
+    args = parser.parse_args(argv)
+    url = args.database_url or get_settings().database_url
+    make_engine(url).dispose()  # creates data/ for a SQLite file
+    upgrade(url)
+    if database_has_users(url):
+        if args.if_empty:
+            print("demo: the database already has users; nothing to do (--if-empty)")
+            return 0
+        print("demo: the database already has users; use an empty database or --if-empty", file=sys.stderr)
+        return 1
+    summary = generate_demo(
+        url, seed=args.seed, scale=args.scale, today=args.today, progress=lambda message: print(message, flush=True)
+    )
+    print(f"demo: {args.scale} marketplace (seed {args.seed}, today {summary.today}) in {summary.seconds:.1f} s")
+    for stage, count in summary.stages.items():
+        print(f"  sellers {stage:>14}: {count:,}")
+    return 0

@@ -1,0 +1,273 @@
+"""Drawing one demo seller at a time: timeline, products and their daily activity.
+
+A seller is planned with an intended stage. `simulate_seller` draws it and checks the stage its
+data really shows (`classify_seller_stage`), retrying with a fresh draw until both agree, then
+turns the draw into rows (`core.demo.rows`).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from core.demo.activity import HISTORY_DAYS, ProductDay, simulate_product
+from core.demo.events import Clock, IdFactory, id_factory
+from core.demo.listings import QUALITY_LEVELS, Listing, make_conversion_rate, make_listing, make_price_cents
+from core.demo.rows import SellerBuild, build_rows
+from core.demo.stages import (
+    PERSONAS,
+    STAGE_MIX,
+    STAGE_PROFILES,
+    Persona,
+    StageProfile,
+    classify_seller_stage,
+    seller_curve,
+)
+from core.demo.vocabulary import CATEGORIES, FIRST_NAMES, LAST_NAMES, SHOP_WORDS, SUBJECTS
+from core.models.enums import DigitalProductType, ProductStatus, SellerStatus
+
+QUALITY_UNITS = {"high": 1.0, "medium": 0.55, "low": 0.25}  # better listings sell more
+
+
+@dataclass(frozen=True)
+class SellerPlan:
+    index: int
+    stage: str
+    username: str
+    name: str
+    email: str
+    display_name: str
+    password_hash: str
+    persona: Persona | None = None  # maya, noah and dana have fixed traits
+
+
+@dataclass(frozen=True)
+class MarketContext:
+    """What every seller draw needs: the calendar, categories and their seasonality, the scale."""
+
+    clock: Clock
+    days: list[date]
+    category_ids: dict[str, str]
+    season: dict[str, list[float]]
+    demand_factor: float
+    dormant_share: float
+
+
+@dataclass
+class DrawnProduct:
+    id: str
+    category: str
+    subject: str
+    ptype: DigitalProductType
+    quality: str
+    quality_score: float
+    listing: Listing
+    price_cents: int
+    status: ProductStatus
+    created_at: datetime
+    published_at: datetime | None
+    updated_at: datetime
+    deleted_at: datetime | None
+    days: list[ProductDay] = field(default_factory=list)
+
+
+@dataclass
+class SellerDraw:
+    """One attempt at drawing a seller: everything the product and row helpers share."""
+
+    rng: random.Random
+    new_id: IdFactory
+    plan: SellerPlan
+    ctx: MarketContext
+    profile: StageProfile
+    created_at: datetime
+    approved_at: datetime | None
+    approved_index: int
+    churn_index: int
+    curve: list[float]
+    size: float
+    focus: list[str]
+
+    def moment(self, index: int) -> datetime:
+        return self.ctx.clock.time_on(self.rng, min(index, HISTORY_DAYS - 1))
+
+
+def _start_draw(plan: SellerPlan, ctx: MarketContext, seed: int, attempt: int) -> SellerDraw:
+    rng = random.Random(f"demo:{seed}:seller:{plan.index}:{attempt}")
+    profile = STAGE_PROFILES[plan.stage]
+    clock = ctx.clock
+    persona = plan.persona
+    created_ago = persona.created_days_ago if persona else rng.randint(*profile.created_days_ago)
+    created_index = HISTORY_DAYS - 1 - created_ago
+    created_at = clock.time_on(rng, created_index)
+    approved_at, approved_index = None, HISTORY_DAYS
+    if plan.stage != "pending":
+        approved_index = min(HISTORY_DAYS - 2, created_index + rng.randint(1, 5))
+        approved_at = max(clock.time_on(rng, approved_index), created_at + timedelta(hours=1))
+    slugs = [slug for slug, _, _ in CATEGORIES]
+    focus = list(persona.specialties) if persona else rng.sample(slugs, k=rng.randint(1, 3))
+    curve, churn_index = seller_curve(rng, plan.stage, persona.ratio if persona else None, ctx.season[focus[0]])
+    size = persona.size if persona and persona.size else rng.lognormvariate(0, 0.6)
+    return SellerDraw(
+        rng,
+        id_factory(rng),
+        plan,
+        ctx,
+        profile,
+        created_at,
+        approved_at,
+        approved_index,
+        churn_index,
+        curve,
+        size,
+        focus,
+    )
+
+
+def _product_timeline(draw: SellerDraw, roll: float, first: bool) -> tuple[str, int | None, int]:
+    """(status, index of publication or None for drafts, index where activity ends)."""
+    rng, stage, last = draw.rng, draw.plan.stage, HISTORY_DAYS - 1
+    if stage == "pending" or (roll < 0.05 and not first):
+        return ProductStatus.DRAFT, None, HISTORY_DAYS
+    if first and stage in ("new", "no_first_sale"):
+        # Most creators publish their first item within days of being approved.
+        published = min(last - 4, draw.approved_index + rng.randint(0, 6))
+    elif stage == "new":
+        published = rng.randint(max(draw.approved_index, last - 55), last - 4)
+    elif stage == "no_first_sale":
+        published = rng.randint(draw.approved_index, last - 1)
+    elif rng.random() < draw.profile.listed_before_history:
+        published = rng.randint(max(draw.approved_index, -700), -1)
+    else:
+        published = rng.randint(max(draw.approved_index, 0), min(last - 7, draw.churn_index - 30))
+    status, end = ProductStatus.PUBLISHED, HISTORY_DAYS
+    if roll > 0.93 and published < last - 20:
+        status, end = ProductStatus.ARCHIVED, rng.randint(max(published, 0) + 10, last - 5)
+    if stage == "churned" and rng.random() < 0.65:
+        status, end = ProductStatus.ARCHIVED, min(end, draw.churn_index + rng.randint(0, 10))
+    return status, published, end
+
+
+def _draw_product(draw: SellerDraw, first: bool) -> DrawnProduct:
+    rng, ctx, last = draw.rng, draw.ctx, HISTORY_DAYS - 1
+    all_slugs = [slug for slug, _, _ in CATEGORIES]
+    category = rng.choice(draw.focus) if rng.random() < 0.85 else rng.choice(all_slugs)
+    subject, types = rng.choice(SUBJECTS[category])
+    ptype = rng.choice(types)
+    quality = rng.choices(
+        QUALITY_LEVELS, weights=draw.plan.persona.quality if draw.plan.persona else draw.profile.quality
+    )[0]
+    score = {"high": (0.75, 1.0), "medium": (0.45, 0.75), "low": (0.1, 0.45)}[quality]
+    product_id = draw.new_id()
+    listing = make_listing(rng, subject, ptype, category, quality, f"p/{product_id[:8]}")
+    price = make_price_cents(rng, ptype, quality)
+    status, published_index, end = _product_timeline(draw, rng.random(), first)
+    if published_index is None:
+        created = max(
+            draw.moment(rng.randint(max(ctx.clock.index_of(draw.created_at), last - 40), last)), draw.created_at
+        )
+        published, updated = None, created
+    else:
+        published = max(draw.moment(published_index), draw.created_at)
+        created = max(draw.created_at, published - timedelta(days=rng.random() * 14))
+        updated = max(draw.moment(end), published) if end < HISTORY_DAYS else published
+    deleted = None
+    if published_index is not None and published_index < last - 6 and rng.random() < 0.025:
+        end = min(end, rng.randint(max(published_index, 0) + 5, last))
+        deleted = updated = max(draw.moment(end), published)
+    product = DrawnProduct(
+        product_id,
+        category,
+        subject,
+        ptype,
+        quality,
+        rng.uniform(*score),
+        listing,
+        price,
+        status,
+        created,
+        published,
+        updated,
+        deleted,
+    )
+    if published_index is not None:
+        product.days = _simulate(draw, product, published_index, end)
+    return product
+
+
+def _simulate(draw: SellerDraw, product: DrawnProduct, published_index: int, end: int) -> list[ProductDay]:
+    rng, ctx, stage = draw.rng, draw.ctx, draw.plan.stage
+    factor = [a * b for a, b in zip(draw.curve, ctx.season[product.category], strict=True)]
+    conversion = make_conversion_rate(rng, product.quality)
+    if stage == "no_first_sale":
+        view_level, conversion = rng.uniform(0.3, 2.5), 0.0  # browsed, never bought (yet)
+    elif rng.random() < ctx.dormant_share:
+        view_level = rng.uniform(0.005, 0.08)  # a listing hardly anybody finds
+    else:
+        units = draw.profile.units_level * draw.size * rng.lognormvariate(0, 0.9) * ctx.demand_factor
+        view_level = units * QUALITY_UNITS[product.quality] / conversion
+    return simulate_product(
+        rng,
+        factor,
+        start=max(0, published_index),
+        end=end,
+        view_level=view_level,
+        conversion_rate=conversion,
+        price_cents=product.price_cents,
+    )
+
+
+def _derived_stage(draw: SellerDraw, products: list[DrawnProduct]) -> tuple[str, int | None]:
+    """The stage the drawn data shows, and the index of the first sale."""
+    revenue = [0] * HISTORY_DAYS
+    for product in products:
+        for day in product.days:
+            revenue[day.index] += day.revenue_cents
+    sale_days = [i for i, cents in enumerate(revenue) if cents]
+    first = sale_days[0] if sale_days else None
+    days = draw.ctx.days
+    stage = classify_seller_stage(
+        status=SellerStatus.PENDING if draw.approved_at is None else SellerStatus.APPROVED,
+        first_sale_day=days[first] if first is not None else None,
+        last_sale_day=days[sale_days[-1]] if sale_days else None,
+        revenue_last_90=Decimal(sum(revenue[HISTORY_DAYS - 90 :])),
+        revenue_prev_90=Decimal(sum(revenue[HISTORY_DAYS - 180 : HISTORY_DAYS - 90])),
+        today=draw.ctx.clock.today,
+    )
+    return stage, first
+
+
+def simulate_seller(plan: SellerPlan, ctx: MarketContext, seed: int, max_attempts: int = 40) -> SellerBuild:
+    """Draw the seller until its data shows the planned stage (the last draw wins after max_attempts)."""
+    for attempt in range(max_attempts):
+        draw = _start_draw(plan, ctx, seed, attempt)
+        count = plan.persona.products if plan.persona else draw.rng.randint(*draw.profile.products)
+        products = [_draw_product(draw, first=number == 0) for number in range(count)]
+        stage, first_sale = _derived_stage(draw, products)
+        if stage == plan.stage:
+            break
+    return build_rows(draw, products, stage, first_sale)
+
+
+def seller_plans(rng: random.Random, count: int, persona_hashes: dict[str, str], shared_hash: str) -> list[SellerPlan]:
+    """The personas first, then `count` generated sellers whose stages follow STAGE_MIX exactly."""
+    plans = [
+        SellerPlan(
+            i, p.stage, p.username, p.name, f"{p.username}@example.com", p.display_name, persona_hashes[p.username], p
+        )
+        for i, p in enumerate(PERSONAS)
+    ]
+    stages = [stage for stage, share in STAGE_MIX.items() for _ in range(round(share * count))]
+    stages = (stages + ["thriving"] * count)[:count]
+    rng.shuffle(stages)
+    for number, stage in enumerate(stages, start=len(plans)):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        username = f"{first}.{last}{number}".lower()
+        word = rng.choice(SHOP_WORDS)
+        shop = f"{first} {last} {word}" if rng.random() < 0.5 else f"{last} {word}"
+        plans.append(
+            SellerPlan(number, stage, username, f"{first} {last}", f"{username}@example.com", shop, shared_hash)
+        )
+    return plans

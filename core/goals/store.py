@@ -1,0 +1,347 @@
+"""Seller goals (issue 5): create, list, edit, cancel and delete a seller's goals, count their progress from the
+marketplace data, and close the goals whose deadline passed with an insight.
+
+Every function is scoped to one seller (`seller_id`) except `check_goal_deadlines` (the daily job, in
+`core.goals.deadlines`, re-exported here). Nothing
+here commits: the caller's `session_scope()` owns the transaction (a validation error writes nothing).
+
+Time: "today" is the day of `now` in APP_TIMEZONE (`get_settings().timezone`); a deadline given as a
+day means the end of that day there (23:59:59), stored in UTC.
+
+Progress (`current_value`), counted from the goal's creation up to min(now, deadline), in one query for all
+the goals being read:
+
+* REVENUE: sum of `revenue_records.revenue` on the seller days from the creation day (it counts, whole)
+  to the last day of the window;
+* SALES: the sum of `units` over the same days;
+* PRODUCTS: the seller's PUBLISHED, non-deleted products with creation ≤ `published_at` ≤ end;
+* RATING: the unweighted mean of the non-null `average_rating` of the seller's published, non-deleted
+  products now (a level, not an accumulation; 0 without a rated product), half up to 0.01.
+
+Active goals are refreshed (and written back) whenever they are read; closed goals keep the value they
+had when they closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.config import get_settings
+from core.goals.deadlines import DeadlineReport, check_goal_deadlines
+from core.goals.queries import measure_goals
+from core.goals.rules import (
+    MAX_ACTIVE_GOALS,
+    UNITS,
+    Pace,
+    clean_title,
+    days_remaining,
+    deadline_error,
+    default_title,
+    end_of_day,
+    format_goal_value,
+    goal_pace,
+    local_day,
+    parse_goal_type,
+    parse_target,
+    progress_ratio,
+    require_aware,
+    target_amount,
+    target_error,
+    title_error,
+    validate_goal,
+)
+from core.models import (
+    GoalStatus,
+    GoalType,
+    SellerGoal,
+    SellerProfile,
+)
+
+__all__ = [
+    "ARCHIVE_STATUSES",
+    "MAX_ACTIVE_GOALS",
+    "DeadlineReport",
+    "GoalValidationError",
+    "GoalView",
+    "check_goal_deadlines",
+    "count_active_goals",
+    "create_goal",
+    "delete_goal",
+    "get_goal",
+    "list_goals",
+    "update_goal",
+    "validate_goal",
+]
+
+ARCHIVE_STATUSES = (GoalStatus.ACHIEVED, GoalStatus.MISSED, GoalStatus.CANCELED)
+"""The page's archive: closed goals, which keep the value they had when they closed."""
+
+
+class GoalValidationError(ValueError):
+    """A goal that cannot be saved; `errors` maps a form field to the message shown next to it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class GoalView:
+    """One goal as the Goals page shows it. `pace` is None for closed goals."""
+
+    id: str
+    type: GoalType
+    title: str
+    custom_title: bool  # False: `title` is the default one
+    target: Decimal
+    current: Decimal
+    unit: str
+    progress: float  # current ÷ target, uncapped
+    deadline: datetime
+    deadline_day: date  # the seller's day of the deadline
+    days_remaining: int
+    status: GoalStatus
+    created_at: datetime
+    pace: Pace | None
+    awaiting_check: bool  # active but past its deadline: the daily check will close it
+
+    @property
+    def progress_capped(self) -> float:
+        """Progress for the chart: 0–1."""
+        return min(1.0, max(0.0, self.progress))
+
+    @property
+    def target_text(self) -> str:
+        return format_goal_value(self.type, self.target)
+
+    @property
+    def current_text(self) -> str:
+        return format_goal_value(self.type, self.current)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is GoalStatus.ACTIVE
+
+
+def _tz() -> tzinfo:
+    return get_settings().timezone
+
+
+# ---------------------------------------------------------------- progress
+
+
+def _refresh(session: Session, goals: Sequence[SellerGoal], *, now: datetime, tz: tzinfo) -> None:
+    """Recount the active goals among `goals` up to min(now, deadline) and write the values (flushes)."""
+    active = [g for g in goals if g.status is GoalStatus.ACTIVE]
+    for seller_id in sorted({g.seller_id for g in active}):
+        mine = [g for g in active if g.seller_id == seller_id]
+        values = measure_goals(
+            session, seller_id=seller_id, goals=mine, until={g.id: min(now, g.deadline) for g in mine}, tz=tz
+        )
+        for goal in mine:
+            if goal.current_value != values[goal.id]:
+                goal.current_value = values[goal.id]
+    session.flush()
+
+
+def _view(goal: SellerGoal, *, now: datetime, tz: tzinfo) -> GoalView:
+    day = local_day(goal.deadline, tz)
+    target, current = Decimal(goal.target_value), Decimal(goal.current_value)
+    pace = None
+    if goal.status is GoalStatus.ACTIVE:
+        pace = goal_pace(goal.type, target, current, created_at=goal.created_at, deadline=goal.deadline, now=now, tz=tz)
+    return GoalView(
+        id=goal.id,
+        type=goal.type,
+        title=goal.title or default_title(goal.type, target, day),
+        custom_title=bool(goal.title),
+        target=target,
+        current=current,
+        unit=UNITS[goal.type],
+        progress=progress_ratio(current, target),
+        deadline=goal.deadline,
+        deadline_day=day,
+        days_remaining=days_remaining(goal.deadline, now, tz),
+        status=goal.status,
+        created_at=goal.created_at,
+        pace=pace,
+        awaiting_check=goal.status is GoalStatus.ACTIVE and goal.deadline < now,
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _seller_goal(session: Session, *, seller_id: str, goal_id: str) -> SellerGoal:
+    goal = session.execute(
+        select(SellerGoal).where(
+            SellerGoal.id == goal_id, SellerGoal.seller_id == seller_id, SellerGoal.deleted_at.is_(None)
+        )
+    ).scalar_one_or_none()
+    if goal is None:
+        raise LookupError("Goal not found")
+    return goal
+
+
+def list_goals(
+    session: Session, *, seller_id: str, now: datetime, statuses: Iterable[GoalStatus] | None = None
+) -> list[GoalView]:
+    """The seller's non-deleted goals (optionally only `statuses`): active ones by deadline, soonest first, then
+    the archive (achieved, missed, canceled), latest deadline first.
+
+    Writes: the active goals' `current_value` is recounted and stored (flushed, not committed).
+    """
+    require_aware(now)
+    tz = _tz()
+    query = select(SellerGoal).where(SellerGoal.seller_id == seller_id, SellerGoal.deleted_at.is_(None))
+    if statuses is not None:
+        query = query.where(SellerGoal.status.in_([GoalStatus(s) for s in statuses]))
+    goals = list(session.execute(query).scalars())
+    _refresh(session, goals, now=now, tz=tz)
+    active = sorted((g for g in goals if g.status is GoalStatus.ACTIVE), key=lambda g: (g.deadline, g.created_at, g.id))
+    archive = sorted(
+        (g for g in goals if g.status is not GoalStatus.ACTIVE),
+        key=lambda g: (g.deadline, g.created_at, g.id),
+        reverse=True,
+    )
+    return [_view(g, now=now, tz=tz) for g in active + archive]
+
+
+def get_goal(session: Session, *, seller_id: str, goal_id: str, now: datetime) -> GoalView:
+    """One of the seller's goals, refreshed like `list_goals`; LookupError("Goal not found") otherwise."""
+    require_aware(now)
+    tz = _tz()
+    goal = _seller_goal(session, seller_id=seller_id, goal_id=goal_id)
+    _refresh(session, [goal], now=now, tz=tz)
+    return _view(goal, now=now, tz=tz)
+
+
+def count_active_goals(session: Session, *, seller_id: str, now: datetime) -> int:
+    """Active, non-deleted goals whose deadline has not passed (one past its deadline waits for the daily
+    check and does not block a new goal)."""
+    return session.execute(
+        select(func.count(SellerGoal.id)).where(
+            SellerGoal.seller_id == seller_id,
+            SellerGoal.status == GoalStatus.ACTIVE,
+            SellerGoal.deleted_at.is_(None),
+            SellerGoal.deadline >= now,
+        )
+    ).scalar_one()
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _deadline_moment(deadline: date | datetime, tz: tzinfo) -> datetime:
+    return deadline if isinstance(deadline, datetime) else end_of_day(deadline, tz)
+
+
+def create_goal(
+    session: Session,
+    *,
+    seller_id: str,
+    now: datetime,
+    type: GoalType | str,
+    target_value: Decimal | str | float | int,
+    deadline: date | datetime,
+    title: str | None = None,
+) -> GoalView:
+    """Create an ACTIVE goal for the seller, or raise `GoalValidationError` (nothing written).
+
+    The seller's profile row is locked first (PostgreSQL), so two simultaneous requests cannot both
+    pass the limit of 10 active goals.
+    """
+    require_aware(now)
+    tz = _tz()
+    seller = session.execute(
+        select(SellerProfile.id)
+        .where(SellerProfile.id == seller_id, SellerProfile.deleted_at.is_(None))
+        .with_for_update()
+    ).scalar_one_or_none()
+    if seller is None:
+        raise LookupError("Seller not found")
+    active = count_active_goals(session, seller_id=seller_id, now=now)
+    errors = validate_goal(
+        type, target_value, deadline, today=local_day(now, tz), active_count=active, title=title, tz=tz
+    )
+    goal_type = parse_goal_type(type)
+    if errors or goal_type is None:
+        raise GoalValidationError(errors)
+    goal = SellerGoal(
+        seller_id=seller_id,
+        type=goal_type,
+        title=clean_title(title),
+        target_value=target_amount(target_value),
+        current_value=Decimal("0.00"),
+        deadline=_deadline_moment(deadline, tz),
+        status=GoalStatus.ACTIVE,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(goal)
+    session.flush()
+    _refresh(session, [goal], now=now, tz=tz)
+    return _view(goal, now=now, tz=tz)
+
+
+def update_goal(
+    session: Session,
+    *,
+    seller_id: str,
+    goal_id: str,
+    now: datetime,
+    target_value: Decimal | str | float | int | None = None,
+    deadline: date | datetime | None = None,
+    title: str | None = None,
+    cancel: bool = False,
+) -> GoalView:
+    """Change an ACTIVE goal's target, deadline or title (a blank title restores the default one), or cancel it.
+
+    Cancelling counts the goal's progress one last time and sets CANCELED; it cannot be combined with
+    changes. The same rules as for a new goal apply to each given field; `GoalValidationError` writes
+    nothing. LookupError("Goal not found") for another seller's, a deleted or a missing goal.
+    """
+    require_aware(now)
+    tz = _tz()
+    goal = _seller_goal(session, seller_id=seller_id, goal_id=goal_id)
+    if goal.status is not GoalStatus.ACTIVE:
+        raise GoalValidationError({"goal": f"This goal is {goal.status.value.lower()}: only active goals can change."})
+    changing = target_value is not None or deadline is not None or title is not None
+    if cancel and changing:
+        raise GoalValidationError({"goal": "Cancel a goal or change it, not both at once."})
+    errors: dict[str, str] = {}
+    if target_value is not None and (problem := target_error(goal.type, parse_target(target_value))):
+        errors["target_value"] = problem
+    if deadline is not None and (problem := deadline_error(deadline, today=local_day(now, tz), tz=tz)):
+        errors["deadline"] = problem
+    if title is not None and (problem := title_error(title)):
+        errors["title"] = problem
+    if errors:
+        raise GoalValidationError(errors)
+    _refresh(session, [goal], now=now, tz=tz)
+    if cancel:
+        goal.status = GoalStatus.CANCELED
+    if target_value is not None:
+        goal.target_value = target_amount(target_value)
+    if deadline is not None:
+        goal.deadline = _deadline_moment(deadline, tz)
+    if title is not None:
+        goal.title = clean_title(title)
+    goal.updated_at = now
+    session.flush()
+    return _view(goal, now=now, tz=tz)
+
+
+def delete_goal(session: Session, *, seller_id: str, goal_id: str, now: datetime) -> None:
+    """Soft-delete one of the seller's goals (any status): it disappears from every list and count."""
+    require_aware(now)
+    goal = _seller_goal(session, seller_id=seller_id, goal_id=goal_id)
+    goal.deleted_at = now
+    goal.updated_at = now
+    session.flush()

@@ -1,0 +1,280 @@
+"""A seller's numbers as insight findings (pure): pricing, listing quality, opportunity, performance, marketing.
+
+Each builder reads plain results of the other capabilities (pricing analyses, listing scores, opportunities,
+the forecast) and the seller's per-product activity, and writes the title, description and action items
+from the seller's own numbers. The texts are deterministic rules over those numbers (the offline engine of
+the insights; no model is needed to say "$12 below the median"). Rules:
+
+* **PRICING** (`pricing:<product id>`): every published product whose price is not competitive
+  (`core.pricing.analysis.needs_attention`); priority from the money at stake per month against the seller's
+  monthly revenue (`core.insights.rules.priority_from_money`).
+* **LISTING_QUALITY** (`listing:<product id>`): published listings in the red band (score < 40) or that can
+  still win at least `BIG_GAP_POINTS` (30) points. HIGH when red and viewed at least `VIEWED_LISTING_VIEWS`
+  (50) times in the last 30 days; MEDIUM when red, or when the gap is big and the listing is that viewed;
+  else LOW. Within a priority, the most viewed first.
+* **OPPORTUNITY** (`opportunity:<term>`): HIGH or MEDIUM potential gaps that fit the seller. HIGH potential
+  and a rising trend → HIGH; HIGH potential → MEDIUM; MEDIUM potential → LOW. Most searched first.
+* **PERFORMANCE** (`performance:forecast`): revenue of the last 30 complete days against the 30 before
+  (needs a sale in the earlier period): down ≥ 15 % → HIGH, down ≥ 5 % → MEDIUM, up ≥ 5 % → LOW (a
+  congratulation naming the product that gained most); in between, nothing. The 30-day forecast is quoted.
+* **MARKETING** (`marketing:conversion:<id>`, `marketing:visibility:<id>`):
+  - good traffic, few buyers: ≥ `TRAFFIC_VIEWS` (100) views in 90 days and a conversion below half its
+    segment's median; the sales missed a month = views a month × (median − own rate), priced at the
+    product's price, gives the priority (`priority_from_money`); the advice names the weakest lever
+    (overpriced → price; ≥ 8 image points to win → images; else the description);
+  - a strong listing nobody sees: score > 70 and fewer than `FEW_VIEWS` (30) views in 30 days; MEDIUM when
+    those who find it buy at least at the segment's median rate, else LOW.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+
+from core import urls
+from core.ai.tasks.pricing_types import format_money
+from core.insights.rules import Finding, priority_from_money
+from core.listings.queries import ScoredListing
+from core.listings.score import listing_suggestions_offline
+from core.market.opportunities import MarketOpportunity
+from core.models import InsightPriority, InsightType
+from core.pricing.rules import PricingAnalysis, needs_attention
+
+CENT = Decimal("0.01")
+RED_SCORE_BELOW = 40.0
+GREEN_SCORE_ABOVE = 70.0
+BIG_GAP_POINTS = 30.0
+VIEWED_LISTING_VIEWS = 50
+LISTING_ACTIONS = 3
+TRAFFIC_VIEWS = 100
+LOW_CONVERSION_SHARE = 0.5
+IMAGE_LEVER_POINTS = 8.0
+FEW_VIEWS = 30
+DOWN_HIGH = -0.15
+DOWN_MEDIUM = -0.05
+UP_LOW = 0.05
+MONTHS_IN_90_DAYS = 3
+
+
+@dataclass(frozen=True)
+class ProductActivity:
+    """One published product's recent numbers (windows end with the last complete day)."""
+
+    product_id: str
+    title: str
+    price: Decimal
+    currency: str
+    views_30: int
+    views_90: int
+    purchases_90: int
+    revenue_30: Decimal
+    revenue_previous_30: Decimal
+
+    @property
+    def conversion_90(self) -> float | None:
+        return self.purchases_90 / self.views_90 if self.views_90 else None
+
+
+def action_item(label: str, action: str, url: str) -> dict[str, str]:
+    return {"label": label, "action": action, "url": url}
+
+
+def plural(count: int | float, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _kind(product_type: str) -> str:
+    return product_type.replace("_", " ").lower()
+
+
+def percent(rate: float) -> str:
+    return f"{rate * 100:.1f}\u00a0%"  # no line break between the number and its sign
+
+
+def pricing_url(product_id: str) -> str:
+    return urls.page_link(urls.PRICING, product=product_id)
+
+
+def listing_url(product_id: str) -> str:
+    return urls.page_link(urls.LISTING_HEALTH, product=product_id)
+
+
+# ---------------------------------------------------------------- pricing
+
+
+def pricing_findings(analyses: Iterable[PricingAnalysis], *, monthly_revenue: Decimal = Decimal(0)) -> list[Finding]:
+    """One finding per non-competitive product (rules: module docstring)."""
+    out = []
+    for a in needs_attention(analyses):
+        market, suggested = a.market, a.suggested_price
+        if market is None or suggested is None:
+            continue
+        money = partial(format_money, currency=a.currency)
+        kind = _kind(a.facts.product_type) if a.facts else "similar"
+        where = f"in {market.category_name}" if market.category_name else "across all categories"
+        monthly = a.units_90_days / MONTHS_IN_90_DAYS
+        sales = f"{points(monthly)} sale{'' if monthly == 1 else 's'} a month" if a.units_90_days else "no sale"
+        description = (
+            f"You charge {money(a.current_price)}; {market.sample_size} published {kind} listings {where} sell "
+            f"for {money(market.p25_price)}–{money(market.p75_price)} (median {money(market.median_price)}). "
+            f"Suggested price: {money(suggested)}."
+        )
+        review_label = f"Review the price (suggested {money(suggested)})"
+        review = action_item(review_label, "review_price", pricing_url(a.product_id))
+        if a.competitive_position == "underpriced":
+            title = f"“{a.title}” is priced below similar listings"
+            description += (
+                f" At your {sales}, that is about {money(a.money_at_stake)} more a month."
+                if a.units_90_days
+                else f" Each sale would earn {money(suggested - a.current_price)} more."
+            )
+            actions = [review]
+        else:
+            title = f"“{a.title}” is priced above similar listings"
+            description += (
+                f" Buyers compare before they buy: at {sales}, about {money(a.money_at_stake)} a month depends on "
+                "getting this price right."
+                if a.units_90_days
+                else " It has not sold in the last 90 days, and buyers compare prices before they buy."
+            )
+            actions = [
+                review,
+                action_item("Or show buyers what makes it worth more", "improve_listing", listing_url(a.product_id)),
+            ]
+        out.append(
+            Finding(
+                key=f"pricing:{a.product_id}",
+                insight_type=InsightType.PRICING,
+                priority=priority_from_money(a.money_at_stake, monthly_revenue),
+                title=title,
+                description=description,
+                action_items=tuple(actions),
+                weight=float(a.money_at_stake),
+                meta={
+                    "product_id": a.product_id,
+                    "position": a.competitive_position,
+                    "current_price": str(a.current_price),
+                    "suggested_price": str(suggested),
+                    "money_at_stake": str(a.money_at_stake),
+                    "units_90_days": a.units_90_days,
+                    "engine": a.engine,
+                },
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- listing quality
+
+
+def listing_priority(overall: float, gap: float, views_30: int) -> InsightPriority | None:
+    """None when the listing is neither red nor has a big gap; else HIGH / MEDIUM / LOW (module docstring)."""
+    red, big = overall < RED_SCORE_BELOW, gap >= BIG_GAP_POINTS
+    if not red and not big:
+        return None
+    viewed = views_30 >= VIEWED_LISTING_VIEWS
+    if red and viewed:
+        return InsightPriority.HIGH
+    return InsightPriority.MEDIUM if red or viewed else InsightPriority.LOW
+
+
+def points(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def listing_findings(scored: Iterable[ScoredListing], activity: Mapping[str, ProductActivity]) -> list[Finding]:
+    """Red or far-from-complete published listings (rules: module docstring)."""
+    out = []
+    for item in scored:
+        if item.status != "PUBLISHED":
+            continue
+        score, pid = item.score, item.listing.product_id
+        gap = round(sum(d.actionable_gap for d in score.dimensions), 1)
+        views = activity[pid].views_30 if pid in activity else 0
+        priority = listing_priority(score.overall, gap, views)
+        if priority is None:
+            continue
+        weakest = sorted((d for d in score.dimensions if d.actionable_gap > 0), key=lambda d: -d.actionable_gap)[:2]
+        where = " and ".join(f"{d.label} ({points(d.actionable_gap)} of {points(d.max_points)})" for d in weakest)
+        if views >= VIEWED_LISTING_VIEWS:
+            seen = f"was viewed {plural(views, 'time')} in the last 30 days: every fix reaches buyers already looking"
+        elif views:
+            seen = f"was viewed only {plural(views, 'time')} in the last 30 days: complete listings rank better"
+        else:
+            seen = "had no views in the last 30 days: complete listings rank better in search"
+        description = (
+            f"It scores {points(score.overall)}/100 on listing health ({score.band}) and {seen}. "
+            f"It can win {points(gap)} points, most of them in {where}."
+        )
+        suggestions = listing_suggestions_offline(score, item.listing, limit=LISTING_ACTIONS)
+        actions = [action_item(s.suggestion, f"fix:{s.dimension}", listing_url(pid)) for s in suggestions]
+        if not actions:
+            actions = [action_item("Open its listing health", "open_listing", listing_url(pid))]
+        out.append(
+            Finding(
+                key=f"listing:{pid}",
+                insight_type=InsightType.LISTING_QUALITY,
+                priority=priority,
+                title=f"“{item.listing.title}” scores {points(score.overall)}/100: fix its listing",
+                description=description,
+                action_items=tuple(actions),
+                weight=views + (100 - score.overall) / 1000,
+                meta={"product_id": pid, "score": score.overall, "gap": gap, "views_30": views, "band": score.band},
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- opportunities
+
+
+def opportunity_priority(potential: str, trend: str) -> InsightPriority | None:
+    """HIGH potential + rising → HIGH; HIGH → MEDIUM; MEDIUM → LOW; LOW potential → None (not raised)."""
+    if potential == "HIGH":
+        return InsightPriority.HIGH if trend == "rising" else InsightPriority.MEDIUM
+    return InsightPriority.LOW if potential == "MEDIUM" else None
+
+
+def opportunity_findings(opportunities: Iterable[MarketOpportunity]) -> list[Finding]:
+    """Unmet searches that fit the seller, HIGH or MEDIUM potential (rules: module docstring)."""
+    out = []
+    for o in opportunities:
+        priority = opportunity_priority(o.potential, o.trend)
+        if not o.fits_seller or priority is None:
+            continue
+        kind = _kind(o.suggested_product_type)
+        listings = "no listing" if o.existing_products == 0 else plural(o.existing_products, "listing")
+        description = (
+            f"Buyers searched “{o.term}” {plural(o.search_volume, 'time')} in the last 90 days "
+            f"({o.searches_last_30_days:,} in the last 30, {o.trend}) and found {listings}. "
+            f"It is close to what you already sell: a {kind} could meet about "
+            f"{plural(o.estimated_monthly_demand, 'buyer')} a month."
+        )
+        market, benchmarks = (urls.page_link(urls.MARKET, section=s) for s in ("Opportunities", "Benchmarks"))
+        actions = (
+            action_item(f"Plan a {kind} for “{o.term}”", "create_product", market),
+            action_item(f"Check what {kind}s sell for", "see_benchmarks", benchmarks),
+        )
+        out.append(
+            Finding(
+                key=f"opportunity:{o.term}",
+                insight_type=InsightType.OPPORTUNITY,
+                priority=priority,
+                title=f"Unmet demand: “{o.term}”",
+                description=description,
+                action_items=actions,
+                weight=float(o.search_volume),
+                meta={
+                    "term": o.term,
+                    "search_volume": o.search_volume,
+                    "potential": o.potential,
+                    "trend": o.trend,
+                    "suggested_product_type": o.suggested_product_type,
+                    "reasoning": o.reasoning,
+                    "engine": o.engine,
+                },
+            )
+        )
+    return out

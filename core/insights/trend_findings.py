@@ -1,0 +1,221 @@
+"""Insight findings from trends and traffic (pure): PERFORMANCE (revenue month over month, with the forecast)
+and MARKETING (good traffic with few buyers; strong listings nobody sees). Rules: `core.insights.findings`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from core import urls
+from core.ai.tasks.pricing_types import format_money
+from core.insights.findings import (
+    CENT,
+    DOWN_HIGH,
+    DOWN_MEDIUM,
+    FEW_VIEWS,
+    GREEN_SCORE_ABOVE,
+    IMAGE_LEVER_POINTS,
+    LOW_CONVERSION_SHARE,
+    MONTHS_IN_90_DAYS,
+    TRAFFIC_VIEWS,
+    UP_LOW,
+    ProductActivity,
+    action_item,
+    listing_url,
+    percent,
+    plural,
+    points,
+    pricing_url,
+)
+from core.insights.rules import Finding, priority_from_money
+from core.listings.queries import ScoredListing
+from core.models import InsightPriority, InsightType
+from core.pricing.rules import PricingAnalysis
+from core.sales.forecast import SalesForecast
+
+# ---------------------------------------------------------------- performance
+
+
+def revenue_change(last: Decimal, previous: Decimal) -> float | None:
+    """last ÷ previous − 1; None without revenue in the previous period."""
+    return None if previous <= 0 else float(last / previous) - 1
+
+
+def performance_priority(change: float) -> InsightPriority | None:
+    """≤ −15 % → HIGH, ≤ −5 % → MEDIUM, ≥ +5 % → LOW, else None (steady: nothing to say)."""
+    if change <= DOWN_HIGH:
+        return InsightPriority.HIGH
+    if change <= DOWN_MEDIUM:
+        return InsightPriority.MEDIUM
+    return InsightPriority.LOW if change >= UP_LOW else None
+
+
+def monthly_revenue_of(activity: Iterable[ProductActivity]) -> Decimal:
+    """The seller's revenue of the last 30 days (the base of `priority_from_money`'s share)."""
+    return sum((a.revenue_30 for a in activity), Decimal(0))
+
+
+def performance_finding(activity: Sequence[ProductActivity], forecast: SalesForecast | None) -> Finding | None:
+    """The month-over-month revenue trend, with the product that moved it most and the forecast."""
+    last = sum((a.revenue_30 for a in activity), Decimal(0))
+    previous = sum((a.revenue_previous_30 for a in activity), Decimal(0))
+    change = revenue_change(last, previous)
+    priority = None if change is None else performance_priority(change)
+    if change is None or priority is None:
+        return None
+    down = change < 0
+    moves = [(a, a.revenue_30 - a.revenue_previous_30) for a in activity]
+    movers = [(a, d) for a, d in moves if (d < 0 if down else d > 0)]
+    driver = max(movers, key=lambda m: (abs(m[1]), m[0].title))[0] if movers else None
+    pct = int((Decimal(str(abs(change))) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    money = format_money
+    description = f"You made {money(last)} in the last 30 days against {money(previous)} in the 30 days before."
+    if driver is not None:
+        what = "The biggest drop" if down else "What drove it"
+        description += (
+            f" {what}: “{driver.title}”, {money(driver.revenue_30)} against {money(driver.revenue_previous_30)}."
+        )
+    if forecast is not None and forecast.available and forecast.projected_revenue is not None:
+        description += f" The forecast for the next 30 days is {money(forecast.projected_revenue)}"
+        if forecast.confidence_interval is not None:
+            ci = forecast.confidence_interval
+            description += f" (likely {money(ci.low)}–{money(ci.high)})"
+        description += "."
+    forecast_url = urls.page_link(urls.MARKET, section="Forecast")
+    see_forecast = action_item("See your sales forecast", "see_forecast", forecast_url)
+    goals = urls.page_link(urls.GOALS)
+    if down:
+        title = f"Your revenue is down {pct} % on the previous 30 days"
+        actions = []
+        if driver is not None:
+            actions.append(
+                action_item(f"Check the listing of “{driver.title}”", "improve_listing", listing_url(driver.product_id))
+            )
+        actions += [see_forecast, action_item("Set a revenue goal to win it back", "set_goal", goals)]
+    else:
+        title = f"Your revenue is up {pct} % on the previous 30 days: keep it going"
+        actions = [action_item("Set a goal for the next 30 days", "set_goal", goals), see_forecast]
+        if driver is not None:
+            price_url = pricing_url(driver.product_id)
+            actions.append(action_item(f"Check the price of “{driver.title}”", "review_price", price_url))
+    return Finding(
+        key="performance:forecast",
+        insight_type=InsightType.PERFORMANCE,
+        priority=priority,
+        title=title,
+        description=description,
+        action_items=tuple(actions),
+        weight=abs(change),
+        meta={
+            "revenue_30": str(last),
+            "revenue_previous_30": str(previous),
+            "change": round(change, 4),
+            "driver_product_id": driver.product_id if driver else None,
+            "projected_revenue_30": str(forecast.projected_revenue) if forecast and forecast.available else None,
+        },
+    )
+
+
+# ---------------------------------------------------------------- marketing
+
+
+def missed_sales(views_90: int, own_rate: float, median_rate: float) -> float:
+    """Sales a month the listing misses against its segment's median: views a month × (median − own)."""
+    return views_90 / MONTHS_IN_90_DAYS * max(0.0, median_rate - own_rate)
+
+
+def _conversion_finding(
+    a: ProductActivity, analysis: PricingAnalysis | None, item: ScoredListing | None, monthly_revenue: Decimal
+) -> Finding | None:
+    median = analysis.market.median_conversion_rate if analysis and analysis.market else None
+    own = a.conversion_90
+    if a.views_90 < TRAFFIC_VIEWS or not median or own is None or own >= median * LOW_CONVERSION_SHARE:
+        return None
+    lost = missed_sales(a.views_90, own, median)
+    money = (Decimal(str(lost)) * a.price).quantize(CENT, rounding=ROUND_HALF_UP)
+    images = item.score.dimension("image_quality").actionable_gap if item else 0.0
+    if analysis is not None and analysis.competitive_position == "overpriced":
+        lever = "Its price is above similar listings: that is the first thing to check."
+        first = action_item("Bring the price in line", "review_price", pricing_url(a.product_id))
+        second = action_item("Then check its images and description", "improve_listing", listing_url(a.product_id))
+    elif images >= IMAGE_LEVER_POINTS:
+        lever = "It lacks images: buyers who cannot see what they get do not buy."
+        first = action_item("Add images that show what buyers get", "fix:image_quality", listing_url(a.product_id))
+        second = action_item("Check the price against similar listings", "review_price", pricing_url(a.product_id))
+    else:
+        lever = "Make the description answer buyers' questions: what they get, for whom, how to use it."
+        first = action_item("Improve the description", "fix:description_completeness", listing_url(a.product_id))
+        second = action_item("Check the price against similar listings", "review_price", pricing_url(a.product_id))
+    description = (
+        f"{plural(a.views_90, 'view')} in the last 90 days turned into {plural(a.purchases_90, 'purchase')} "
+        f"({percent(own)}); similar listings convert {percent(median)} of their views. At their rate it would "
+        f"sell about {lost:.1f} more a month (≈ {format_money(money, a.currency)}). {lever}"
+    )
+    return Finding(
+        key=f"marketing:conversion:{a.product_id}",
+        insight_type=InsightType.MARKETING,
+        priority=priority_from_money(money, monthly_revenue),
+        title=f"“{a.title}” gets traffic but few buyers",
+        description=description,
+        action_items=(first, second),
+        weight=float(money),
+        meta={
+            "product_id": a.product_id,
+            "views_90": a.views_90,
+            "purchases_90": a.purchases_90,
+            "conversion": round(own, 4),
+            "segment_median_conversion": round(median, 4),
+            "money_per_month": str(money),
+        },
+    )
+
+
+def _visibility_finding(
+    a: ProductActivity, analysis: PricingAnalysis | None, item: ScoredListing | None, learn_url: str | None
+) -> Finding | None:
+    if item is None or item.score.overall <= GREEN_SCORE_ABOVE or a.views_30 >= FEW_VIEWS:
+        return None
+    median = analysis.market.median_conversion_rate if analysis and analysis.market else None
+    own = a.conversion_90
+    converts = a.purchases_90 > 0 and own is not None and (median is None or own >= median)
+    description = (
+        f"It scores {points(item.score.overall)}/100 on listing health but had only {plural(a.views_30, 'view')} "
+        "in the last 30 days. The listing is ready; what it needs now is buyers who find it: share it with your "
+        "audience and check its search keywords."
+    )
+    if converts and own is not None:
+        than = f", at or above similar listings' {percent(median)}" if median else ""
+        description += f" Those who find it buy: {percent(own)} of its views{than}."
+    actions = [action_item("Check its search keywords and tags", "fix:seo_optimization", listing_url(a.product_id))]
+    if learn_url:
+        actions.insert(0, action_item("Read how to promote a listing", "learn", learn_url))
+    return Finding(
+        key=f"marketing:visibility:{a.product_id}",
+        insight_type=InsightType.MARKETING,
+        priority=InsightPriority.MEDIUM if converts else InsightPriority.LOW,
+        title=f"“{a.title}” is a strong listing few buyers see",
+        description=description,
+        action_items=tuple(actions),
+        weight=item.score.overall / 1000,
+        meta={"product_id": a.product_id, "score": item.score.overall, "views_30": a.views_30},
+    )
+
+
+def marketing_findings(
+    activity: Sequence[ProductActivity],
+    analyses: Iterable[PricingAnalysis],
+    scored: Iterable[ScoredListing],
+    *,
+    learn_url: str | None = None,
+) -> list[Finding]:
+    """Good traffic with few buyers, and strong listings nobody sees (rules: `core.insights.findings`)."""
+    monthly_revenue = monthly_revenue_of(activity)
+    by_analysis = {a.product_id: a for a in analyses if a.available}
+    by_listing = {s.listing.product_id: s for s in scored}
+    out = []
+    for a in activity:
+        analysis, item = by_analysis.get(a.product_id), by_listing.get(a.product_id)
+        conversion = _conversion_finding(a, analysis, item, monthly_revenue)
+        visibility = _visibility_finding(a, analysis, item, learn_url)
+        out += [f for f in (conversion, visibility) if f is not None]
+    return out

@@ -1,0 +1,349 @@
+"""The pricing optimizer's loading queries: the seller's products with 90-day activity, and per market segment
+the quartiles, min/max/95th percentile, average rating, median conversion and top-seller price.
+
+A fixed number of queries whatever the number of products: `load_product_rows` (one), `load_market` (three:
+`core.listings.queries.segment_price_bands`, `segment_extras`, `core.market.benchmarks.list_benchmarks`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, Integer, String, case, cast, func, null, select, type_coerce
+from sqlalchemy import union_all as sql_union_all
+from sqlalchemy.orm import Session
+
+from core.ai.tasks.pricing_types import ProductFacts
+from core.listings.queries import Segment, segment_price_bands
+from core.listings.rules import PriceBand, analyse_description, distinct_non_blank, is_set, normalize_terms
+from core.market.benchmarks import BenchmarkView, list_benchmarks
+from core.market.overrides import effective_reference
+from core.models import (
+    Category,
+    ConversionEvent,
+    ConversionEventType,
+    DigitalProduct,
+    ProductStatus,
+    ProductView,
+    RevenueRecord,
+)
+from core.pricing.rules import (
+    PricingMarket,
+    SegmentPrices,
+    SegmentScope,
+    choose_segment,
+    conversion_rate,
+    interpolate_percentile,
+    to_cents,
+    with_reference_overrides,
+)
+
+
+def _live(*conditions: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
+    return DigitalProduct.status == ProductStatus.PUBLISHED, DigitalProduct.deleted_at.is_(None), *conditions
+
+
+def _in_window(day: Any, window: tuple[date, date]) -> tuple[ColumnElement[bool], ...]:
+    return day >= window[0], day < window[1]
+
+
+# ---------------------------------------------------------------- segment extras (one query)
+
+
+@dataclass(frozen=True)
+class SegmentExtras:
+    """Per segment: what `segment_price_bands` does not give (unrounded floats; rate None without views)."""
+
+    sample_size: int
+    min: float
+    max: float
+    p95: float
+    average_rating: float | None
+    median_conversion_rate: float | None
+
+
+def _activity_rate(window: tuple[date, date]) -> ColumnElement[Any]:
+    """A listing's purchases ÷ views over the window (NULL without views), as correlated sums.
+
+    Correlated per listing rather than grouped over the whole table: each sum is a range scan of the
+    (product_id, day[, event_type]) unique index, so only the segment's listings' rows are read.
+    """
+    views = (
+        select(func.sum(ProductView.views))
+        .where(ProductView.product_id == DigitalProduct.id, *_in_window(ProductView.day, window))
+        .scalar_subquery()
+    )
+    purchases = (
+        select(func.coalesce(func.sum(ConversionEvent.count), 0))
+        .where(
+            ConversionEvent.product_id == DigitalProduct.id,
+            *_in_window(ConversionEvent.day, window),
+            ConversionEvent.event_type == ConversionEventType.PURCHASE,
+        )
+        .scalar_subquery()
+    )
+    return case((views > 0, cast(purchases, Float) / views), else_=null())
+
+
+def segment_extras(
+    session: Session, *, segments: Iterable[Segment], window: tuple[date, date] | None = None
+) -> dict[Segment, SegmentExtras]:
+    """Count, min, max, 95th percentile, average rating and median conversion of published prices per segment.
+
+    One query. Segments are (type, category id) or (type, None) for all categories, over the same listings as
+    `segment_price_bands`. The 95th percentile interpolates like `percentile_cont(0.95)` (used on PostgreSQL;
+    SQLite ranks with windows). Conversion = a listing's purchases ÷ views over `window` (first day included,
+    last excluded), listings without views left out of the median; without `window` it is not computed.
+    Segments without a published listing are absent.
+    """
+    wanted = {(str(t), c) for t, c in segments}
+    if not wanted:
+        return {}
+    types = sorted({t for t, _ in wanted})
+    category_ids = sorted({c for _, c in wanted if c is not None})
+    whole_types = sorted({t for t, c in wanted if c is None})
+    market = select(
+        DigitalProduct.type.label("type"),
+        DigitalProduct.category_id.label("category_id"),
+        DigitalProduct.price.label("price"),
+        type_coerce(DigitalProduct.average_rating, Float).label("rating"),
+    ).where(*_live(DigitalProduct.type.in_(types)))
+    if window is not None:
+        market = market.add_columns(_activity_rate(window).label("rate"))
+    else:
+        market = market.add_columns(cast(null(), Float).label("rate"))
+    listings = market.cte("market_listings")
+    parts = []
+    if category_ids:
+        parts.append(select(listings).where(listings.c.category_id.in_(category_ids)))
+    if whole_types:
+        no_category = cast(null(), String(36)).label("category_id")
+        c = listings.c
+        parts.append(select(c.type, no_category, c.price, c.rating, c.rate).where(c.type.in_(whole_types)))
+    source = (sql_union_all(*parts) if len(parts) > 1 else parts[0]).subquery("segment_listings")
+    postgres = session.get_bind().dialect.name == "postgresql"
+    rows = session.execute(_postgres_extras(source) if postgres else _sqlite_extras(source)).all()
+    extras: dict[Segment, SegmentExtras] = {}
+    for row in rows:
+        key = (str(row.type), row.category_id)
+        if key not in wanted:
+            continue
+        if postgres:
+            p95, rate = row.p95, row.median_rate
+        else:
+            p95 = interpolate_percentile(0.95, row.n, row.p95_below, row.p95_above)
+            rate = interpolate_percentile(0.5, row.rate_n, row.rate_below, row.rate_above) if row.rate_n else None
+        extras[key] = SegmentExtras(
+            sample_size=int(row.n),
+            min=float(row.min_price),
+            max=float(row.max_price),
+            p95=float(p95),
+            average_rating=None if row.average_rating is None else round(float(row.average_rating), 4),
+            median_conversion_rate=None if rate is None else float(rate),
+        )
+    return extras
+
+
+def _postgres_extras(source: Any) -> Any:
+    c = source.c
+    return select(
+        c.type,
+        c.category_id,
+        func.count().label("n"),
+        func.min(c.price).label("min_price"),
+        func.max(c.price).label("max_price"),
+        type_coerce(func.percentile_cont(0.95).within_group(c.price), Float).label("p95"),
+        type_coerce(func.avg(c.rating), Float).label("average_rating"),
+        # percentile_cont ignores NULLs: listings without views drop out of the median.
+        type_coerce(func.percentile_cont(0.5).within_group(c.rate), Float).label("median_rate"),
+    ).group_by(c.type, c.category_id)
+
+
+def _sqlite_extras(source: Any) -> Any:
+    """The values around the 95th price percentile and the median rate, found by rank, then aggregated."""
+    c = source.c
+    segment = (c.type, c.category_id)
+    ranked = select(
+        source,
+        (func.row_number().over(partition_by=segment, order_by=c.price) - 1).label("price_pos"),
+        func.count().over(partition_by=segment).label("seg_n"),
+        (func.row_number().over(partition_by=(*segment, c.rate.is_(None)), order_by=c.rate) - 1).label("rate_pos"),
+        func.count(c.rate).over(partition_by=segment).label("seg_rate_n"),
+    ).subquery("ranked_listings")
+    r = ranked.c
+    p95_floor = cast(0.95 * (r.seg_n - 1), Integer)  # CAST truncates: the floor of a non-negative position
+    rate_floor = cast(0.5 * (r.seg_rate_n - 1), Integer)
+    has_rate = r.rate.is_not(None)
+    return select(
+        r.type,
+        r.category_id,
+        func.count().label("n"),
+        func.min(r.price).label("min_price"),
+        func.max(r.price).label("max_price"),
+        func.max(case((r.price_pos == p95_floor, r.price))).label("p95_below"),
+        func.max(case((r.price_pos == p95_floor + 1, r.price))).label("p95_above"),
+        type_coerce(func.avg(r.rating), Float).label("average_rating"),
+        func.max(r.seg_rate_n).label("rate_n"),
+        func.max(case((has_rate & (r.rate_pos == rate_floor), r.rate))).label("rate_below"),
+        func.max(case((has_rate & (r.rate_pos == rate_floor + 1), r.rate))).label("rate_above"),
+    ).group_by(r.type, r.category_id)
+
+
+def segment_prices(band: PriceBand | None, extra: SegmentExtras | None) -> SegmentPrices | None:
+    if band is None or extra is None:
+        return None
+    return SegmentPrices(
+        p25=band.p25,
+        median=band.median,
+        p75=band.p75,
+        average=band.average,
+        min=extra.min,
+        max=extra.max,
+        p95=extra.p95,
+        sample_size=band.sample_size,
+        average_rating=extra.average_rating,
+        median_conversion_rate=extra.median_conversion_rate,
+    )
+
+
+# ---------------------------------------------------------------- the seller's products (one query)
+
+
+def load_product_rows(
+    session: Session, *, seller_id: str, window: tuple[date, date], conditions: Iterable[ColumnElement[bool]]
+) -> list[Any]:
+    """The seller's live products matching `conditions` with category name and 90-day views, purchases, units.
+
+    The sums are correlated per product (a range scan of each table's (product_id, day) unique index).
+    """
+
+    def window_sum(model: Any, amount: Any, *extra: ColumnElement[bool]) -> Any:
+        return (
+            select(func.sum(amount))
+            .where(model.product_id == DigitalProduct.id, *_in_window(model.day, window), *extra)
+            .scalar_subquery()
+        )
+
+    purchase = ConversionEvent.event_type == ConversionEventType.PURCHASE
+    query = (
+        select(
+            *DigitalProduct.__table__.c,
+            Category.name.label("category_name"),
+            window_sum(ProductView, ProductView.views).label("views"),
+            window_sum(ConversionEvent, ConversionEvent.count, purchase).label("purchases"),
+            window_sum(RevenueRecord, RevenueRecord.units).label("units"),
+        )
+        .outerjoin(Category, Category.id == DigitalProduct.category_id)
+        .where(DigitalProduct.seller_id == seller_id, DigitalProduct.deleted_at.is_(None), *conditions)
+        .order_by(func.lower(DigitalProduct.title), DigitalProduct.id)
+    )
+    return list(session.execute(query).all())
+
+
+def _json_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def product_facts(row: Any, *, category_name: str | None) -> ProductFacts:
+    """What the model may know about a product row: counts and rates, no seller identity."""
+    return ProductFacts(
+        title=row.title or "",
+        product_type=str(row.type),
+        category_name=category_name,
+        current_price=row.price,
+        description_words=analyse_description(row.description).words,
+        image_count=int(is_set(row.featured_image)) + distinct_non_blank(_json_list(row.gallery_images)),
+        tag_count=len(normalize_terms(_json_list(row.tags))),
+        average_rating=None if row.average_rating is None else float(row.average_rating),
+        conversion_rate=conversion_rate(row.purchases, row.views),
+        currency=row.currency or "USD",
+    )
+
+
+# ---------------------------------------------------------------- the market of a set of products
+
+
+@dataclass(frozen=True)
+class MarketData:
+    bands: dict[Segment, PriceBand]
+    extras: dict[Segment, SegmentExtras]
+    benchmarks: dict[Segment, BenchmarkView]
+
+
+def load_market(session: Session, rows: list[Any], window: tuple[date, date]) -> MarketData:
+    """Three queries for all rows: quartiles, extras and benchmarks of each row's category and whole type."""
+    segments: set[Segment] = {(str(r.type), None) for r in rows}
+    segments |= {(str(r.type), r.category_id) for r in rows if r.category_id}
+    if not segments:
+        return MarketData({}, {}, {})
+    bands = segment_price_bands(session, segments=segments)
+    extras = segment_extras(session, segments=segments, window=window)
+    types = {t for t, _ in segments}
+    only_type = next(iter(types)) if len(types) == 1 else None
+    views = list_benchmarks(session, product_type=only_type)
+    return MarketData(bands, extras, {(str(b.product_type), b.category_id): b for b in views})
+
+
+def top_seller_benchmark(
+    data: MarketData, product_type: str, category_id: str | None, scope: SegmentScope
+) -> tuple[BenchmarkView | None, SegmentScope | None]:
+    """As `core.market.benchmarks.benchmark_for`: the category's row, else the type's all-categories row."""
+    if scope == "category" and category_id is not None:
+        own = data.benchmarks.get((product_type, category_id))
+        if own is not None:
+            return own, "category"
+    whole = data.benchmarks.get((product_type, None))
+    return (whole, "all categories") if whole is not None else (None, None)
+
+
+def top_seller_price(
+    data: MarketData, product_type: str, category_id: str | None, scope: SegmentScope
+) -> tuple[Decimal | None, SegmentScope | None]:
+    """The computed top-seller average of `top_seller_benchmark`'s row (overrides: `apply_benchmark_overrides`)."""
+    row, row_scope = top_seller_benchmark(data, product_type, category_id, scope)
+    return (row.top_sellers.avg_price, row_scope) if row is not None else (None, None)
+
+
+def apply_benchmark_overrides(
+    market: PricingMarket, data: MarketData, product_type: str, category_id: str | None
+) -> PricingMarket:
+    """The market with the marketplace team's benchmark overrides in place (see `core.market.overrides`).
+
+    The median and average overrides come from the benchmark row of exactly the segment the analysis used
+    (the category's, or the type's all-categories row); the top-seller average from the row it was read from.
+    """
+    scope = market.segment_scope
+    segment_row = data.benchmarks.get((product_type, category_id if scope == "category" else None))
+    top_row, _ = top_seller_benchmark(data, product_type, category_id, scope)
+    segment = effective_reference(segment_row) if segment_row is not None else None
+    top = effective_reference(top_row) if top_row is not None else None
+    notes = [ref.note for ref in (segment, top) if ref is not None and ref.is_overridden and ref.note]
+    return with_reference_overrides(
+        market,
+        median=segment.median_price.value if segment and segment.median_price.is_override else None,
+        average=segment.average_price.value if segment and segment.average_price.is_override else None,
+        top_seller_average=top.top_seller_avg_price.value if top and top.top_seller_avg_price.is_override else None,
+        note=" ".join(dict.fromkeys(notes)) or None,
+    )
+
+
+def price_cap_reference(session: Session, *, product: DigitalProduct) -> Decimal | None:
+    """The 95th percentile price (cents) of the product's segment, None when no other published listing compares.
+
+    Same segment rule as the analysis: the category when it has ≥ 5 listings of the type, else the type.
+    One query.
+    """
+    whole_key: Segment = (str(product.type), None)
+    keys = {whole_key} | ({(str(product.type), product.category_id)} if product.category_id else set())
+    extras = segment_extras(session, segments=keys)
+    whole = extras.get(whole_key)
+    own = 1 if product.status == ProductStatus.PUBLISHED else 0
+    if whole is None or whole.sample_size - own < 1:
+        return None
+    category = extras.get((str(product.type), product.category_id)) if product.category_id else None
+    chosen = choose_segment(category, whole)
+    return None if chosen is None else to_cents(chosen[0].p95)

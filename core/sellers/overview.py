@@ -1,0 +1,411 @@
+"""The admin's seller overview (seed 000 step 7): every seller with stage, 30-day revenue, goals, insights and
+listing health, filtered, sorted and paginated in the database; and one seller's detail (daily revenue, goals,
+insights, scored listings); the CSV export of the current filter; the category choices of the admin filters.
+The seller-success KPIs and their trend are in `core.sellers.success`.
+
+- **Stage** (first rule that applies): pending (status PENDING); inactive (suspended or rejected); churned (no
+  sale, login, publication, product update or approval in the last 60 days); no_first_sale; new (first sale
+  less than 60 days ago); declining (revenue of the last 30 complete days < 70 % of the 30 days before);
+  active. Revenue windows are complete days ending yesterday (APP_TIMEZONE), as on the home pages
+  (`core.sellers.success.revenue_windows`).
+
+Dates are local dates in APP_TIMEZONE. Overview rows never hold an e-mail address, only its mask.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.analytics.kpis import money
+from core.config import get_settings
+from core.listings.low_quality import listing_health_by_seller
+from core.listings.queries import ScoredListing, score_seller_listings
+from core.listings.score import portfolio_score
+from core.models import (
+    Category,
+    DigitalProduct,
+    GoalStatus,
+    InsightStatus,
+    RevenueRecord,
+    SellerGoal,
+    SellerInsight,
+    SellerProfile,
+    SellerStatus,
+    User,
+)
+from core.privacy import mask_email
+from core.sellers.success import revenue_windows
+
+NEW_SELLER_DAYS = 60
+CHURN_DAYS = 60
+DECLINE_RATIO = Decimal("0.70")
+STAGES = ("pending", "inactive", "churned", "no_first_sale", "new", "declining", "active")
+
+SORT_KEYS = ("name", "revenue_30d", "listing_health", "last_login", "active_goals", "pending_insights")
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class SellerFilters:
+    search: str = ""  # in display name and username (never the e-mail), case-insensitive
+    status: str | None = None  # a SellerStatus value
+    stage: str | None = None  # one of STAGES
+
+
+@dataclass(frozen=True)
+class SellerOverviewRow:
+    seller_id: str  # for selecting a seller; not meant to be displayed
+    display_name: str
+    username: str
+    email_masked: str
+    status: str
+    stage: str
+    approved_at: datetime | None
+    first_sale_day: date | None
+    last_login_at: datetime | None
+    revenue_30d: Decimal
+    revenue_prev_30d: Decimal
+    active_goals: int
+    pending_insights: int
+    listing_health: float | None = None  # average score of the seller's published listings and drafts
+    listings_scored: int = 0
+
+
+@dataclass(frozen=True)
+class SellerOverviewPage:
+    rows: list[SellerOverviewRow]
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    descending: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _like(term: str) -> str:
+    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _overview_select(now: datetime, tz: Any, filters: SellerFilters) -> Any:
+    """One row per seller with every overview column and its stage, as a subquery (filters applied)."""
+    today = now.astimezone(tz).date()
+    last_start, last_end, prev_start, prev_end = revenue_windows(today)
+    rr, dp, s, u = RevenueRecord, DigitalProduct, SellerProfile, User
+    recent = (
+        select(
+            rr.seller_id,
+            func.sum(case((rr.day >= last_start, rr.revenue), else_=0)).label("last"),
+            func.sum(case((rr.day <= prev_end, rr.revenue), else_=0)).label("prev"),
+        )
+        .where(rr.day >= prev_start, rr.day <= last_end)
+        .group_by(rr.seller_id)
+        .subquery("recent")
+    )
+    goals = _count_by_seller(SellerGoal, SellerGoal.status == GoalStatus.ACTIVE, "goals")
+    insights = _count_by_seller(SellerInsight, SellerInsight.status == InsightStatus.PENDING, "insights")
+    products = (
+        select(dp.seller_id, func.max(dp.published_at).label("published"), func.max(dp.updated_at).label("updated"))
+        .where(dp.deleted_at.is_(None))
+        .group_by(dp.seller_id)
+        .subquery("products")
+    )
+    first_sale = select(func.min(rr.day)).where(rr.seller_id == s.id).scalar_subquery()
+    last_sale = select(func.max(rr.day)).where(rr.seller_id == s.id).scalar_subquery()
+    cutoff = now - timedelta(days=CHURN_DAYS)
+    recent_activity = case(
+        (
+            or_(
+                last_sale >= today - timedelta(days=CHURN_DAYS - 1),
+                u.last_login_at >= cutoff,
+                products.c.published >= cutoff,
+                products.c.updated >= cutoff,
+                s.approved_at >= cutoff,
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    inner = (
+        select(
+            s.id.label("seller_id"),
+            s.display_name,
+            u.username,
+            u.email,
+            s.status,
+            s.approved_at,
+            u.last_login_at,
+            first_sale.label("first_sale_day"),
+            func.coalesce(recent.c.last, 0).label("revenue_30d"),
+            func.coalesce(recent.c.prev, 0).label("revenue_prev_30d"),
+            func.coalesce(goals.c.n, 0).label("active_goals"),
+            func.coalesce(insights.c.n, 0).label("pending_insights"),
+            recent_activity.label("recent_activity"),
+        )
+        .join(u, u.id == s.user_id)
+        .outerjoin(recent, recent.c.seller_id == s.id)
+        .outerjoin(goals, goals.c.seller_id == s.id)
+        .outerjoin(insights, insights.c.seller_id == s.id)
+        .outerjoin(products, products.c.seller_id == s.id)
+        .where(s.deleted_at.is_(None))
+    )
+    if filters.search.strip():
+        pattern = _like(filters.search)
+        inner = inner.where(
+            or_(
+                func.lower(s.display_name).like(pattern, escape="\\"), func.lower(u.username).like(pattern, escape="\\")
+            )
+        )
+    if filters.status:
+        inner = inner.where(s.status == SellerStatus(filters.status))
+    inner = inner.subquery("inner")
+    c = inner.c
+    # The stage rule of the module docstring, first match wins; computed here so it can be filtered and counted.
+    stage = case(
+        (c.status == SellerStatus.PENDING.value, "pending"),
+        (c.status != SellerStatus.APPROVED.value, "inactive"),
+        (c.recent_activity == 0, "churned"),
+        (c.first_sale_day.is_(None), "no_first_sale"),
+        (c.first_sale_day > today - timedelta(days=NEW_SELLER_DAYS), "new"),
+        # × 100 against × 70 keeps the comparison exact on SQLite's floating point sums too.
+        (c.revenue_30d * 100 < c.revenue_prev_30d * 70, "declining"),
+        else_="active",
+    )
+    outer = select(*c, stage.label("stage"))
+    if filters.stage:
+        if filters.stage not in STAGES:
+            raise ValueError(f"stage must be one of {', '.join(STAGES)}; got {filters.stage!r}")
+        outer = outer.where(stage == filters.stage)
+    return outer.subquery("overview")
+
+
+def _count_by_seller(model: Any, condition: Any, name: str) -> Any:
+    return (
+        select(model.seller_id, func.count(model.id).label("n"))
+        .where(condition, model.deleted_at.is_(None))
+        .group_by(model.seller_id)
+        .subquery(name)
+    )
+
+
+def _row(r: Any, health: dict[str, tuple[float, int]]) -> SellerOverviewRow:
+    average, count = health.get(r.seller_id, (None, 0))
+    return SellerOverviewRow(
+        seller_id=r.seller_id,
+        display_name=r.display_name,
+        username=r.username,
+        email_masked=mask_email(r.email),
+        status=str(r.status),
+        stage=r.stage,
+        approved_at=r.approved_at,
+        first_sale_day=r.first_sale_day,
+        last_login_at=r.last_login_at,
+        revenue_30d=money(r.revenue_30d),
+        revenue_prev_30d=money(r.revenue_prev_30d),
+        active_goals=int(r.active_goals),
+        pending_insights=int(r.pending_insights),
+        listing_health=average,
+        listings_scored=count,
+    )
+
+
+def _check_sort(sort: str) -> None:
+    if sort not in SORT_KEYS:
+        raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}; got {sort!r}")
+
+
+def _sorted_rows(
+    session: Session, ov: Any, sort: str, descending: bool, *, offset: int = 0, limit: int | None = None
+) -> list[SellerOverviewRow]:
+    """Rows of the overview subquery in the chosen order, cut to [offset, offset + limit) (all for None).
+
+    Sorting by listing health needs every filtered seller's average: their listings are scored in one bulk
+    load and the rows are cut in Python. Ties sort by name, then id; missing values last.
+    """
+    name_order = (func.lower(ov.c.display_name), ov.c.seller_id)
+    if sort == "listing_health":
+        rows = session.execute(select(ov).order_by(*name_order)).all()
+        health = listing_health_by_seller(session, seller_ids=[r.seller_id for r in rows])
+        built = [_row(r, health) for r in rows]
+        scored = [b for b in built if b.listing_health is not None]
+        scored.sort(key=lambda b: b.listing_health or 0.0, reverse=descending)  # stable: name order kept on ties
+        built = scored + [b for b in built if b.listing_health is None]
+        return built[offset : None if limit is None else offset + limit]
+    column = {
+        "name": func.lower(ov.c.display_name),
+        "revenue_30d": ov.c.revenue_30d,
+        "last_login": ov.c.last_login_at,
+        "active_goals": ov.c.active_goals,
+        "pending_insights": ov.c.pending_insights,
+    }[sort]
+    stmt = select(ov).order_by(column.is_(None), column.desc() if descending else column.asc(), *name_order)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    rows = session.execute(stmt).all()
+    health = listing_health_by_seller(session, seller_ids=[r.seller_id for r in rows])
+    return [_row(r, health) for r in rows]
+
+
+def seller_overview(
+    session: Session,
+    *,
+    now: datetime,
+    filters: SellerFilters | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = 25,
+    tz: Any = None,
+) -> SellerOverviewPage:
+    """One page of sellers, filtered, sorted and paginated in the database; listing health is scored for the
+    page's sellers only (every filtered seller's when sorting by it, see `_sorted_rows`)."""
+    _check_sort(sort)
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(f"page must be >= 1 and page_size between 1 and {MAX_PAGE_SIZE}")
+    tz = tz or get_settings().timezone
+    ov = _overview_select(now, tz, filters or SellerFilters())
+    total = int(session.scalar(select(func.count()).select_from(ov)) or 0)
+    rows = _sorted_rows(session, ov, sort, descending, offset=(page - 1) * page_size, limit=page_size)
+    return SellerOverviewPage(rows, total, page, page_size, sort, descending)
+
+
+def all_seller_overview_rows(
+    session: Session,
+    *,
+    now: datetime,
+    filters: SellerFilters | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    tz: Any = None,
+) -> list[SellerOverviewRow]:
+    """Every seller matching `filters`, in the overview's order (one query, listing health scored in bulk):
+    the CSV export of the current filter, read only when an admin asks for it."""
+    _check_sort(sort)
+    ov = _overview_select(now, tz or get_settings().timezone, filters or SellerFilters())
+    return _sorted_rows(session, ov, sort, descending)
+
+
+# Seller-written text could start a spreadsheet formula when the CSV is opened (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# fmt: off
+CSV_COLUMNS = (
+    "Seller", "Username", "E-mail (masked)", "Status", "Stage", "Approved", "First sale", "Last login (UTC)",
+    "Revenue last 30 days", "Revenue previous 30 days", "Active goals", "Pending insights", "Listing health",
+    "Listings scored",
+)
+# fmt: on
+
+
+def _csv_text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def seller_overview_csv(rows: Sequence[SellerOverviewRow]) -> str:
+    """The overview rows as CSV text (header first): masked e-mails only, no internal ids, ISO dates, money as
+    plain decimals, text that a spreadsheet would read as a formula prefixed with an apostrophe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        writer.writerow(
+            (
+                _csv_text(r.display_name),
+                _csv_text(r.username),
+                r.email_masked,
+                r.status,
+                r.stage,
+                r.approved_at.astimezone(UTC).date().isoformat() if r.approved_at else "",
+                r.first_sale_day.isoformat() if r.first_sale_day else "",
+                r.last_login_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if r.last_login_at else "",
+                f"{r.revenue_30d:.2f}",
+                f"{r.revenue_prev_30d:.2f}",
+                r.active_goals,
+                r.pending_insights,
+                "" if r.listing_health is None else f"{r.listing_health:g}",
+                r.listings_scored,
+            )
+        )
+    return out.getvalue()
+
+
+def category_choices(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of every active category, by name: the admin tables' category filter."""
+    return [
+        (cid, name)
+        for cid, name in session.execute(
+            select(Category.id, Category.name).where(Category.is_active.is_(True)).order_by(Category.name, Category.id)
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- one seller's detail
+
+DETAIL_DAYS = 90
+DETAIL_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class DailyRevenue:
+    day: date
+    revenue: Decimal
+    units: int
+
+
+@dataclass(frozen=True)
+class SellerDetail:
+    seller: SellerOverviewRow
+    daily: list[DailyRevenue]  # the 90 complete days ending yesterday, zero days included
+    goals: list[SellerGoal]  # not deleted; active first, then by deadline
+    insights: list[SellerInsight]  # not deleted; newest first
+    listings: list[ScoredListing]  # published and drafts, worst first (what the seller's Listing health shows)
+
+
+def seller_detail(session: Session, *, seller_id: str, now: datetime, tz: Any = None) -> SellerDetail:
+    """Everything the admin sees on selecting a seller; LookupError for an unknown or deleted seller."""
+    tz = tz or get_settings().timezone
+    ov = _overview_select(now, tz, SellerFilters())
+    row = session.execute(select(ov).where(ov.c.seller_id == seller_id)).one_or_none()
+    if row is None:
+        raise LookupError(f"seller {seller_id} not found")
+    listings = score_seller_listings(session, seller_id=seller_id)
+    health = {seller_id: (portfolio_score(s.score for s in listings), len(listings))} if listings else {}
+    last_day = now.astimezone(tz).date() - timedelta(days=1)
+    first_day = last_day - timedelta(days=DETAIL_DAYS - 1)
+    sums = {
+        day: (money(revenue), int(units))
+        for day, revenue, units in session.execute(
+            select(RevenueRecord.day, func.sum(RevenueRecord.revenue), func.sum(RevenueRecord.units))
+            .where(RevenueRecord.seller_id == seller_id, RevenueRecord.day >= first_day, RevenueRecord.day <= last_day)
+            .group_by(RevenueRecord.day)
+        )
+    }
+    daily = []
+    for offset in range(DETAIL_DAYS):
+        day = first_day + timedelta(days=offset)
+        revenue, units = sums.get(day, (money(0), 0))
+        daily.append(DailyRevenue(day, revenue, units))
+    goals = session.scalars(
+        select(SellerGoal)
+        .where(SellerGoal.seller_id == seller_id, SellerGoal.deleted_at.is_(None))
+        .order_by((SellerGoal.status != GoalStatus.ACTIVE), SellerGoal.deadline, SellerGoal.id)
+        .limit(DETAIL_LIMIT)
+    ).all()
+    insights = session.scalars(
+        select(SellerInsight)
+        .where(SellerInsight.seller_id == seller_id, SellerInsight.deleted_at.is_(None))
+        .order_by(SellerInsight.generated_at.desc(), SellerInsight.id)
+        .limit(DETAIL_LIMIT)
+    ).all()
+    return SellerDetail(_row(row, health), daily, list(goals), list(insights), listings)

@@ -1,0 +1,252 @@
+"""Seller success for admins (seed 000 step 7): activation, time to first sale and 30-day retention (now, 30 days
+ago and as of each month end). The seller overview table and one seller's detail are in `core.sellers.overview`.
+
+Definitions as implemented (`DEFINITIONS` holds the tooltip texts):
+
+- **Approved sellers as of T**: status APPROVED today (not deleted) with `approved_at` before T.
+- **First sale**: the seller's earliest `revenue_records` day. **Activation rate** = approved sellers whose
+  first sale day is on or before T's date ÷ approved sellers. **Median days to first sale** = median of
+  (first sale day − approval date), negative values (sales before approval) counted as 0.
+- **30-day retention as of T**: of the sellers approved before T − 30 days, the share with activity in
+  [T − 30 days, T): a sale on one of the 30 dates ending T's date, a product published or updated, a login
+  (`users.last_login_at`, or a `login` event of the seller's user: sellers' events carry person_id = user id).
+- **Previous period**: the same KPI as of now − 30 days. **Trend**: as of the end of each of the last 11 full
+  months (local midnight of the next month's first day) and now, oldest first.
+- **Revenue windows** (`revenue_windows`): 30 complete days ending yesterday (APP_TIMEZONE) and the 30 before,
+  as on the home pages.
+
+Dates are local dates in APP_TIMEZONE.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from core.analytics.kpis import KpiValue, percent
+from core.config import get_settings
+from core.db import UTCDateTime
+from core.models import AnalyticsEvent, DigitalProduct, RevenueRecord, SellerProfile, SellerStatus, User
+
+PERIOD_DAYS = 30
+ACTIVITY_DAYS = 30
+TREND_MONTHS = 12
+
+DEFINITIONS: dict[str, str] = {
+    "activation_rate": "Approved sellers who have made their first sale, divided by all approved sellers.",
+    "median_days_to_first_sale": "Median number of days from approval to the first sale, over the sellers "
+    "who have made one.",
+    "retention_30d": "Sellers with activity (a sale, a product published or updated, or a login) in the last "
+    "30 days, divided by the sellers approved more than 30 days ago.",
+    "previous": "The change compares with the same figure 30 days ago.",
+}
+
+
+@dataclass(frozen=True)
+class Milestones:
+    seller_id: str
+    approved_at: datetime
+    first_sale_day: date | None
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """One point in time for the KPIs: `at` (exclusive) and the activity window before it."""
+
+    at: datetime
+    last_day: date  # the local date of the last instant before `at`
+
+    @property
+    def activity_start(self) -> datetime:
+        return self.at - timedelta(days=ACTIVITY_DAYS)
+
+    @property
+    def first_activity_day(self) -> date:
+        return self.last_day - timedelta(days=ACTIVITY_DAYS - 1)
+
+
+@dataclass(frozen=True)
+class SuccessPoint:
+    as_of: datetime
+    approved: int
+    activated: int
+    median_days: float | None
+    eligible: int  # approved more than 30 days before
+    retained: int
+
+    @property
+    def activation_rate(self) -> float | None:
+        return percent(self.activated, self.approved)
+
+    @property
+    def retention_rate(self) -> float | None:
+        return percent(self.retained, self.eligible)
+
+
+@dataclass(frozen=True)
+class SellerSuccessKpis:
+    current: SuccessPoint
+    previous: SuccessPoint
+    activation_rate: KpiValue
+    median_days_to_first_sale: KpiValue
+    retention_30d: KpiValue
+
+
+# --------------------------------------------------------------------------- pure pieces
+
+
+def as_of(at: datetime, tz: Any) -> AsOf:
+    if at.tzinfo is None:
+        raise ValueError(f"naive datetime {at!r}: pass an aware datetime")
+    return AsOf(at.astimezone(UTC), (at - timedelta(microseconds=1)).astimezone(tz).date())
+
+
+def month_end_points(now: datetime, tz: Any, months: int = TREND_MONTHS) -> list[AsOf]:
+    """The ends of the `months` − 1 full months before now's month (local midnight of the 1st), then now."""
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months}")
+    local = now.astimezone(tz)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(months - 1):
+        starts.append(datetime.combine(date(year, month, 1), time(0), tzinfo=tz))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return [as_of(s, tz) for s in reversed(starts)] + [as_of(now, tz)]
+
+
+def activation_at(milestones: Sequence[Milestones], point: AsOf, tz: Any) -> tuple[int, int, float | None]:
+    """(approved, activated, median days to first sale) as of `point` (see the module docstring)."""
+    approved = [m for m in milestones if m.approved_at < point.at]
+    activated = [m for m in approved if m.first_sale_day is not None and m.first_sale_day <= point.last_day]
+    days = [max(0, (m.first_sale_day - m.approved_at.astimezone(tz).date()).days) for m in activated]  # type: ignore[operator]
+    return len(approved), len(activated), float(statistics.median(days)) if days else None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_milestones(session: Session) -> list[Milestones]:
+    """Approval time and first sale day of every approved seller (one query; MIN per seller on its index)."""
+    first_sale = (
+        select(func.min(RevenueRecord.day)).where(RevenueRecord.seller_id == SellerProfile.id).scalar_subquery()
+    )
+    rows = session.execute(select(SellerProfile.id, SellerProfile.approved_at, first_sale).where(*_approved())).all()
+    return [Milestones(sid, approved_at, day) for sid, approved_at, day in rows]
+
+
+def _approved() -> tuple[Any, ...]:
+    return (
+        SellerProfile.status == SellerStatus.APPROVED,
+        SellerProfile.deleted_at.is_(None),
+        SellerProfile.approved_at.is_not(None),
+    )
+
+
+def _retention_counts(session: Session, points: Sequence[AsOf]) -> dict[int, tuple[int, int]]:
+    """{point index: (eligible, retained)} for every point, in one query over a UNION ALL of the points."""
+    rows = [
+        select(
+            literal(i, Integer).label("idx"),
+            literal(p.activity_start, UTCDateTime()).label("lo"),
+            literal(p.at, UTCDateTime()).label("hi"),
+            literal(p.first_activity_day).label("lo_day"),
+            literal(p.last_day).label("hi_day"),
+        )
+        for i, p in enumerate(points)
+    ]
+    pts = (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("points")
+    s, u, e = SellerProfile, User, AnalyticsEvent
+    active = or_(
+        exists().where(
+            RevenueRecord.seller_id == s.id, RevenueRecord.day >= pts.c.lo_day, RevenueRecord.day <= pts.c.hi_day
+        ),
+        and_(u.last_login_at >= pts.c.lo, u.last_login_at < pts.c.hi),
+        exists().where(
+            DigitalProduct.seller_id == s.id,
+            or_(
+                and_(DigitalProduct.published_at >= pts.c.lo, DigitalProduct.published_at < pts.c.hi),
+                and_(DigitalProduct.updated_at >= pts.c.lo, DigitalProduct.updated_at < pts.c.hi),
+            ),
+        ),
+        exists().where(
+            e.person_id == u.id, e.event_type == "login", e.occurred_at >= pts.c.lo, e.occurred_at < pts.c.hi
+        ),
+    )
+    stmt = (
+        select(pts.c.idx, func.count(s.id), func.coalesce(func.sum(case((active, 1), else_=0)), 0))
+        .select_from(pts)
+        .join(s, and_(*_approved(), s.approved_at < pts.c.lo))
+        .join(u, u.id == s.user_id)
+        .group_by(pts.c.idx)
+    )
+    return {int(i): (int(eligible), int(retained)) for i, eligible, retained in session.execute(stmt)}
+
+
+def _points(session: Session, points: Sequence[AsOf], tz: Any) -> list[SuccessPoint]:
+    milestones = load_milestones(session)
+    retention = _retention_counts(session, points)
+    out = []
+    for i, p in enumerate(points):
+        approved, activated, median = activation_at(milestones, p, tz)
+        eligible, retained = retention.get(i, (0, 0))
+        out.append(SuccessPoint(p.at, approved, activated, median, eligible, retained))
+    return out
+
+
+def seller_success_kpis(session: Session, *, now: datetime, tz: Any = None) -> SellerSuccessKpis:
+    """The three KPIs now and 30 days ago (two queries in all)."""
+    tz = tz or get_settings().timezone
+    current, previous = _points(session, [as_of(now, tz), as_of(now - timedelta(days=PERIOD_DAYS), tz)], tz)
+    return SellerSuccessKpis(
+        current=current,
+        previous=previous,
+        activation_rate=KpiValue(
+            "activation_rate",
+            "Activation rate",
+            current.activation_rate,
+            previous.activation_rate,
+            "percent",
+            help=DEFINITIONS["activation_rate"],
+        ),
+        median_days_to_first_sale=KpiValue(
+            "median_days_to_first_sale",
+            "Median days to first sale",
+            current.median_days,
+            previous.median_days,
+            "days",
+            help=DEFINITIONS["median_days_to_first_sale"],
+        ),
+        retention_30d=KpiValue(
+            "retention_30d",
+            "30-day retention",
+            current.retention_rate,
+            previous.retention_rate,
+            "percent",
+            help=DEFINITIONS["retention_30d"],
+        ),
+    )
+
+
+def seller_success_trend(
+    session: Session, *, now: datetime, months: int = TREND_MONTHS, tz: Any = None
+) -> list[SuccessPoint]:
+    """The three KPIs as of each month end (the last point is now), oldest first; two queries in all."""
+    tz = tz or get_settings().timezone
+    return _points(session, month_end_points(now, tz, months), tz)
+
+
+# --------------------------------------------------------------------------- revenue windows
+
+
+def revenue_windows(today: date) -> tuple[date, date, date, date]:
+    """(last start, last end, previous start, previous end): 30 complete days ending yesterday and the 30 before."""
+    last_end = today - timedelta(days=1)
+    last_start = last_end - timedelta(days=PERIOD_DAYS - 1)
+    prev_end = last_start - timedelta(days=1)
+    return last_start, last_end, prev_end - timedelta(days=PERIOD_DAYS - 1), prev_end

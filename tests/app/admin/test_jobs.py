@@ -1,0 +1,141 @@
+"""Admin Jobs page (AppTest): every job with its schedule and next run, "Run now" for benchmarks and the weekly
+digest with the outcome, the runs table after a run, a second press in the same period skipped; sellers can't."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from core.models import JobRun
+from tests.app.conftest import World, logged_in_app
+
+PAGE = "pages/admin/jobs.py"
+# Monday 2026-11-23 10:00 UTC (APP_TIMEZONE is UTC here): benchmarks period 2026-11-23, digest period 2026-W48.
+FIXED_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock_and_outbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import components.jobs_admin as jobs_admin
+    from core.config import reset_settings
+
+    monkeypatch.setattr(jobs_admin, "utcnow", lambda: FIXED_NOW)
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))  # no SMTP: mail is written to files
+    monkeypatch.setenv("DIGEST_PACING_SECONDS", "0")
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)  # the offline engine; never the network
+    reset_settings()
+
+
+def open_page() -> AppTest:
+    at = logged_in_app("admin", "admin", "Ada Admin").run()
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def run_button(at: AppTest, job: str):
+    return at.button(key=f"jobs_run_{job}")
+
+
+def runs(world: World, job: str) -> list[JobRun]:
+    with Session(world.engine) as session:
+        return list(session.scalars(select(JobRun).where(JobRun.job_name == job).order_by(JobRun.started_at.desc())))
+
+
+def test_every_job_is_listed_with_its_schedule_and_next_run() -> None:
+    at = open_page()
+
+    assert not at.exception
+    assert [h.value for h in at.subheader] == [
+        "Benchmarks, goal deadlines and opportunity alerts",
+        "Weekly coaching digest",
+        "E-mail delivery and retries",
+    ]
+    captions = "\n".join(c.value for c in at.caption)
+    # Next runs after Monday 10:00 UTC: benchmarks Tuesday 03:00, digest next Monday 09:00, outbox 10:05.
+    assert "`benchmarks` · daily at 03:00 (UTC) · next run **Tue Nov 24, 03:00:00** · no run yet" in captions
+    assert "`weekly-digest` · Mondays at 09:00 (UTC) · next run **Mon Nov 30, 09:00:00**" in captions
+    assert "`email-outbox` · hourly at :05 · next run **Mon Nov 23, 10:05:00**" in captions
+    # Run now is offered for the two claimed jobs only.
+    assert {b.key for b in at.button if b.key and b.key.startswith("jobs_run_")} == {
+        "jobs_run_benchmarks",
+        "jobs_run_weekly-digest",
+    }
+
+
+def test_run_benchmarks_now_then_the_same_period_is_skipped(world: World) -> None:
+    at = open_page()
+
+    run_button(at, "benchmarks").click().run()
+
+    assert not at.exception
+    (status,) = at.status
+    recorded = runs(world, "benchmarks")
+    assert [(r.period, r.status.value) for r in recorded] == [("2026-11-23", "ok")]
+    done = f"Done: {recorded[0].rows_affected} rows written for period 2026-11-23."
+    assert (status.label, status.state) == (done, "complete")
+    # The runs table shows the run just made.
+    table = at.dataframe[0].value
+    assert list(table["Status"]) == ["● ok"] and list(table["Period"]) == ["2026-11-23"]
+    assert table["Rows"].iloc[0] == recorded[0].rows_affected
+
+    run_button(at, "benchmarks").click().run()
+
+    (status,) = at.status
+    assert status.label == "Skipped: period 2026-11-23 is already done. Nothing was sent twice."
+    newest = runs(world, "benchmarks")[0]
+    assert (newest.period, newest.status.value, newest.error) == ("2026-11-23", "skipped", "period already done")
+    table = at.dataframe[0].value
+    assert list(table["Status"]) == ["● skipped", "● ok"]
+
+
+def test_run_the_weekly_digest_now_with_progress(world: World) -> None:
+    at = open_page()
+
+    run_button(at, "weekly-digest").click().run()
+
+    assert not at.exception
+    (status,) = at.status
+    (digest_run,) = runs(world, "weekly-digest")
+    assert (digest_run.period, digest_run.status.value) == ("2026-W48", "ok")
+    assert status.state == "complete"
+    assert status.label.startswith(f"Done: {digest_run.rows_affected} digests queued for period 2026-W48")
+    assert at.get("progress")[0].proto.text == "Finished"
+
+    run_button(at, "weekly-digest").click().run()
+
+    assert at.status[0].label.startswith("Skipped: period 2026-W48 is already done.")
+    assert [r.status.value for r in runs(world, "weekly-digest")] == ["skipped", "ok"]
+
+
+def test_a_failed_run_shows_its_error(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import components.jobs_admin as jobs_admin
+    import core.market.benchmarks
+
+    def broken(*_args: object, **_kwargs: object) -> int:
+        raise RuntimeError("segment totals exploded")
+
+    monkeypatch.setattr(jobs_admin, "utcnow", lambda: datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    monkeypatch.setattr(core.market.benchmarks, "recalculate_benchmarks", broken)
+    at = open_page()
+
+    run_button(at, "benchmarks").click().run()
+
+    assert not at.exception
+    (status,) = at.status
+    assert (status.label, status.state) == ("Failed: RuntimeError: segment totals exploded", "error")
+    newest = runs(world, "benchmarks")[0]
+    assert (newest.period, newest.status.value) == ("2026-11-25", "failed")
+    assert at.dataframe[0].value["Status"].iloc[0] == "● failed"
+    (expander,) = [e for e in at.expander if e.label.startswith("Error of the")]
+    assert "RuntimeError: segment totals exploded" in expander.code[0].value
+
+
+def test_a_seller_cannot_open_the_jobs_page() -> None:
+    at = logged_in_app("maya", "seller", "Maya Lopez").run()
+    with pytest.raises(ValueError):
+        at.switch_page(PAGE)

@@ -1,0 +1,163 @@
+"""Pure rules of the demo generator: seller stages, seasonality, the views -> purchase draw, ids, search variants."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from core.demo.activity import (
+    HISTORY_DAYS,
+    TODAY_FRACTION,
+    churn_curve,
+    growth_curve,
+    history_days,
+    season_curve,
+    simulate_product,
+    yearly_factor,
+)
+from core.demo.events import Clock, id_factory, term_variant
+from core.demo.generator import DEMO_LOGINS, classify_seller_stage
+from core.demo.listings import make_listing, make_price_cents, word_count
+from core.demo.vocabulary import CATEGORIES, GAP_TERMS, SUBJECTS, TYPE_PROFILES
+from core.models import DigitalProductType, SellerStatus
+
+TODAY = date(2026, 11, 21)
+
+
+def stage(**overrides: object) -> str:
+    values: dict[str, object] = {
+        "status": SellerStatus.APPROVED,
+        "first_sale_day": date(2026, 1, 1),
+        "last_sale_day": date(2026, 11, 20),
+        "revenue_last_90": Decimal("100"),
+        "revenue_prev_90": Decimal("100"),
+        "today": TODAY,
+    }
+    values.update(overrides)
+    return classify_seller_stage(**values)  # type: ignore[arg-type]
+
+
+def test_stage_rules_at_their_boundaries() -> None:
+    assert stage(status=SellerStatus.PENDING) == "pending"
+    assert stage(status=SellerStatus.SUSPENDED) == "inactive"
+    assert stage(first_sale_day=None, last_sale_day=None) == "no_first_sale"
+    # Churned: last sale on or before today - 60 = 2026-09-22.
+    assert stage(last_sale_day=date(2026, 9, 22)) == "churned"
+    assert stage(last_sale_day=date(2026, 9, 23)) == "steady"
+    # New: first sale after today - 60 = 2026-09-22.
+    assert stage(first_sale_day=date(2026, 9, 23)) == "new"
+    assert stage(first_sale_day=date(2026, 9, 22)) == "steady"
+    # 115 >= 100 x 1.15 -> thriving; 114.99 -> steady; 85 <= 100 x 0.85 -> declining; 85.01 -> steady.
+    assert stage(revenue_last_90=Decimal("115")) == "thriving"
+    assert stage(revenue_last_90=Decimal("114.99")) == "steady"
+    assert stage(revenue_last_90=Decimal("85")) == "declining"
+    assert stage(revenue_last_90=Decimal("85.01")) == "steady"
+
+
+def test_demo_logins_are_the_documented_four() -> None:
+    assert [(d["username"], d["role"]) for d in DEMO_LOGINS] == [
+        ("admin", "admin"),
+        ("maya", "seller"),
+        ("noah", "seller"),
+        ("dana", "seller"),
+    ]
+
+
+def test_seasonality_peaks_and_weekends() -> None:
+    # January 10 and November 29 are the peaks; late July is the dip.
+    assert yearly_factor(date(2026, 1, 10)) == pytest.approx(1.45, abs=0.01)
+    assert yearly_factor(date(2026, 11, 29)) == pytest.approx(1.6, abs=0.01)
+    assert yearly_factor(date(2026, 7, 24)) < 0.85
+    days = history_days(TODAY)
+    assert (len(days), days[0], days[-1]) == (HISTORY_DAYS, date(2025, 11, 22), TODAY)
+    curve = season_curve(days, weekend_factor=0.5)
+    saturday, friday = days.index(date(2026, 6, 6)), days.index(date(2026, 6, 5))
+    # Saturday = 0.5 x yearly; Friday = 0.93 x yearly (the two days share nearly the same yearly factor).
+    assert curve[saturday] / curve[friday] == pytest.approx(0.5 / 0.93, rel=0.01)
+    assert curve[-1] == pytest.approx(TODAY_FRACTION * 0.5 * yearly_factor(TODAY))  # a Saturday, and a partial day
+
+
+def test_trend_curves() -> None:
+    growth = growth_curve(1.0)
+    assert growth[-1] == 1.0 and growth[0] == pytest.approx(2.718281828 ** (-364 / 365))
+    churn = churn_curve(0.0, churn_index=100)
+    assert churn[99] == 1.0 and churn[100:] == [0.0] * (HISTORY_DAYS - 100)
+
+
+def test_simulated_days_keep_the_funnel_order() -> None:
+    factor = [1.0] * HISTORY_DAYS
+    days = simulate_product(
+        random.Random(3), factor, start=10, end=200, view_level=40, conversion_rate=0.05, price_cents=1999
+    )
+    assert days and all(10 <= d.index < 200 for d in days)
+    for d in days:
+        assert d.views >= d.unique_visitors >= 1
+        assert d.views >= d.add_to_cart >= d.checkout_started >= d.units >= 0
+        # Full price, or 10-30 % off on a discount day (whole cents rounded down).
+        assert d.units * 1999 * 70 // 100 <= d.revenue_cents <= d.units * 1999
+    views, units = sum(d.views for d in days), sum(d.units for d in days)
+    assert views == pytest.approx(40 * 190, rel=0.05)  # Poisson(40) on 190 days
+    assert units / views == pytest.approx(0.05, abs=0.01)
+    assert (
+        simulate_product(random.Random(3), factor, start=0, end=50, view_level=0, conversion_rate=0.05, price_cents=100)
+        == []
+    )
+
+
+def test_ids_are_seeded_uuid4() -> None:
+    new_id, reference = id_factory(random.Random(9)), random.Random(9)
+    for _ in range(1000):
+        assert new_id() == str(uuid.UUID(int=reference.getrandbits(128), version=4))
+
+
+def test_clock_stops_at_eight_on_today() -> None:
+    clock = Clock(TODAY)
+    rng = random.Random(1)
+    moments = [clock.time_on(rng, HISTORY_DAYS - 1) for _ in range(200)]
+    assert all(m.date() == TODAY and m < clock.as_of for m in moments)
+    assert clock.index_of(clock.as_of) == HISTORY_DAYS - 1
+
+
+def test_search_variants_only_change_spelling() -> None:
+    rng = random.Random(4)
+    variants = {term_variant(rng, "notion budget template") for _ in range(300)}
+    assert {"notion budget template", "Notion Budget Template", "notion budget templates"} <= variants
+    for variant in variants:
+        cleaned = " ".join(variant.lower().strip(" !?.").split())
+        assert cleaned in ("notion budget template", "notion budget templates")
+
+
+def test_catalogue_vocabulary_never_mentions_a_gap_term() -> None:
+    vocabulary = " | ".join(s.lower() for subjects in SUBJECTS.values() for s, _ in subjects)
+    for term, _, _ in GAP_TERMS:
+        assert term not in vocabulary
+
+
+@pytest.mark.parametrize("quality", ["high", "medium", "low"])
+def test_listings_per_quality(quality: str) -> None:
+    rng = random.Random(11)
+    for slug, _, _ in CATEGORIES:
+        for subject, types in SUBJECTS[slug]:
+            listing = make_listing(rng, subject, types[0], slug, quality, "p/x")
+            if quality == "high":
+                assert 30 <= len(listing.title) <= 80
+                assert word_count(listing.description or "") >= 200
+                assert listing.featured_image and len(listing.gallery_images) >= 3
+                assert listing.seo_title and listing.seo_description and len(listing.seo_keywords) >= 3
+                assert len(listing.tags) >= 5
+            elif quality == "low":
+                assert listing.featured_image is None and listing.seo_title is None and len(listing.tags) <= 1
+                assert listing.description is None or word_count(listing.description) <= 30
+
+
+def test_prices_fit_the_type_with_a_few_outliers() -> None:
+    rng = random.Random(5)
+    prices = [make_price_cents(rng, DigitalProductType.COURSE, "medium") / 100 for _ in range(2000)]
+    profile = TYPE_PROFILES[DigitalProductType.COURSE]
+    inside = [p for p in prices if profile.low <= p <= profile.high + 1]
+    assert 0.9 < len(inside) / len(prices) < 0.97  # 6 % outliers by construction
+    assert min(prices) < profile.low * 0.5 and max(prices) > profile.high * 2
