@@ -68,14 +68,16 @@ demo-data: venv  ## Migrate the database to the newest schema and load the demo 
 	echo "Database: $$($(PY) scripts/database_url.py --masked)"; \
 	$(PY) -m core.demo --database-url "$$url" --seed 42 --if-empty
 
-# Work that must run once after the demo data is loaded and before the app starts: the market
-# benchmarks (through the jobs runner, so today's period is claimed and a second `make run` the same
-# day skips it). A failure is reported but does not stop the app from starting.
+# Work that must run once after the demo data is loaded and before the app starts: the morning jobs
+# (market benchmarks, goal deadlines, opportunity alerts) through the jobs runner, so today's periods are
+# claimed and a second `make run` the same day skips them. A failure is reported but does not stop the app from starting.
 post-load: demo-data
 	@url="$$($(PY) scripts/database_url.py)"; \
-	DATABASE_URL="$$url" $(PY) -m jobs run benchmarks \
-		|| echo "warning: the benchmarks job failed; pricing and market pages will lack benchmarks until it runs"
+	DATABASE_URL="$$url" $(PY) -m jobs run benchmarks goal-deadlines opportunity-alerts \
+		|| echo "warning: a morning job failed; pricing and market pages may lack benchmarks until it runs"
 
+# scripts/serve.py is `streamlit run app.py --server.headless true --browser.gatherUsageStats false` started
+# outside Streamlit's legacy pages/-folder mode, so a deep link as the first request opens its page.
 run: post-load  ## Start the app on http://localhost:8501 with demo data (migrates and loads on first run)
 	@echo
 	@echo "  Seller Growth Toolkit: http://localhost:$(PORT)"
@@ -86,8 +88,7 @@ run: post-load  ## Start the app on http://localhost:8501 with demo data (migrat
 	@echo "    noah  / noah-demo-pass    (seller, no first sale yet)"
 	@echo "    dana  / dana-demo-pass    (seller, declining)"
 	@echo
-	@exec $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+	@exec $(PY) scripts/serve.py --server.port $(PORT)
 
 # ---------------------------------------------------------------------------------------------------------
 # Checks
@@ -101,6 +102,7 @@ system-deps-postgres:
 lint: venv-dev  ## ruff check + ruff format --check
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv-dev  ## Format the code and apply ruff's safe fixes
 	$(RUFF) format .

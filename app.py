@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from components import access, data, insights_data, login, notifications
-from components.navigation import (
+from components import data
+from components.seller.insights import menu_with_badge
+from components.shell import access, login, notifications
+from components.shell.navigation import (
     PageSpec,
     Sections,
     all_url_paths,
     build_sections,
-    leave_legacy_pages_mode,
     single_page_with_aliases,
 )
+from components.shell.streamlit_internals import leave_legacy_pages_mode
 from core import urls
 from core.config import SettingsError, get_settings
 
@@ -71,7 +72,7 @@ try:
     login.restore_login(authenticator)
     login.end_stale_session(authenticator)
     account = access.logged_in_account()
-except SQLAlchemyError:
+except data.DatabaseError:
     st.error(
         "The database is not reachable or not set up yet. Please try again in a minute; "
         "if this persists, run the migrations (`python -m core.migrate`) and check DATABASE_URL.",
@@ -101,7 +102,7 @@ elif account.is_admin:
     admin_nav.run()
 elif account.can_use_seller_pages:
     # The Insights title carries the PENDING count as a badge (cached, cleared by every insight write).
-    seller_sections = build_sections(insights_data.with_pending_badge(ROLE_SECTIONS["seller"], account.seller_id))
+    seller_sections = build_sections(menu_with_badge(ROLE_SECTIONS["seller"], account.seller_id))
     seller_nav = st.navigation(seller_sections)
     login.open_requested_page(seller_nav, seller_sections)
     notifications.sidebar_notifications(account, ROLE_SECTIONS["seller"])  # after st.navigation: links name pages

@@ -1,4 +1,4 @@
-"""Engine and session factory, the declarative Base, shared column types and `session_scope()`."""
+"""Engine and session factory, the declarative Base, shared column types and expressions, and `session_scope()`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, Numeric, String, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Engine,
+    MetaData,
+    Numeric,
+    String,
+    cast,
+    create_engine,
+    event,
+    func,
+    literal_column,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -25,6 +39,21 @@ NAMING_CONVENTION = {
 }
 
 MONEY = Numeric(12, 2)
+
+
+def hundredths(column: Any) -> ColumnElement[int]:
+    """`column` × 100 as an exact integer: money in cents, a rating in hundredths of a star.
+
+    SQLite keeps NUMERIC as floating point; sums of these integers agree to the cent on both databases. The
+    factor is literal SQL, not a bound parameter, so PostgreSQL sees one expression in SELECT and GROUP BY.
+    """
+    return cast(func.round(column * literal_column("100")), BigInteger)
+
+
+def insert_for(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """INSERT into `table` in the session's dialect, the one that offers ON CONFLICT (PostgreSQL, else SQLite)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def utcnow() -> datetime:

@@ -6,6 +6,7 @@ everywhere (`0.125` is `$0.13` on every screen; a refund is `-$12.00`, never `$-
 
 from __future__ import annotations
 
+import numbers
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -32,6 +33,30 @@ def to_decimal(value: Number | None) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
 
 
+def parse_amount(value: Number | None) -> Decimal | None:
+    """An amount a person typed or a widget gave, exactly (no rounding); None when it is not a finite number.
+
+    Accepts a Decimal, an int, a float (through its shortest text: 19.99, not 19.98999…) or text such as
+    "1299", " $1,299.00 ". Booleans, NaN, infinities, words and digits other than ASCII ("١٢", "１２") are
+    not amounts: numbers are read from ASCII digits only.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").removeprefix("$").strip()
+        if not text.isascii():
+            return None
+    elif isinstance(value, numbers.Number):  # Decimal, int, float, and numpy's from a data editor
+        text = str(value)
+    else:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
 def to_cents(value: Number | None) -> Decimal:
     """An amount rounded to the cent, half up (`0.125` -> `0.13`, `-0.125` -> `-0.13`); None is `0.00`."""
     return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -50,9 +75,12 @@ def format_money(amount: Number | None, currency: str = "USD") -> str:
 def format_money_compact(amount: Number | None) -> str:
     """Money for a big metric tile: to the cent below $100,000, whole dollars (half up) from there."""
     value = to_decimal(amount)
-    if abs(value) < WHOLE_DOLLARS_FROM:
-        return format_money(value)
-    whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return format_money(value) if abs(value) < WHOLE_DOLLARS_FROM else format_money_whole(value)
+
+
+def format_money_whole(amount: Number | None) -> str:
+    """Money to the whole dollar, half up: `$4,210`, `-$13` (totals and goal targets read better without cents)."""
+    whole = to_decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{MINUS if whole < 0 else ''}${abs(whole):,.0f}"
 
 
@@ -87,3 +115,10 @@ def format_percent(value: Number | None, *, places: int = 1, signed: bool = Fals
     if rounded < 0:
         return f"{MINUS}{text}"
     return f"+{text}" if signed else text
+
+
+def format_share(share: Number | None, *, places: int = 1, signed: bool = False) -> str:
+    """A fraction as a percent in the house format: `0.185` is `18.5%` (one rounding, from the fraction itself)."""
+    if share is None:
+        return format_percent(None)
+    return format_percent(to_decimal(share) * 100, places=places, signed=signed)

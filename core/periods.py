@@ -60,6 +60,12 @@ def local_day(moment: datetime, tz: tzinfo) -> date:
     return moment.astimezone(tz).date()
 
 
+def iso_week(moment: datetime, tz: tzinfo) -> str:
+    """`2026-W48`: the ISO week `moment` falls in, in `tz` (ISO years start on a Monday: 2027-01-01 is 2026-W53)."""
+    year, week, _ = local_day(moment, tz).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def start_of_day(day: date, tz: tzinfo) -> datetime:
     """Midnight at the start of `day` in `tz`, as an aware UTC datetime."""
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)

@@ -1,6 +1,8 @@
-"""Command line of the jobs process: `python -m jobs` (the loop), `run NAME [--now ISO]` (one job once), `list`.
+"""Command line of the jobs process: `python -m jobs` (the loop), `run NAME… [--now ISO]` (jobs once), `list`.
 
-Exit codes of `run`: 0 ok or skipped (the period was already done), 1 failed, 2 unknown job or bad arguments.
+`run` takes one or more job names and runs them in the order given, each claimed and recorded on its own
+(`run benchmarks goal-deadlines opportunity-alerts` is the morning). Exit codes of `run`: 0 every job ok or
+skipped (the period was already done), 1 one failed, 2 an unknown job or bad arguments (then nothing runs).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from zoneinfo import ZoneInfo
 from core.config import SettingsError, get_settings
 from core.db import get_engine, utcnow
 from core.models import JobStatus
-from core.ops.claims import RetryPolicy, recent_job_runs
+from core.ops import RetryPolicy, recent_job_runs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -42,9 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     loop = commands.add_parser("loop", parents=[retry], help="run the schedule until SIGTERM/SIGINT (the default)")
     loop.add_argument("--no-catch-up", action="store_true", help="do not run missed periods at start")
     run = commands.add_parser(
-        "run", parents=[retry], help="run one job once and exit (0 ok/skipped, 1 failed, 2 unknown job)"
+        "run", parents=[retry], help="run jobs once, in the order given, and exit (0 ok/skipped, 1 failed, 2 unknown)"
     )
-    run.add_argument("name")
+    run.add_argument("names", nargs="+", metavar="NAME")
     run.add_argument("--now", help="ISO date-time to run as (default: now); no offset = APP_TIMEZONE")
     commands.add_parser("list", help="the jobs, their schedule, next run and last run status")
     return parser
@@ -58,25 +60,27 @@ def command_run(args: argparse.Namespace) -> int:
     from jobs.registry import JOBS, run_job
 
     settings = get_settings()
-    if args.name not in JOBS:
-        print(f"unknown job {args.name!r}; known jobs: {', '.join(JOBS)}", file=sys.stderr)
+    unknown = [name for name in args.names if name not in JOBS]
+    if unknown:
+        print(f"unknown job {unknown[0]!r}; known jobs: {', '.join(JOBS)}", file=sys.stderr)
         return EXIT_USAGE
     try:
         now = parse_now(args.now, settings.timezone) if args.now else utcnow()
     except ValueError as exc:
         print(f"--now: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    outcome = run_job(args.name, sessions=get_engine(), now=now, settings=settings, retry=_retry(args.db_retry_seconds))
-    if outcome.status == JobStatus.SKIPPED:
-        print(f"{args.name} ({outcome.period}) skipped: {outcome.detail}")
-    elif outcome.status == JobStatus.OK:
-        print(
-            f"{args.name} ({outcome.period}) ok: {outcome.rows} rows"
-            + (f"; {outcome.detail}" if outcome.detail else "")
-        )
-    else:
-        print(f"{args.name} ({outcome.period}) failed: {outcome.error}", file=sys.stderr)
-    return EXIT_OK if outcome.succeeded else EXIT_FAILED
+    code = EXIT_OK
+    for name in args.names:
+        outcome = run_job(name, sessions=get_engine(), now=now, settings=settings, retry=_retry(args.db_retry_seconds))
+        if outcome.status == JobStatus.SKIPPED:
+            print(f"{name} ({outcome.period}) skipped: {outcome.detail}")
+        elif outcome.status == JobStatus.OK:
+            detail = f"; {outcome.detail}" if outcome.detail else ""
+            print(f"{name} ({outcome.period}) ok: {outcome.rows} rows{detail}")
+        else:
+            print(f"{name} ({outcome.period}) failed: {outcome.error}", file=sys.stderr)
+            code = EXIT_FAILED
+    return code
 
 
 def command_list() -> int:
@@ -93,12 +97,13 @@ def command_list() -> int:
         history, note = {}, f"unknown ({type(exc).__name__}: database unreachable?)"
     else:
         note = "never run"
-    print(f"{'job':<15} {'schedule':<36} {'next run':<27} last run")
+    width = max(len(name) for name in JOBS)
+    print(f"{'job':<{width}} {'schedule':<36} {'next run':<27} last run")
     for name, spec in JOBS.items():
         runs = history.get(name)
         last = note if not runs else f"{runs[0].status} ({runs[0].period}, {runs[0].started_at:%Y-%m-%d %H:%M} UTC)"
         when = upcoming[name].strftime("%Y-%m-%d %H:%M %Z")
-        print(f"{name:<15} {spec.describe(settings.app_timezone):<36} {when:<27} {last}")
+        print(f"{name:<{width}} {spec.describe(settings.app_timezone):<36} {when:<27} {last}")
     return EXIT_OK
 
 

@@ -1,17 +1,33 @@
-"""The jobs, their schedules and periods, and `run_job`/`run_job_now` (the runner's and the admin's "Run now").
+"""The jobs table (`JOBS`): each job's name, schedule, period and work, and `run_job` that dispatches through it.
 
-No `schedule` import here: the app imports this module for the admin Jobs section (run now,
-next run times); `jobs.runner` turns the same `JobSpec`s into `schedule` jobs.
+One job does one thing, and its work is a function of its capability package; the `_work` functions below
+only translate a run (`JobContext`) into that function's arguments and its result into a row count.
+Each claimed job is claimed, run and recorded in its own transaction, so one failing rolls back only itself.
 
-- `benchmarks` daily at 03:00: recalculate market benchmarks, close goals past their deadline,
-  alert sellers to one new HIGH opportunity a week. Period: the local date.
-- `weekly-digest` Mondays at 09:00: compose and queue every seller's digest, then deliver. Period:
-  the ISO week. Composition is claimed; delivery runs after the commit, also when the week was
-  already done (it then retries mail that failed).
-- `email-outbox` hourly at :05: deliver queued mail and retry failed mail. Not claimed: each
-  message is taken with a row-locking UPDATE, so two runners never send one message twice. A
-  scheduled pass that found no mail is not recorded.
-All times are in APP_TIMEZONE.
+The morning, in APP_TIMEZONE, in this order (the table's order is also the catch-up order after a restart):
+
+- `benchmarks` 03:00: recalculate market benchmarks (`core.market.benchmarks.recalculate_benchmarks`).
+- `goal-deadlines` 03:15: close goals whose deadline passed, one insight each
+  (`core.goals.deadlines.check_goal_deadlines`).
+- `opportunity-alerts` 03:30: at most one new HIGH opportunity a week per seller
+  (`core.market.alerts.notify_new_opportunities`); it computes the day's opportunity report, which the
+  Market page then reads from the cache.
+- `ai-cache-purge` 04:00: delete AI answers whose TTL passed (`core.ai.cache.purge_expired_answers`); last,
+  after the jobs that write the cache.
+None of them reads what another writes (goals and opportunities are computed from sales, listings and searches,
+not from the benchmarks), so the 15-minute steps only keep them from overlapping; each is claimed once per
+local date, and one failing leaves the others' work committed.
+
+The rest of the week:
+
+- `weekly-digest` Mondays at 09:00: compose and queue every seller's digest
+  (`core.messaging.digest.send_weekly_digests`), then deliver (`then`: the outbox). Period: the ISO week.
+  Delivery runs after the commit, also when the week was already done (it then retries mail that failed).
+- `email-outbox` hourly at :05: deliver queued mail and retry failed mail (`core.notify.email.deliver_pending`).
+  Not claimed: each message is taken with a row-locking UPDATE, so two runners never send one message twice.
+  A scheduled pass that found no mail is not recorded.
+
+No `schedule` import here: the app imports this module for the admin Jobs page (run now, next run times).
 """
 
 from __future__ import annotations
@@ -21,20 +37,23 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import time as clock_time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from core.ai.door import AIDoor, default_ai
+from core.ai import cache as ai_cache
+from core.ai.door import AIDoor
 from core.config import Settings, get_settings
 from core.db import get_engine, utcnow
+from core.goals import deadlines
+from core.market import alerts, benchmarks
+from core.messaging import digest
 from core.models import JobStatus
-from core.ops.claims import (
+from core.notify import email
+from core.ops import (
     DatabaseUnavailable,
     JobOutcome,
     RetryPolicy,
@@ -45,36 +64,64 @@ from core.ops.claims import (
     run_claimed,
     run_with_db_retry,
 )
+from jobs.spec import JobContext, JobSpec, Period, Progress, WorkDone, daily, hourly, weekly
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], Any]
+MONDAY = 0
+
+# ------------------------------------------------------------------------------------------ the work of each job
+# Module attributes are looked up at call time (`benchmarks.recalculate_benchmarks`), so a test can replace one.
 
 
-@dataclass(frozen=True)
-class JobSpec:
-    name: str
-    title: str
-    cadence: str  # "daily" | "weekly" | "hourly"
-    at: str  # "03:00" for daily/weekly, ":05" for hourly
-    weekday: int | None = None  # 0 = Monday, for weekly jobs
-    claimed: bool = True
-
-    def describe(self, tz_name: str) -> str:
-        if self.cadence == "daily":
-            return f"daily at {self.at} ({tz_name})"
-        if self.cadence == "weekly":
-            day = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")[
-                self.weekday or 0
-            ]
-            return f"{day} at {self.at} ({tz_name})"
-        return f"hourly at {self.at}"
+def _recalculate_benchmarks(session: Session, job: JobContext) -> int:
+    return benchmarks.recalculate_benchmarks(session, now=job.now)
 
 
-BENCHMARKS = JobSpec("benchmarks", "Benchmarks, goal deadlines and opportunity alerts", "daily", "03:00")
-WEEKLY_DIGEST = JobSpec("weekly-digest", "Weekly coaching digest", "weekly", "09:00", weekday=0)
-EMAIL_OUTBOX = JobSpec("email-outbox", "E-mail delivery and retries", "hourly", ":05", claimed=False)
-JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (BENCHMARKS, WEEKLY_DIGEST, EMAIL_OUTBOX)}
+def _check_goal_deadlines(session: Session, job: JobContext) -> int:
+    report = deadlines.check_goal_deadlines(session, now=job.now)
+    return report.achieved + report.missed
+
+
+def _notify_new_opportunities(session: Session, job: JobContext) -> int:
+    return alerts.notify_new_opportunities(session, now=job.now, ai=job.ai)
+
+
+def _purge_ai_cache(session: Session, job: JobContext) -> int:
+    return ai_cache.purge_expired_answers(session, now=job.now)
+
+
+def _send_weekly_digests(session: Session, job: JobContext) -> int:
+    report = digest.send_weekly_digests(session, now=job.now, ai=job.ai, settings=job.settings, progress=job.progress)
+    report.raise_if_none_composed()  # nothing worked: fail, so the week's claim rolls back and is retried
+    return report.queued
+
+
+def _deliver_outbox(session: Session, job: JobContext) -> WorkDone:
+    report = email.deliver_pending(session, settings=job.settings, now=job.now, sleep=job.sleep or time.sleep)
+    errors = "; ".join(report.errors[:3]) or None
+    return WorkDone(rows=report.sent, detail=report.summary(), errors=errors, idle=not report.attempted)
+
+
+# ------------------------------------------------------------------------------------------ the table
+
+BENCHMARKS = JobSpec("benchmarks", "Market benchmarks", daily("03:00"), Period.DAY, _recalculate_benchmarks)
+GOAL_DEADLINES = JobSpec("goal-deadlines", "Goal deadlines", daily("03:15"), Period.DAY, _check_goal_deadlines)
+OPPORTUNITY_ALERTS = JobSpec(
+    "opportunity-alerts", "Opportunity alerts", daily("03:30"), Period.DAY, _notify_new_opportunities
+)
+AI_CACHE_PURGE = JobSpec("ai-cache-purge", "AI cache clean-up", daily("04:00"), Period.DAY, _purge_ai_cache)
+EMAIL_OUTBOX = JobSpec(
+    "email-outbox", "E-mail delivery and retries", hourly(":05"), Period.HOUR, _deliver_outbox, claimed=False
+)
+WEEKLY_DIGEST = JobSpec(
+    "weekly-digest", "Weekly coaching digest", weekly(MONDAY, "09:00"), Period.ISO_WEEK, _send_weekly_digests,
+    then=(EMAIL_OUTBOX.name,),
+)  # fmt: skip
+JOBS: dict[str, JobSpec] = {
+    spec.name: spec
+    for spec in (BENCHMARKS, GOAL_DEADLINES, OPPORTUNITY_ALERTS, AI_CACHE_PURGE, WEEKLY_DIGEST, EMAIL_OUTBOX)
+}
 
 
 def get_spec(name: str) -> JobSpec:
@@ -88,126 +135,59 @@ def get_spec(name: str) -> JobSpec:
 
 
 def period_for(name: str, now: datetime, tz: ZoneInfo) -> str:
-    """The period a run at `now` claims: local date (benchmarks), ISO week (digest), local hour (outbox)."""
-    local = now.astimezone(tz)
-    spec = get_spec(name)
-    if spec.cadence == "weekly":
-        year, week, _ = local.isocalendar()
-        return f"{year}-W{week:02d}"
-    if spec.cadence == "hourly":
-        return local.strftime("%Y-%m-%dT%H")
-    return local.date().isoformat()
-
-
-def _hh_mm(spec: JobSpec) -> tuple[int, int]:
-    hours, _, minutes = spec.at.partition(":")
-    return (int(hours) if hours else 0), int(minutes)
-
-
-def current_slot(spec: JobSpec, now: datetime, tz: ZoneInfo) -> datetime:
-    """The scheduled moment inside `now`'s period (today 03:00, this week's Monday 09:00, this hour's :05)."""
-    local = now.astimezone(tz)
-    hour, minute = _hh_mm(spec)
-    if spec.cadence == "hourly":
-        return local.replace(minute=minute, second=0, microsecond=0)
-    day = local.date()
-    if spec.cadence == "weekly":
-        day -= timedelta(days=(day.weekday() - (spec.weekday or 0)) % 7)
-    return datetime.combine(day, clock_time(hour, minute), tzinfo=tz)
-
-
-def next_run_time(spec: JobSpec, now: datetime, tz: ZoneInfo) -> datetime:
-    """The next scheduled moment strictly after `now`, in `tz` (what the runner's schedule will fire)."""
-    slot = current_slot(spec, now, tz)
-    if slot > now:
-        return slot
-    if spec.cadence == "hourly":
-        return (slot + timedelta(hours=1)).astimezone(tz)
-    step = timedelta(days=7 if spec.cadence == "weekly" else 1)
-    # Add calendar days to the local date and rebuild the wall-clock time, so a DST change keeps 03:00 at 03:00.
-    return datetime.combine(slot.date() + step, slot.timetz().replace(tzinfo=None), tzinfo=tz)
+    """The period a run of job `name` at `now` claims (local date, ISO week or local hour)."""
+    return get_spec(name).period_label(now, tz)
 
 
 def next_run_times(now: datetime, *, settings: Settings | None = None) -> dict[str, datetime]:
     """Every job's next scheduled run after `now`, in APP_TIMEZONE (pure; no `schedule` needed)."""
     tz = (settings or get_settings()).timezone
-    return {name: next_run_time(spec, now, tz) for name, spec in JOBS.items()}
+    return {name: spec.next_run(now, tz) for name, spec in JOBS.items()}
 
 
-# ------------------------------------------------------------------------------------------ the jobs
-
-
-def _benchmarks(session: Session, *, now: datetime, ai: AIDoor) -> int:
-    from core.goals.store import check_goal_deadlines
-    from core.market.alerts import notify_new_opportunities
-    from core.market.benchmarks import recalculate_benchmarks
-
-    upserted = recalculate_benchmarks(session, now=now)
-    goals = check_goal_deadlines(session, now=now)  # seed 000 3b: the daily job also closes goals
-    alerts = notify_new_opportunities(session, now=now, ai=ai)
-    log.info(
-        "benchmarks job: %d benchmarks, %d goals achieved, %d missed, %d opportunity alerts",
-        upserted,
-        goals.achieved,
-        goals.missed,
-        alerts,
-    )
-    return upserted + goals.achieved + goals.missed + alerts
-
-
-def _weekly_digest(
-    session: Session, *, now: datetime, ai: AIDoor, settings: Settings, progress: Progress | None
-) -> int:
-    from core.messaging.digest import send_weekly_digests
-
-    report = send_weekly_digests(session, now=now, ai=ai, settings=settings, progress=progress)
-    if report.failed and not report.queued and not report.already_queued:
-        # Nothing worked: a systemic fault. Fail the run so the week's claim rolls back and is retried.
-        raise RuntimeError(f"no digest could be composed ({report.failed} sellers): {report.errors[0]}")
-    return report.queued
-
-
-def deliver_outbox(
-    factory: SessionFactory,
-    *,
-    now: datetime,
-    settings: Settings,
-    sleep: Callable[[float], Any],
-    record_idle: bool,
-    clock: Callable[[], datetime] = utcnow,
-) -> JobOutcome:
-    """Deliver pending mail and record an `email-outbox` run (skipped when idle unless `record_idle`).
-
-    Raises `DatabaseUnavailable` when the database cannot be reached, so `run_with_db_retry` can retry.
-    """
-    from core.notify.email import deliver_pending
-
-    period = period_for(EMAIL_OUTBOX.name, now, settings.timezone)
-    started = clock()
-    try:
-        with factory() as session:
-            report = deliver_pending(session, settings=settings, now=now, sleep=lambda s: sleep(s))
-    except Exception as exc:
-        if is_connection_error(exc):
-            raise DatabaseUnavailable(str(exc)) from exc
-        log.exception("e-mail delivery failed")
-        error = f"{type(exc).__name__}: {exc}"
-        run_id = record_run(
-            factory, job_name=EMAIL_OUTBOX.name, period=period, status=JobStatus.FAILED,
-            started_at=started, finished_at=clock(), error=error,
-        )  # fmt: skip
-        return JobOutcome(EMAIL_OUTBOX.name, period, JobStatus.FAILED, error=error, run_id=run_id)
-    run_id = None
-    if report.attempted or record_idle:
-        run_id = record_run(
-            factory, job_name=EMAIL_OUTBOX.name, period=period, status=JobStatus.OK, started_at=started,
-            finished_at=clock(), rows=report.sent, error="; ".join(report.errors[:3]) or None,
-        )  # fmt: skip
-    return JobOutcome(EMAIL_OUTBOX.name, period, JobStatus.OK, rows=report.sent, run_id=run_id, detail=report.summary())
+# ------------------------------------------------------------------------------------------ running
 
 
 def default_claimed_by() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_unclaimed(
+    factory: SessionFactory,
+    spec: JobSpec,
+    job: JobContext,
+    *,
+    period: str,
+    record_idle: bool,
+    clock: Callable[[], datetime] = utcnow,
+) -> JobOutcome:
+    """Run work that commits on its own (the outbox) and record the run (an idle pass only if `record_idle`).
+
+    Raises `DatabaseUnavailable` when the database cannot be reached, so `run_with_db_retry` can retry.
+    """
+    started = clock()
+    try:
+        with factory() as session:
+            result = spec.work(session, job)
+            session.commit()
+    except Exception as exc:
+        if is_connection_error(exc):
+            raise DatabaseUnavailable(str(exc)) from exc
+        log.exception("job %s (%s) failed", spec.name, period)
+        error = f"{type(exc).__name__}: {exc}"
+        run_id = record_run(factory, job_name=spec.name, period=period, status=JobStatus.FAILED, started_at=started,
+                            finished_at=clock(), error=error)  # fmt: skip
+        return JobOutcome(spec.name, period, JobStatus.FAILED, error=error, run_id=run_id)
+    done = result if isinstance(result, WorkDone) else WorkDone(rows=int(result or 0))
+    run_id = None
+    if not done.idle or record_idle:
+        run_id = record_run(factory, job_name=spec.name, period=period, status=JobStatus.OK, started_at=started,
+                            finished_at=clock(), rows=done.rows, error=done.errors)  # fmt: skip
+    return JobOutcome(spec.name, period, JobStatus.OK, rows=done.rows, run_id=run_id, detail=done.detail)
+
+
+def _rows(result: int | WorkDone | None) -> int:
+    return result.rows if isinstance(result, WorkDone) else int(result or 0)
 
 
 def run_job(
@@ -225,50 +205,43 @@ def run_job(
 ) -> JobOutcome:
     """Run job `name` once for `now`'s period (KeyError for an unknown name). Never raises for a job failure.
 
-    `sleep(seconds)` waits between database retries and paced e-mails; returning True means "stop"
-    (the runner passes its stop event's `wait`).
+    A claimed job runs through `run_claimed` (lock, claim, work and its ok run in one transaction); then the
+    jobs in its `then` run unless it failed. `sleep(seconds)` waits between database retries and paced
+    e-mails; returning True means "stop" (the runner passes its stop event's `wait`).
     """
     spec = get_spec(name)
     settings = settings or get_settings()
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
     factory = as_session_factory(sessions)
     claimed_by = claimed_by or default_claimed_by()
     retry = retry or RetryPolicy()
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    period = period_for(name, now, settings.timezone)
+    period = spec.period_label(now, settings.timezone)
+    job = JobContext(now=now, settings=settings, door=ai, progress=progress, sleep=sleep)
 
-    if not spec.claimed:
-        return run_with_db_retry(
-            lambda: deliver_outbox(factory, now=now, settings=settings, sleep=sleep, record_idle=record_idle),
-            sessions=factory, job_name=name, period=period, retry=retry, sleep=sleep,
-        )  # fmt: skip
+    if spec.claimed:
 
-    door = ai or default_ai()
-    if name == BENCHMARKS.name:
-
-        def work(session: Session) -> int:
-            return _benchmarks(session, now=now, ai=door)
+        def attempt() -> JobOutcome:
+            return run_claimed(factory, job_name=name, period=period, fn=lambda s: _rows(spec.work(s, job)),
+                               claimed_by=claimed_by)  # fmt: skip
 
     else:
 
-        def work(session: Session) -> int:
-            return _weekly_digest(session, now=now, ai=door, settings=settings, progress=progress)
+        def attempt() -> JobOutcome:
+            return run_unclaimed(factory, spec, job, period=period, record_idle=record_idle)
 
-    outcome = run_with_db_retry(
-        lambda: run_claimed(factory, job_name=name, period=period, fn=work, claimed_by=claimed_by),
-        sessions=factory, job_name=name, period=period, retry=retry, sleep=sleep,
-    )  # fmt: skip
-    if name == WEEKLY_DIGEST.name and outcome.status != JobStatus.FAILED:
-        delivery = run_with_db_retry(
-            lambda: deliver_outbox(factory, now=now, settings=settings, sleep=sleep, record_idle=False),
-            sessions=factory, job_name=EMAIL_OUTBOX.name, period=period_for(EMAIL_OUTBOX.name, now, settings.timezone),
-            retry=retry, sleep=sleep,
-        )  # fmt: skip
-        delivered = delivery.error or (delivery.detail if delivery.run_id else None)  # idle delivery: nothing to say
-        detail = "; ".join(part for part in (outcome.detail, delivered) if part)
-        outcome = JobOutcome(outcome.job_name, outcome.period, outcome.status, outcome.rows, outcome.error,
-                             outcome.run_id, detail or None)  # fmt: skip
-    return outcome
+    outcome = run_with_db_retry(attempt, sessions=factory, job_name=name, period=period, retry=retry, sleep=sleep)
+    if outcome.status == JobStatus.FAILED:
+        return outcome
+    details = [outcome.detail] if outcome.detail else []
+    for follower in spec.then:
+        after = run_job(follower, sessions=factory, now=now, claimed_by=claimed_by, settings=settings, ai=ai,
+                        retry=retry, sleep=sleep, record_idle=False)  # fmt: skip
+        said = after.error or (after.detail if after.run_id else None)  # an idle follower has nothing to say
+        details += [said] if said else []
+    detail = "; ".join(details) or None
+    return JobOutcome(outcome.job_name, outcome.period, outcome.status, outcome.rows, outcome.error, outcome.run_id,
+                      detail)  # fmt: skip
 
 
 def run_job_now(

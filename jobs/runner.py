@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from core.ai.door import AIDoor
 from core.config import Settings
 from core.db import utcnow
-from core.ops.claims import (
+from core.ops import (
     JobOutcome,
     RetryPolicy,
     SessionFactory,
@@ -31,7 +31,8 @@ from core.ops.claims import (
     failed_attempts,
     is_period_claimed,
 )
-from jobs.registry import JOBS, JobSpec, current_slot, period_for, run_job
+from jobs.registry import JOBS, run_job
+from jobs.spec import JobSpec
 
 log = logging.getLogger("jobs.runner")
 
@@ -43,13 +44,14 @@ def build_scheduler(settings: Settings, run: Callable[[str], object]) -> schedul
     scheduler = schedule.Scheduler()
     tz = settings.app_timezone
     for spec in JOBS.values():
-        if spec.cadence == "daily":
+        when = spec.schedule
+        if when.cadence == "daily":
             job = scheduler.every().day
-        elif spec.cadence == "weekly":
-            job = getattr(scheduler.every(), WEEKDAY_UNITS[spec.weekday or 0])
+        elif when.cadence == "weekly":
+            job = getattr(scheduler.every(), WEEKDAY_UNITS[when.weekday or 0])
         else:
             job = scheduler.every().hour
-        job.at(spec.at, tz).do(run, spec.name).tag(spec.name)
+        job.at(when.at, tz).do(run, spec.name).tag(spec.name)
     return scheduler
 
 
@@ -111,9 +113,10 @@ class Runner:
 
     def due_for_catch_up(self, spec: JobSpec, now: datetime) -> bool:
         """A claimed job whose slot in the current period passed, period not claimed, failures below the cap."""
-        if not spec.claimed or now < current_slot(spec, now, self.settings.timezone):
+        tz = self.settings.timezone
+        if not spec.claimed or now < spec.current_slot(now, tz):
             return False
-        period = period_for(spec.name, now, self.settings.timezone)
+        period = spec.period_label(now, tz)
         with self.sessions() as session:
             if is_period_claimed(session, job_name=spec.name, period=period):
                 return False

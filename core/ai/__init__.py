@@ -10,14 +10,13 @@ from core.ai.anthropic_engine import AIFallback, build_anthropic_client
 from core.ai.door import NO_API_KEY, OFFLINE_ENGINE, AIDoor, AIResult, Task, default_ai, get_ai
 from core.ai.privacy import PersonalDataError
 from core.ai.tasks.classify_opportunities import CLASSIFY_OPPORTUNITIES, classify_opportunities
-from core.ai.tasks.listing_suggestions import LISTING_SUGGESTIONS, listing_suggestions
+from core.ai.tasks.listing_suggestions import listing_suggestions, listing_suggestions_task
 from core.ai.tasks.pricing_advice import PRICING_ADVICE, pricing_advice
 from core.ai.tasks.weekly_digest_text import WEEKLY_DIGEST_TEXT, weekly_digest_text
 from core.ai.validation import SchemaViolation
 
 __all__ = [
     "CLASSIFY_OPPORTUNITIES",
-    "LISTING_SUGGESTIONS",
     "NO_API_KEY",
     "OFFLINE_ENGINE",
     "PRICING_ADVICE",
@@ -33,6 +32,7 @@ __all__ = [
     "default_ai",
     "get_ai",
     "listing_suggestions",
+    "listing_suggestions_task",
     "pricing_advice",
     "weekly_digest_text",
 ]

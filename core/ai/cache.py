@@ -9,13 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core.ai.serialize import canonical_json
-from core.db import new_id
+from core.db import insert_for, new_id
 from core.models import AICache
 
 log = logging.getLogger(__name__)
@@ -77,9 +75,7 @@ def save_cached_answer(
         "created_at": now,
         "expires_at": now + ttl,
     }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(AICache).values(**values)
+    statement = insert_for(session, AICache).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[AICache.task, AICache.input_hash],
         set_={
@@ -99,6 +95,6 @@ def save_cached_answer(
 
 
 def purge_expired_answers(session: Session, *, now: datetime) -> int:
-    """Delete cached answers whose TTL has passed (for a housekeeping job); returns how many."""
+    """Delete cached answers whose TTL has passed (`expires_at <= now`); how many. The daily `ai-cache-purge` job."""
     result = session.execute(delete(AICache).where(AICache.expires_at <= now))
     return int(result.rowcount or 0)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-CENT = Decimal("0.01")
+from core.money import to_cents
 
 
 class SchemaViolation(ValueError):
@@ -36,7 +36,7 @@ def require_number(raw: Any, field: str) -> float:
 
 def require_money(raw: Any, field: str) -> Decimal:
     """A positive amount, rounded to cents."""
-    amount = Decimal(str(require_number(raw, field))).quantize(CENT, rounding=ROUND_HALF_UP)
+    amount = to_cents(require_number(raw, field))
     if amount <= 0:
         raise SchemaViolation(f"{field} {amount} is not a positive amount")
     return amount

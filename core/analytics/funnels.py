@@ -1,5 +1,5 @@
-"""Conversion funnels: `compute_funnel`, a pure function over (person, event, time) rows, and `funnel_for`,
-which loads seed 004's learner and creator funnels from `analytics_events` in one query.
+"""Conversion funnels (pure): `compute_funnel` over (person, event, time) rows, and seed 004's learner and creator
+funnel definitions (`core.analytics.queries.funnel_for` loads their events in one query).
 
 Semantics of `compute_funnel` (each one a decision, each one tested in tests/unit/analytics/test_funnels.py):
 
@@ -35,8 +35,8 @@ Semantics of `compute_funnel` (each one a decision, each one tested in tests/uni
 - **Time to convert:** for step k >= 2, mean and median of (time of step k - time of step k-1) in seconds over
   the persons who reached step k; median of an even count = mean of the two middle values; None for step 1
   and for a step nobody reached.
-- **Conversion:** percent of step 1 and of the previous step, rounded to 2 decimals ROUND_HALF_UP via Decimal
-  (1 of 800 = 0.125 % -> 0.13, where Python's round() would give 0.12); 0.0 when the denominator is 0.
+- **Conversion:** percent of step 1 and of the previous step, `core.money.percent` (2 decimals, half up:
+  1 of 800 = 0.125 % -> 0.13, where Python's round() would give 0.12); 0.0 when the denominator is 0.
   Step 1 converts 100.0 % from step 1 and from "previous" when anybody entered.
 - **Input:** any iterable of (person, event name, aware datetime) tuples, `Event`s or SQLAlchemy rows, in any
   order. Step names must be distinct, and the exclusion event must not be a step.
@@ -54,18 +54,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from core.models import AnalyticsEvent
+from core.money import percent
 
 FunnelOrder = Literal["ordered", "strict", "any"]
 ORDERS: tuple[str, ...] = ("ordered", "strict", "any")
 DEFAULT_WINDOW = timedelta(days=14)
-_CENT = Decimal("0.01")
 
 
 class Event(NamedTuple):
@@ -340,9 +335,7 @@ def _is_excluded(
 
 
 def _percent(part: int, whole: int) -> float:
-    if whole == 0:
-        return 0.0
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP))
+    return float(percent(part, whole) or 0)
 
 
 def _summarise(
@@ -364,46 +357,3 @@ def _summarise(
             )
         )
     return tuple(result)
-
-
-def funnel_for(
-    session: Session,
-    *,
-    name: str,
-    start: datetime,
-    end: datetime,
-    window: timedelta = DEFAULT_WINDOW,
-    order: FunnelOrder = "ordered",
-    exclusion: Exclusion | tuple[str, int, int] | None = None,
-) -> FunnelResult:
-    """Seed 004's `name` funnel ("learner" or "creator") for persons who entered (step 1) in [start, end].
-
-    One query loads (person_id, event_type, occurred_at) of the funnel's event types (and the exclusion
-    event) with occurred_at in [start, end + window], so a person who entered near `end` can still convert;
-    step-1 anchors must lie inside [start, end] (both inclusive). Then `compute_funnel` does the rest.
-    """
-    definition = FUNNELS.get(name)
-    if definition is None:
-        raise ValueError(f"unknown funnel {name!r}; choose one of: {', '.join(sorted(FUNNELS))}")
-    if start > end:
-        raise ValueError(f"start {start} is after end {end}")
-    exclusion = Exclusion(*exclusion) if exclusion is not None else None
-    event_types = definition.event_types + ([exclusion.event] if exclusion is not None else [])
-    rows = session.execute(
-        select(AnalyticsEvent.person_id, AnalyticsEvent.event_type, AnalyticsEvent.occurred_at)
-        .where(
-            AnalyticsEvent.event_type.in_(event_types),
-            AnalyticsEvent.occurred_at >= start,
-            AnalyticsEvent.occurred_at <= end + window,
-        )
-        .order_by(AnalyticsEvent.person_id, AnalyticsEvent.occurred_at)
-    )
-    return compute_funnel(
-        rows,
-        steps=definition.event_types,
-        window=window,
-        order=order,
-        exclusion=exclusion,
-        anchors_between=(start, end),
-        labels=definition.labels,
-    )

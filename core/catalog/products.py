@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Category, DigitalProduct, ProductStatus, RevenueRecord
+from core.money import to_cents
 
 
 @dataclass(frozen=True)
@@ -75,4 +76,5 @@ def revenue_by_product(session: Session, *, seller_id: str, since: date, until: 
         .where(RevenueRecord.seller_id == seller_id, RevenueRecord.day >= since, RevenueRecord.day < until)
         .group_by(RevenueRecord.product_id)
     ).all()
-    return {product_id: Decimal(total).quantize(Decimal("0.01")) for product_id, total in rows}
+    # SQLite sums NUMERIC as float: to cents (core.money) so both databases hand back the same amounts.
+    return {product_id: to_cents(total) for product_id, total in rows}

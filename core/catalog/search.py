@@ -171,15 +171,6 @@ def sales_by_word(session: Session, *, words: Sequence[str], window: tuple[date,
     ]
 
 
-def rebuild_catalog_index(session: Session) -> None:
-    """Re-read every product into the SQLite full-text table (after a VACUUM or a table rebuild); no-op on PG.
-
-    PostgreSQL's index is an expression index the database maintains itself. Does not commit.
-    """
-    if _dialect(session) == "sqlite":
-        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
-
-
 def check_catalog_index(session: Session) -> None:
     """Raise (a database error) when the SQLite full-text table disagrees with `digital_products`; no-op on PG."""
     if _dialect(session) == "sqlite":

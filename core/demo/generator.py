@@ -24,6 +24,7 @@ from sqlalchemy import Engine, func, inspect, select
 from core.config import get_settings
 from core.db import make_engine
 from core.demo.activity import HISTORY_DAYS, history_days, season_curve
+from core.demo.draws import MarketContext
 from core.demo.events import (
     EVENT_COLUMNS,
     SEARCH_COLUMNS,
@@ -37,7 +38,7 @@ from core.demo.events import (
 )
 from core.demo.resources import RESOURCES
 from core.demo.rows import TABLE_COLUMNS
-from core.demo.sellers import MarketContext, seller_plans, simulate_seller
+from core.demo.sellers import seller_plans, simulate_seller
 from core.demo.stages import STAGES, classify_seller_stage
 from core.demo.vocabulary import CATEGORIES, GAP_TERMS
 from core.demo.writer import BulkLoader

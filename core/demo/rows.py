@@ -9,16 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.demo.activity import HISTORY_DAYS
+from core.demo.draws import DrawnProduct, SellerDraw
 from core.demo.events import seller_events
 from core.demo.stages import CHURN_DAYS
 from core.demo.vocabulary import CATEGORIES, SELLER_BIOS
 from core.models.enums import ConversionEventType, ProductStatus, SellerStatus
-
-if TYPE_CHECKING:
-    from core.demo.sellers import DrawnProduct, SellerDraw
 
 
 @dataclass

@@ -8,90 +8,25 @@ turns the draw into rows (`core.demo.rows`).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from core.demo.activity import HISTORY_DAYS, ProductDay, simulate_product
-from core.demo.events import Clock, IdFactory, id_factory
-from core.demo.listings import QUALITY_LEVELS, Listing, make_conversion_rate, make_listing, make_price_cents
+from core.demo.draws import DrawnProduct, MarketContext, SellerDraw, SellerPlan
+from core.demo.events import id_factory
+from core.demo.listings import QUALITY_LEVELS, make_conversion_rate, make_listing, make_price_cents
 from core.demo.rows import SellerBuild, build_rows
 from core.demo.stages import (
     PERSONAS,
     STAGE_MIX,
     STAGE_PROFILES,
-    Persona,
-    StageProfile,
     classify_seller_stage,
     seller_curve,
 )
 from core.demo.vocabulary import CATEGORIES, FIRST_NAMES, LAST_NAMES, SHOP_WORDS, SUBJECTS
-from core.models.enums import DigitalProductType, ProductStatus, SellerStatus
+from core.models.enums import ProductStatus, SellerStatus
 
 QUALITY_UNITS = {"high": 1.0, "medium": 0.55, "low": 0.25}  # better listings sell more
-
-
-@dataclass(frozen=True)
-class SellerPlan:
-    index: int
-    stage: str
-    username: str
-    name: str
-    email: str
-    display_name: str
-    password_hash: str
-    persona: Persona | None = None  # maya, noah and dana have fixed traits
-
-
-@dataclass(frozen=True)
-class MarketContext:
-    """What every seller draw needs: the calendar, categories and their seasonality, the scale."""
-
-    clock: Clock
-    days: list[date]
-    category_ids: dict[str, str]
-    season: dict[str, list[float]]
-    demand_factor: float
-    dormant_share: float
-
-
-@dataclass
-class DrawnProduct:
-    id: str
-    category: str
-    subject: str
-    ptype: DigitalProductType
-    quality: str
-    quality_score: float
-    listing: Listing
-    price_cents: int
-    status: ProductStatus
-    created_at: datetime
-    published_at: datetime | None
-    updated_at: datetime
-    deleted_at: datetime | None
-    days: list[ProductDay] = field(default_factory=list)
-
-
-@dataclass
-class SellerDraw:
-    """One attempt at drawing a seller: everything the product and row helpers share."""
-
-    rng: random.Random
-    new_id: IdFactory
-    plan: SellerPlan
-    ctx: MarketContext
-    profile: StageProfile
-    created_at: datetime
-    approved_at: datetime | None
-    approved_index: int
-    churn_index: int
-    curve: list[float]
-    size: float
-    focus: list[str]
-
-    def moment(self, index: int) -> datetime:
-        return self.ctx.clock.time_on(self.rng, min(index, HISTORY_DAYS - 1))
 
 
 def _start_draw(plan: SellerPlan, ctx: MarketContext, seed: int, attempt: int) -> SellerDraw:

@@ -1,5 +1,6 @@
-"""The daily goal check: close the ACTIVE goals whose deadline passed (ACHIEVED or MISSED) and tell each seller
-with one insight per goal. Re-exported by `core.goals.store`; the rules of progress are in its docstring."""
+"""The daily goal check (the `goal-deadlines` job): close the ACTIVE goals whose deadline passed (ACHIEVED or MISSED)
+and tell each seller with one insight per goal. Re-exported by `core.goals.store`; the rules of progress are in its
+docstring."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from core.config import get_settings
 from core.goals.queries import load_tip_facts, measure_goals
-from core.goals.rules import local_day, require_aware
 from core.goals.tips import ClosedGoal, choose_missed_goal_tip, goal_insight
 from core.models import GoalStatus, InsightType, SellerGoal, SellerInsight
+from core.periods import local_day, require_aware
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def check_goal_deadlines(session: Session, *, now: datetime) -> DeadlineReport:
     published up to the deadline, the rating as it is now), then set ACHIEVED when current ≥ target,
     else MISSED, and gets one PERFORMANCE insight with `finding_key = "goal:<id>"`: congratulations, or
     the shortfall and one tip from the seller's data (`core.goals.tips`). A second run finds no such
-    goal; an existing insight with the key is never repeated. Flushes; the jobs runner commits.
+    goal; an existing insight with the key is never repeated. Flushes; the job's run commits.
     """
     require_aware(now)
     tz = get_settings().timezone

@@ -5,23 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from core.goals.rules import CENT, local_day
 from core.goals.tips import VIEWS_WINDOW_DAYS, ListingGap, UnderpricedListing
 from core.listings.queries import ScoredListing, score_seller_listings
 from core.listings.rules import usable_band
 from core.listings.score import DIMENSIONS, listing_suggestions_offline
 from core.models import DigitalProduct, GoalType, ProductStatus, ProductView, RevenueRecord, SellerGoal
-from core.pricing.rules import competitive_position, to_cents
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+from core.money import to_cents
+from core.periods import local_day
+from core.pricing.rules import competitive_position
 
 
 def _published(seller_id: str) -> tuple[ColumnElement[bool], ...]:
@@ -69,10 +66,10 @@ def measure_goals(
         if goal.type is GoalType.RATING:
             count = row["r_n"] or 0
             # Back to exact cents before dividing: SQLite adds the 2-decimal ratings as floats.
-            total = _money(row["r_sum"])
-            values[goal.id] = (total / count).quantize(CENT, rounding=ROUND_HALF_UP) if count else _money(0)
+            total = to_cents(row["r_sum"])
+            values[goal.id] = to_cents(total / count) if count else to_cents(0)
         else:
-            values[goal.id] = _money(row[f"g{i}"])
+            values[goal.id] = to_cents(row[f"g{i}"])
     return values
 
 

@@ -13,19 +13,19 @@ No database and no clock: "today" and "now" are arguments. Rules (issue 5):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from core.models import GoalType
+from core.money import CENT, format_money, format_money_whole, format_share, parse_amount, to_cents
+from core.periods import local_day
 
 MAX_ACTIVE_GOALS = 10
 MAX_TITLE_CHARS = 120
 MAX_RATING = Decimal("5.0")
 MAX_TARGET = Decimal("9999999999.99")  # what Numeric(12, 2) can store
 DEADLINE_MAX_YEARS = 2
-CENT = Decimal("0.01")
 END_OF_DAY = time(23, 59, 59)
 
 UNITS: dict[GoalType, str] = {
@@ -74,24 +74,13 @@ def parse_target(value: Decimal | str | float | int | None) -> Decimal | str:
     """The target as a Decimal, or the message saying why it is not a number.
 
     Accepts a Decimal, int, float (read through its shortest text form, so 19.99 stays 19.99) or text
-    like "5,000" or "$5,000.50". Booleans, NaN and infinities are not numbers.
+    like "5,000" or "$5,000.50" (`core.money.parse_amount`). Booleans, NaN, infinities and digits other
+    than ASCII are not numbers.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return MSG_TARGET_MISSING
-    if isinstance(value, bool):
-        return MSG_NOT_A_NUMBER
-    try:
-        if isinstance(value, Decimal):
-            number = value
-        elif isinstance(value, (int, float)):
-            number = Decimal(str(value))
-        elif isinstance(value, str):
-            number = Decimal(value.strip().replace(",", "").removeprefix("$").strip())
-        else:
-            return MSG_NOT_A_NUMBER
-    except InvalidOperation:
-        return MSG_NOT_A_NUMBER
-    return number if number.is_finite() else MSG_NOT_A_NUMBER
+    number = parse_amount(value)
+    return MSG_NOT_A_NUMBER if number is None else number
 
 
 def target_amount(value: Decimal | str | float | int) -> Decimal:
@@ -99,7 +88,7 @@ def target_amount(value: Decimal | str | float | int) -> Decimal:
     parsed = parse_target(value)
     if isinstance(parsed, str):
         raise ValueError(parsed)
-    return parsed.quantize(CENT)
+    return to_cents(parsed)
 
 
 def target_error(goal_type: GoalType | None, target: Decimal | str) -> str | None:
@@ -132,19 +121,6 @@ def add_years(day: date, years: int) -> date:
 def latest_deadline(today: date) -> date:
     """The last day a deadline may fall on: today two years on (inclusive)."""
     return add_years(today, DEADLINE_MAX_YEARS)
-
-
-def require_aware(now: datetime) -> None:
-    """Refuse a naive `now`: every moment in the product is timezone-aware."""
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: pass an aware datetime (UTC)")
-
-
-def local_day(moment: datetime, tz: tzinfo) -> date:
-    """The calendar day of an aware moment in the seller's time zone."""
-    if moment.tzinfo is None:
-        raise ValueError(f"naive datetime {moment!r}: pass an aware datetime")
-    return moment.astimezone(tz).date()
 
 
 def deadline_day(deadline: date | datetime, tz: tzinfo) -> date:
@@ -236,13 +212,8 @@ def format_rating(value: Decimal) -> str:
 
 
 def format_dollars(amount: Decimal) -> str:
-    """Whole dollars ("$1,240") for amounts of $10 or more, else cents ("$4.50"); half up."""
-    return f"${_plain_number(amount, 0 if abs(amount) >= 10 else 2)}"
-
-
-def format_money(amount: Decimal) -> str:
-    """ "$5,000.00": money in the insight texts, always to the cent."""
-    return f"${_plain_number(amount, 2)}"
+    """Whole dollars ("$1,240") for amounts of $10 or more, else to the cent ("$4.50"); half up."""
+    return format_money(amount) if abs(amount) < 10 else format_money_whole(amount)
 
 
 def format_count(goal_type: GoalType, value: Decimal | int) -> str:
@@ -257,7 +228,7 @@ def format_goal_value(goal_type: GoalType, value: Decimal, *, cents: bool = Fals
     "5 products", "4.5 ★"."""
     if goal_type is GoalType.REVENUE:
         whole = value == value.to_integral_value() and not cents
-        return f"${_plain_number(value, 0 if whole else 2)}"
+        return format_money_whole(value) if whole else format_money(value)
     if goal_type is GoalType.RATING:
         return f"{format_rating(value)} ★"
     return format_count(goal_type, value)
@@ -272,13 +243,8 @@ def default_title(goal_type: GoalType, target: Decimal, deadline: date) -> str:
 
 
 def progress_ratio(current: Decimal, target: Decimal) -> float:
-    """current ÷ target, uncapped (1.2 = 120 %); 0 for a target ≤ 0."""
+    """current ÷ target, uncapped (1.2 = 120%); 0 for a target ≤ 0."""
     return float(current / target) if target > 0 else 0.0
-
-
-def percent(share: float) -> int:
-    """A share as a whole percentage, half up (0.615 → 62)."""
-    return math.floor(share * 100 + 0.5)
 
 
 # ---------------------------------------------------------------- pace
@@ -365,7 +331,8 @@ def goal_pace(
         return Pace(1.0, False, "Deadline passed: the result is recorded at the next daily check.")
     on_pace = progress >= expected
     if on_pace:
-        return Pace(expected, True, f"On pace: {percent(progress)} % done with {percent(expected)} % of the time gone.")
+        done, gone = format_share(progress, places=0), format_share(expected, places=0)
+        return Pace(expected, True, f"On pace: {done} done with {gone} of the time gone.")
     remaining = target - current
     days_left = (due_day - today).days
     if days_left <= 0:

@@ -46,11 +46,9 @@ from core.goals.rules import (
     end_of_day,
     format_goal_value,
     goal_pace,
-    local_day,
     parse_goal_type,
     parse_target,
     progress_ratio,
-    require_aware,
     target_amount,
     target_error,
     title_error,
@@ -62,6 +60,7 @@ from core.models import (
     SellerGoal,
     SellerProfile,
 )
+from core.periods import local_day, require_aware
 
 __all__ = [
     "ARCHIVE_STATUSES",

@@ -26,17 +26,16 @@ from typing import Any
 
 from core import urls
 from core.goals.rules import (
-    CENT,
     MAX_RATING,
     format_count,
     format_day,
-    format_money,
     format_rating,
-    percent,
     progress_ratio,
     round_up,
 )
+from core.listings.rules import format_points
 from core.models import GoalType, InsightPriority
+from core.money import format_money, format_share, to_cents
 
 GOALS_URL = urls.page_link(urls.GOALS)
 LISTING_HEALTH_URL = urls.page_link(urls.LISTING_HEALTH)
@@ -113,10 +112,6 @@ class InsightDraft:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def _points(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
 def _listing_url(base: str, product_id: str) -> str:
     return f"{base}?product={product_id}"
 
@@ -127,7 +122,7 @@ def _draft_tip(listings: Sequence[ListingGap]) -> GoalTip | None:
         return None
     best = min(drafts, key=lambda g: (-g.overall, g.title.lower(), g.product_id))
     text = (
-        f"Finish and publish your draft “{best.title}”: it already scores {_points(best.overall)}/100 on listing "
+        f"Finish and publish your draft “{best.title}”: it already scores {format_points(best.overall)}/100 on listing "
         "health, and every product you publish counts toward your next products goal."
     )
     return GoalTip(
@@ -145,8 +140,8 @@ def _listing_tip(listings: Sequence[ListingGap]) -> GoalTip | None:
     who = "your most viewed listing" if most_viewed else "one of your most viewed listings"
     seen = f" ({pick.views:,} views in the last {VIEWS_WINDOW_DAYS} days)" if pick.views else ""
     text = (
-        f"“{pick.title}”, {who}{seen}, is missing {_points(pick.missing_points)} of {_points(pick.max_points)} "
-        f"points on {pick.dimension_label.lower()}."
+        f"“{pick.title}”, {who}{seen}, is missing {format_points(pick.missing_points)} of "
+        f"{format_points(pick.max_points)} points on {pick.dimension_label.lower()}."
     )
     if pick.advice:
         text += f" {pick.advice}"
@@ -241,7 +236,7 @@ def _target_text(goal: ClosedGoal) -> str:
 
 def _result_line(goal: ClosedGoal) -> str:
     period = f"from {format_day(goal.start_day)} to {format_day(goal.end_day)}"
-    share = f"{percent(progress_ratio(goal.current, goal.target))} % of your {_target_text(goal)} target"
+    share = f"{format_share(progress_ratio(goal.current, goal.target), places=0)} of your {_target_text(goal)} target"
     if goal.goal_type is GoalType.REVENUE:
         return f"You made {format_money(goal.current)} {period}: {share}."
     if goal.goal_type is GoalType.SALES:
@@ -272,8 +267,8 @@ def goal_insight(goal: ClosedGoal, tip: GoalTip | None = None) -> InsightDraft:
     meta: dict[str, Any] = {
         "goal_id": goal.goal_id,
         "goal_type": goal.goal_type.value,
-        "target": str(goal.target.quantize(CENT)),
-        "current": str(goal.current.quantize(CENT)),
+        "target": str(to_cents(goal.target)),
+        "current": str(to_cents(goal.current)),
         "outcome": "ACHIEVED" if goal.achieved else "MISSED",
     }
     if goal.achieved:
@@ -289,5 +284,5 @@ def goal_insight(goal: ClosedGoal, tip: GoalTip | None = None) -> InsightDraft:
         meta.update(tip=tip.kind, product_id=tip.product_id)
     if not actions or actions[0]["url"] != GOALS_URL:
         actions.append(set_goal)
-    meta["shortfall"] = str(goal.shortfall.quantize(CENT))
+    meta["shortfall"] = str(to_cents(goal.shortfall))
     return InsightDraft(title, description, shortfall_priority(goal), actions, meta)

@@ -34,15 +34,16 @@ from decimal import Decimal
 from functools import partial
 
 from core import urls
-from core.ai.tasks.pricing_types import format_money
 from core.insights.rules import Finding, priority_from_money
 from core.listings.queries import ScoredListing
+from core.listings.rules import format_points, plural
 from core.listings.score import listing_suggestions_offline
 from core.market.opportunities import MarketOpportunity
 from core.models import InsightPriority, InsightType
+from core.models.enums import product_type_label
+from core.money import format_money
 from core.pricing.rules import PricingAnalysis, needs_attention
 
-CENT = Decimal("0.01")
 RED_SCORE_BELOW = 40.0
 GREEN_SCORE_ABOVE = 70.0
 BIG_GAP_POINTS = 30.0
@@ -81,16 +82,14 @@ def action_item(label: str, action: str, url: str) -> dict[str, str]:
     return {"label": label, "action": action, "url": url}
 
 
-def plural(count: int | float, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 def _kind(product_type: str) -> str:
-    return product_type.replace("_", " ").lower()
+    """The one type label, mid-sentence: "e-book", "web template", "PowerPoint"."""
+    return product_type_label(product_type, lower=True)
 
 
-def percent(rate: float) -> str:
-    return f"{rate * 100:.1f}\u00a0%"  # no line break between the number and its sign
+def _a(word: str) -> str:
+    """ "a planner", "an e-book"."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def pricing_url(product_id: str) -> str:
@@ -115,7 +114,7 @@ def pricing_findings(analyses: Iterable[PricingAnalysis], *, monthly_revenue: De
         kind = _kind(a.facts.product_type) if a.facts else "similar"
         where = f"in {market.category_name}" if market.category_name else "across all categories"
         monthly = a.units_90_days / MONTHS_IN_90_DAYS
-        sales = f"{points(monthly)} sale{'' if monthly == 1 else 's'} a month" if a.units_90_days else "no sale"
+        sales = f"{format_points(monthly)} sale{'' if monthly == 1 else 's'} a month" if a.units_90_days else "no sale"
         description = (
             f"You charge {money(a.current_price)}; {market.sample_size} published {kind} listings {where} sell "
             f"for {money(market.p25_price)}–{money(market.p75_price)} (median {money(market.median_price)}). "
@@ -180,10 +179,6 @@ def listing_priority(overall: float, gap: float, views_30: int) -> InsightPriori
     return InsightPriority.MEDIUM if red or viewed else InsightPriority.LOW
 
 
-def points(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
 def listing_findings(scored: Iterable[ScoredListing], activity: Mapping[str, ProductActivity]) -> list[Finding]:
     """Red or far-from-complete published listings (rules: module docstring)."""
     out = []
@@ -197,7 +192,9 @@ def listing_findings(scored: Iterable[ScoredListing], activity: Mapping[str, Pro
         if priority is None:
             continue
         weakest = sorted((d for d in score.dimensions if d.actionable_gap > 0), key=lambda d: -d.actionable_gap)[:2]
-        where = " and ".join(f"{d.label} ({points(d.actionable_gap)} of {points(d.max_points)})" for d in weakest)
+        where = " and ".join(
+            f"{d.label} ({format_points(d.actionable_gap)} of {format_points(d.max_points)})" for d in weakest
+        )
         if views >= VIEWED_LISTING_VIEWS:
             seen = f"was viewed {plural(views, 'time')} in the last 30 days: every fix reaches buyers already looking"
         elif views:
@@ -205,8 +202,8 @@ def listing_findings(scored: Iterable[ScoredListing], activity: Mapping[str, Pro
         else:
             seen = "had no views in the last 30 days: complete listings rank better in search"
         description = (
-            f"It scores {points(score.overall)}/100 on listing health ({score.band}) and {seen}. "
-            f"It can win {points(gap)} points, most of them in {where}."
+            f"It scores {format_points(score.overall)}/100 on listing health ({score.band}) and {seen}. "
+            f"It can win {format_points(gap)} points, most of them in {where}."
         )
         suggestions = listing_suggestions_offline(score, item.listing, limit=LISTING_ACTIONS)
         actions = [action_item(s.suggestion, f"fix:{s.dimension}", listing_url(pid)) for s in suggestions]
@@ -217,7 +214,7 @@ def listing_findings(scored: Iterable[ScoredListing], activity: Mapping[str, Pro
                 key=f"listing:{pid}",
                 insight_type=InsightType.LISTING_QUALITY,
                 priority=priority,
-                title=f"“{item.listing.title}” scores {points(score.overall)}/100: fix its listing",
+                title=f"“{item.listing.title}” scores {format_points(score.overall)}/100: fix its listing",
                 description=description,
                 action_items=tuple(actions),
                 weight=views + (100 - score.overall) / 1000,
@@ -249,12 +246,12 @@ def opportunity_findings(opportunities: Iterable[MarketOpportunity]) -> list[Fin
         description = (
             f"Buyers searched “{o.term}” {plural(o.search_volume, 'time')} in the last 90 days "
             f"({o.searches_last_30_days:,} in the last 30, {o.trend}) and found {listings}. "
-            f"It is close to what you already sell: a {kind} could meet about "
+            f"It is close to what you already sell: {_a(kind)} could meet about "
             f"{plural(o.estimated_monthly_demand, 'buyer')} a month."
         )
         market, benchmarks = (urls.page_link(urls.MARKET, section=s) for s in ("Opportunities", "Benchmarks"))
         actions = (
-            action_item(f"Plan a {kind} for “{o.term}”", "create_product", market),
+            action_item(f"Plan {_a(kind)} for “{o.term}”", "create_product", market),
             action_item(f"Check what {kind}s sell for", "see_benchmarks", benchmarks),
         )
         out.append(

@@ -1,5 +1,5 @@
-"""AI insights (seed 000 steps 1a and 3a, issue 5): generate a seller's insights from the other capabilities,
-list them, change their status, count the pending ones.
+"""AI insights (seed 000 steps 1a and 3a, issue 5): generate a seller's insights from the other capabilities and
+change their status. Listing and counting them is `core.insights.queries`.
 
 `generate_insights` runs, for one seller: the pricing review (`core.pricing.analysis.bulk_analyze_pricing`), the listing
 scorer (`core.listings.queries.score_seller_listings`), the opportunity finder (`core.market.opportunities`), the 30-day
@@ -11,17 +11,16 @@ Functions here write in the caller's transaction and flush; the caller commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, default_ai
 from core.insights.findings import listing_findings, opportunity_findings, pricing_findings
-from core.insights.queries import load_product_activity, marketing_article_url
+from core.insights.queries import InsightView, insight_view, load_product_activity, marketing_article_url
 from core.insights.rules import (
     PRIORITY_RANK,
     RATE_LIMIT_RUNS,
@@ -42,17 +41,16 @@ from core.models import (
     InsightGenerationRun,
     InsightPriority,
     InsightStatus,
-    InsightType,
     ProductStatus,
     SellerInsight,
     SellerProfile,
 )
+from core.periods import require_aware
 from core.pricing.analysis import bulk_analyze_pricing
 from core.sales.forecast import forecast_for_seller
 
 Progress = Callable[[str], None]
 FORECAST_DAYS = 30
-MAX_PAGE_SIZE = 100
 
 STEP_PRICING = "Reviewing your prices"
 STEP_LISTINGS = "Scoring your listings"
@@ -73,55 +71,12 @@ class InsightRateLimited(Exception):
 
 
 @dataclass(frozen=True)
-class InsightView:
-    """An insight as plain data (what the page caches and shows)."""
-
-    id: str
-    insight_type: InsightType
-    priority: InsightPriority
-    status: InsightStatus
-    title: str
-    description: str
-    action_items: tuple[dict[str, str], ...]
-    generated_at: datetime
-    finding_key: str | None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class InsightPage:
-    items: list[InsightView]
-    total: int  # all matching insights, over every page
-
-
-@dataclass(frozen=True)
 class GenerationReport:
     created: list[InsightView]
     updated: list[InsightView]
     retired: int
     suppressed: int  # findings not raised again because the seller dismissed (or acted on) them recently
     runs_left: int  # generations still allowed in the rolling hour after this one
-
-
-def _view(insight: SellerInsight) -> InsightView:
-    return InsightView(
-        id=insight.id,
-        insight_type=InsightType(insight.insight_type),
-        priority=InsightPriority(insight.priority),
-        status=InsightStatus(insight.status),
-        title=insight.title,
-        description=insight.description,
-        action_items=tuple(dict(i) for i in insight.action_items or ()),
-        generated_at=insight.generated_at,
-        finding_key=insight.finding_key,
-        meta=dict(insight.meta or {}),
-    )
-
-
-def _aware(now: datetime) -> datetime:
-    if now.tzinfo is None:
-        raise ValueError("now must be a timezone-aware datetime")
-    return now
 
 
 # ---------------------------------------------------------------- loading
@@ -141,7 +96,8 @@ def _run_starts(session: Session, *, seller_id: str, now: datetime) -> list[date
 
 def generation_allowed_at(session: Session, *, seller_id: str, now: datetime) -> datetime | None:
     """None when the seller may generate insights at `now`; else the first moment they may."""
-    return next_allowed_at(_run_starts(session, seller_id=seller_id, now=_aware(now)), now)
+    require_aware(now)
+    return next_allowed_at(_run_starts(session, seller_id=seller_id, now=now), now)
 
 
 def _existing(session: Session, *, seller_id: str) -> tuple[list[ExistingInsight], dict[str, SellerInsight]]:
@@ -223,7 +179,7 @@ def _apply(
 def _generate(
     session: Session, *, seller_id: str, now: datetime, ai: AIDoor | None, progress: Progress | None
 ) -> tuple[list[SellerInsight], list[SellerInsight], InsightPlan, int]:
-    now = _aware(now)
+    require_aware(now)
     # Lock the seller's row (PostgreSQL) so two clicks at once cannot both pass the rate limit; SQLite
     # serialises writers anyway.
     found = session.scalar(
@@ -289,81 +245,15 @@ def generate_insights_report(
     """`generate_insights`, answered as plain data for the page: what is new, what was refreshed, runs left."""
     created, updated, plan, left = _generate(session, seller_id=seller_id, now=now, ai=ai, progress=progress)
     return GenerationReport(
-        created=[_view(i) for i in _by_priority(created)],
-        updated=[_view(i) for i in _by_priority(updated)],
+        created=[insight_view(i) for i in _by_priority(created)],
+        updated=[insight_view(i) for i in _by_priority(updated)],
         retired=len(plan.retire),
         suppressed=len(plan.suppressed),
         runs_left=left,
     )
 
 
-# ---------------------------------------------------------------- reading and status
-
-
-_PRIORITY_ORDER = case(
-    (SellerInsight.priority == InsightPriority.HIGH, 0),
-    (SellerInsight.priority == InsightPriority.MEDIUM, 1),
-    else_=2,
-)
-
-
-def _statuses(status: InsightStatus | Sequence[InsightStatus] | None) -> list[InsightStatus] | None:
-    if status is None:
-        return None
-    if isinstance(status, (str, InsightStatus)):
-        return [InsightStatus(status)]
-    return [InsightStatus(s) for s in status]
-
-
-def list_insights(
-    session: Session,
-    *,
-    seller_id: str,
-    status: InsightStatus | Sequence[InsightStatus] | None = None,
-    insight_type: InsightType | None = None,
-    page: int = 1,
-    page_size: int = 12,
-) -> InsightPage:
-    """The seller's insights (not deleted), HIGH priority first, then the newest, one page at a time.
-
-    `status` filters by one status or several (None: all). Priority first, then newest: the issue asks for
-    "newest and highest priority first", and an urgent insight from yesterday matters more than a minor one
-    from today. ValueError for a page < 1 or a page size outside 1–100.
-    """
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(f"page must be ≥ 1 and page_size 1–{MAX_PAGE_SIZE}")
-    conditions = [SellerInsight.seller_id == seller_id, SellerInsight.deleted_at.is_(None)]
-    if (wanted := _statuses(status)) is not None:
-        conditions.append(SellerInsight.status.in_(wanted))
-    if insight_type is not None:
-        conditions.append(SellerInsight.insight_type == InsightType(insight_type))
-    total = int(session.scalar(select(func.count()).select_from(SellerInsight).where(*conditions)) or 0)
-    rows = session.scalars(
-        select(SellerInsight)
-        .where(*conditions)
-        .order_by(_PRIORITY_ORDER, SellerInsight.generated_at.desc(), SellerInsight.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    )
-    return InsightPage([_view(r) for r in rows], total)
-
-
-def insight_counts(session: Session, *, seller_id: str) -> dict[InsightStatus, int]:
-    """How many of the seller's insights (not deleted) have each status (every status present, 0 included)."""
-    counts = dict.fromkeys(InsightStatus, 0)
-    rows = session.execute(
-        select(SellerInsight.status, func.count())
-        .where(SellerInsight.seller_id == seller_id, SellerInsight.deleted_at.is_(None))
-        .group_by(SellerInsight.status)
-    )
-    for status, count in rows:
-        counts[InsightStatus(status)] = int(count)
-    return counts
-
-
-def pending_insight_count(session: Session, *, seller_id: str) -> int:
-    """The seller's PENDING insights (not deleted): the badge on the Insights menu item."""
-    return insight_counts(session, seller_id=seller_id)[InsightStatus.PENDING]
+# ---------------------------------------------------------------- status
 
 
 def set_insight_status(
@@ -386,13 +276,15 @@ def set_insight_status(
     wanted = InsightStatus(status)
     check_transition(InsightStatus(insight.status), wanted)
     insight.status = wanted
-    insight.updated_at = _aware(now)
+    require_aware(now)
+    insight.updated_at = now
     session.flush()
-    return _view(insight)
+    return insight_view(insight)
 
 
 def mark_viewed(session: Session, *, seller_id: str, insight_ids: Iterable[str], now: datetime) -> int:
     """PENDING → VIEWED for those of `insight_ids` that are the seller's and still pending; returns how many."""
+    require_aware(now)
     ids = sorted(set(insight_ids))
     if not ids:
         return 0
@@ -404,7 +296,7 @@ def mark_viewed(session: Session, *, seller_id: str, insight_ids: Iterable[str],
             SellerInsight.status == InsightStatus.PENDING,
             SellerInsight.deleted_at.is_(None),
         )
-        .values(status=InsightStatus.VIEWED, updated_at=_aware(now))
+        .values(status=InsightStatus.VIEWED, updated_at=now)
         # Keep loaded objects in step (a later status change in the same session must see VIEWED).
         .execution_options(synchronize_session="fetch")
     )

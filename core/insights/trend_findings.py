@@ -4,12 +4,10 @@ and MARKETING (good traffic with few buyers; strong listings nobody sees). Rules
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from core import urls
-from core.ai.tasks.pricing_types import format_money
 from core.insights.findings import (
-    CENT,
     DOWN_HIGH,
     DOWN_MEDIUM,
     FEW_VIEWS,
@@ -22,14 +20,13 @@ from core.insights.findings import (
     ProductActivity,
     action_item,
     listing_url,
-    percent,
-    plural,
-    points,
     pricing_url,
 )
 from core.insights.rules import Finding, priority_from_money
 from core.listings.queries import ScoredListing
+from core.listings.rules import format_points, plural
 from core.models import InsightPriority, InsightType
+from core.money import format_money, format_share, to_cents, to_decimal
 from core.pricing.rules import PricingAnalysis
 from core.sales.forecast import SalesForecast
 
@@ -67,7 +64,7 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
     moves = [(a, a.revenue_30 - a.revenue_previous_30) for a in activity]
     movers = [(a, d) for a, d in moves if (d < 0 if down else d > 0)]
     driver = max(movers, key=lambda m: (abs(m[1]), m[0].title))[0] if movers else None
-    pct = int((Decimal(str(abs(change))) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    pct = format_share(abs(change), places=0)
     money = format_money
     description = f"You made {money(last)} in the last 30 days against {money(previous)} in the 30 days before."
     if driver is not None:
@@ -85,7 +82,7 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
     see_forecast = action_item("See your sales forecast", "see_forecast", forecast_url)
     goals = urls.page_link(urls.GOALS)
     if down:
-        title = f"Your revenue is down {pct} % on the previous 30 days"
+        title = f"Your revenue is down {pct} on the previous 30 days"
         actions = []
         if driver is not None:
             actions.append(
@@ -93,7 +90,7 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
             )
         actions += [see_forecast, action_item("Set a revenue goal to win it back", "set_goal", goals)]
     else:
-        title = f"Your revenue is up {pct} % on the previous 30 days: keep it going"
+        title = f"Your revenue is up {pct} on the previous 30 days: keep it going"
         actions = [action_item("Set a goal for the next 30 days", "set_goal", goals), see_forecast]
         if driver is not None:
             price_url = pricing_url(driver.product_id)
@@ -132,7 +129,7 @@ def _conversion_finding(
     if a.views_90 < TRAFFIC_VIEWS or not median or own is None or own >= median * LOW_CONVERSION_SHARE:
         return None
     lost = missed_sales(a.views_90, own, median)
-    money = (Decimal(str(lost)) * a.price).quantize(CENT, rounding=ROUND_HALF_UP)
+    money = to_cents(to_decimal(lost) * a.price)
     images = item.score.dimension("image_quality").actionable_gap if item else 0.0
     if analysis is not None and analysis.competitive_position == "overpriced":
         lever = "Its price is above similar listings: that is the first thing to check."
@@ -148,8 +145,8 @@ def _conversion_finding(
         second = action_item("Check the price against similar listings", "review_price", pricing_url(a.product_id))
     description = (
         f"{plural(a.views_90, 'view')} in the last 90 days turned into {plural(a.purchases_90, 'purchase')} "
-        f"({percent(own)}); similar listings convert {percent(median)} of their views. At their rate it would "
-        f"sell about {lost:.1f} more a month (≈ {format_money(money, a.currency)}). {lever}"
+        f"({format_share(own)}); similar listings convert {format_share(median)} of their views. At their rate it "
+        f"would sell about {lost:.1f} more a month (≈ {format_money(money, a.currency)}). {lever}"
     )
     return Finding(
         key=f"marketing:conversion:{a.product_id}",
@@ -179,13 +176,13 @@ def _visibility_finding(
     own = a.conversion_90
     converts = a.purchases_90 > 0 and own is not None and (median is None or own >= median)
     description = (
-        f"It scores {points(item.score.overall)}/100 on listing health but had only {plural(a.views_30, 'view')} "
-        "in the last 30 days. The listing is ready; what it needs now is buyers who find it: share it with your "
-        "audience and check its search keywords."
+        f"It scores {format_points(item.score.overall)}/100 on listing health but had only "
+        f"{plural(a.views_30, 'view')} in the last 30 days. The listing is ready; what it needs now is buyers who "
+        "find it: share it with your audience and check its search keywords."
     )
     if converts and own is not None:
-        than = f", at or above similar listings' {percent(median)}" if median else ""
-        description += f" Those who find it buy: {percent(own)} of its views{than}."
+        than = f", at or above similar listings' {format_share(median)}" if median else ""
+        description += f" Those who find it buy: {format_share(own)} of its views{than}."
     actions = [action_item("Check its search keywords and tags", "fix:seo_optimization", listing_url(a.product_id))]
     if learn_url:
         actions.insert(0, action_item("Read how to promote a listing", "learn", learn_url))

@@ -3,7 +3,7 @@
 Readers for sellers only ever see published, not-deleted resources, and get HTML sanitised again at read
 time (whatever is in the row). Admin writes validate everything first (`validate_resource`, pure, also
 used for the live preview), then write in a savepoint and flush; the caller's `session_scope()` commits.
-The pure side (types, validation, preview) lives in `core.learn.rules` and is re-exported here.
+The pure side (types, validation, preview) lives in `core.learn.rules`.
 
 Decisions: the slug follows the title until the resource is first published, then stays fixed so shared
 links keep working; deleting a resource frees its slug by renaming it `<slug>--deleted-<id8>` (`slugify`
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -24,16 +24,12 @@ from sqlalchemy.orm import Session
 from core.db import utcnow
 from core.html_safety import html_to_text, read_minutes, sanitize_html, text_excerpt
 from core.learn.rules import (
-    RESOURCE_TABS,
-    RESOURCE_TYPE_LABELS,
     ResourceArticle,
     ResourceCard,
     ResourceInput,
     ResourceListItem,
     ResourceValidationError,
     build_article,
-    group_cards_by_type,
-    preview_resource,
     safe_thumbnail,
     search_words,
     type_label,
@@ -41,29 +37,6 @@ from core.learn.rules import (
     video_hosts_or_settings,
 )
 from core.models import ResourceType, SellerResource
-
-__all__ = [
-    "RESOURCE_TABS",
-    "RESOURCE_TYPE_LABELS",
-    "ResourceArticle",
-    "ResourceCard",
-    "ResourceInput",
-    "ResourceListItem",
-    "ResourceValidationError",
-    "delete_resource",
-    "get_published_resource",
-    "group_cards_by_type",
-    "list_all_resources",
-    "list_published_resources",
-    "load_resource",
-    "move_resource",
-    "preview_resource",
-    "reorder_resources",
-    "resource_categories",
-    "save_resource",
-    "set_published",
-    "validate_resource",
-]
 
 ORDER_STEP = 10
 _DELETED_MARK = "--deleted-"
@@ -170,17 +143,7 @@ def get_published_resource(
     if resource is None:
         return None
     return build_article(
-        slug=resource.slug,
-        title=resource.title,
-        type=ResourceType(resource.type),
-        content=resource.content,
-        excerpt=resource.excerpt,
-        video_url=resource.video_url,
-        thumbnail_url=resource.thumbnail_url,
-        category=resource.category,
-        tags=resource.tags,
-        published_at=resource.published_at,
-        video_hosts=video_hosts_or_settings(video_hosts),
+        _stored_input(resource), published_at=resource.published_at, video_hosts=video_hosts_or_settings(video_hosts)
     )
 
 
@@ -219,7 +182,11 @@ def list_all_resources(session: Session) -> list[ResourceListItem]:
 
 def load_resource(session: Session, *, resource_id: str) -> ResourceInput:
     """The stored fields of one resource, to fill the editor's form (LookupError if missing or deleted)."""
-    r = _load_live(session, resource_id)
+    return _stored_input(_load_live(session, resource_id))
+
+
+def _stored_input(r: SellerResource) -> ResourceInput:
+    """The editable fields of a stored row, as the editor and the article builder read them."""
     return ResourceInput(
         title=r.title,
         slug=r.slug,
@@ -256,38 +223,16 @@ def _claim_slug(session: Session, slug: str, *, resource_id: str | None) -> None
 
 
 def save_resource(
-    session: Session,
-    *,
-    resource_id: str | None = None,
-    title: str,
-    type: ResourceType | str | None,
-    content: str,
-    excerpt: str | None = None,
-    video_url: str | None = None,
-    thumbnail_url: str | None = None,
-    category: str | None = None,
-    tags: Iterable[str] | str | None = None,
-    is_published: bool = False,
-    video_hosts: Iterable[str] | None = None,
-    now: datetime | None = None,
+    session: Session, *, resource_id: str | None = None, now: datetime | None = None, **fields: Any
 ) -> SellerResource:
     """Create (no `resource_id`) or update a resource; `ResourceValidationError` and nothing written on bad input.
 
+    `fields` are the keyword arguments of `core.learn.rules.validate_resource` (title, type, content, excerpt,
+    video_url, thumbnail_url, category, tags, is_published, video_hosts), checked by it in one place.
     Content is stored sanitised; a new resource goes to the end of the list; `published_at` is set the
     first time it is published and kept afterwards. The slug follows the title until first publication.
     """
-    data = validate_resource(
-        title=title,
-        type=type,
-        content=content,
-        excerpt=excerpt,
-        video_url=video_url,
-        thumbnail_url=thumbnail_url,
-        category=category,
-        tags=tags,
-        is_published=is_published,
-        video_hosts=video_hosts,
-    )
+    data = validate_resource(**fields)
     existing = _load_live(session, resource_id) if resource_id else None
     slug = existing.slug if existing is not None and existing.published_at is not None else data.slug
     now = now or utcnow()

@@ -224,39 +224,29 @@ def validate_resource(
 
 
 def build_article(
-    *,
-    slug: str,
-    title: str,
-    type: ResourceType,
-    content: str,
-    excerpt: str | None,
-    video_url: str | None,
-    thumbnail_url: str | None,
-    category: str | None,
-    tags: Iterable[str] | None,
-    published_at: datetime | None,
-    video_hosts: Iterable[str],
+    resource: ResourceInput, *, published_at: datetime | None, video_hosts: Iterable[str]
 ) -> ResourceArticle:
-    content_html = sanitize_html(content)
+    """What a seller reads of a resource's stored fields: content sanitised again, the video embedded if allowed."""
+    content_html = sanitize_html(resource.content)
     text = html_to_text(content_html)
     embed = None
-    if video_url:
+    if resource.video_url:
         try:
-            embed = parse_video_url(video_url, extra_hosts=video_hosts)
+            embed = parse_video_url(resource.video_url, extra_hosts=video_hosts)
         except VideoUrlError:
             embed = None  # a host removed from the allow-list since saving: show the article without it
     return ResourceArticle(
-        slug=slug,
-        title=title,
-        type=ResourceType(type),
-        type_label=type_label(type),
-        category=category,
-        tags=tuple(tags or ()),
-        excerpt=excerpt or text_excerpt(text),
+        slug=resource.slug,
+        title=resource.title,
+        type=ResourceType(resource.type),
+        type_label=type_label(resource.type),
+        category=resource.category,
+        tags=tuple(resource.tags or ()),
+        excerpt=resource.excerpt or text_excerpt(text),
         content_html=content_html,
         video_embed=embed.embed_url if embed else None,
         video_provider=embed.provider if embed else None,
-        thumbnail_url=safe_thumbnail(thumbnail_url),
+        thumbnail_url=safe_thumbnail(resource.thumbnail_url),
         published_at=published_at,
         read_minutes=read_minutes(len(text.split())),
     )
@@ -276,9 +266,9 @@ def preview_resource(
 ) -> ResourceArticle:
     """What the seller page would render for this input, without saving (a refused video shows no player;
     call `validate_resource` for the messages)."""
-    return build_article(
-        slug=slugify(title),
+    draft = ResourceInput(
         title=" ".join((title or "").split()),
+        slug=slugify(title),
         type=parse_resource_type(type) or ResourceType.GUIDE,
         content=content or "",
         excerpt=" ".join((excerpt or "").split()) or None,
@@ -286,9 +276,9 @@ def preview_resource(
         thumbnail_url=(thumbnail_url or "").strip() or None,
         category=" ".join((category or "").split()).lower() or None,
         tags=normalise_tags(tags),
-        published_at=None,
-        video_hosts=video_hosts_or_settings(video_hosts),
+        is_published=False,
     )
+    return build_article(draft, published_at=None, video_hosts=video_hosts_or_settings(video_hosts))
 
 
 def group_cards_by_type(cards: Iterable[ResourceCard]) -> dict[ResourceType, list[ResourceCard]]:

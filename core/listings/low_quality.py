@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.config import get_settings
 from core.listings.queries import ScoredListing, score_products
+from core.listings.rules import format_points
 from core.listings.score import SELLER_VIEW_STATUSES, ListingScore
 from core.models import (
     DigitalProduct,
@@ -90,11 +91,7 @@ def weakest_dimensions(score: ListingScore, limit: int = WEAKEST_SHOWN) -> tuple
 
 def describe_weakest(weakest: Sequence[WeakDimension]) -> str:
     """ "Image quality (0/20), SEO (2.5/15)" for a message."""
-    return ", ".join(f"{w.label} ({_points(w.points)}/{_points(w.max_points)})" for w in weakest)
-
-
-def _points(value: float) -> str:
-    return f"{value:g}"
+    return ", ".join(f"{w.label} ({format_points(w.points)}/{format_points(w.max_points)})" for w in weakest)
 
 
 def views_window(now: datetime) -> tuple[date, date]:
@@ -233,7 +230,7 @@ def _insight_for(item: ScoredListing, weakest: tuple[WeakDimension, ...], *, adm
         insight_type=InsightType.LISTING_QUALITY,
         title=f"Improve your listing “{title}”"[:255],
         description=(
-            f"Our team reviewed “{title}”: its listing health score is {_points(score)}/100. "
+            f"Our team reviewed “{title}”: its listing health score is {format_points(score)}/100. "
             f"The weakest parts are {weak_text}. Listings with a complete description, images and SEO "
             "are found and bought more often; Listing health shows what to fix first."
         ),
@@ -309,7 +306,7 @@ def _notify_seller(
     else:
         title = f"{len(items)} of your listings need attention"
     lines = [
-        f"“{item.listing.title}” scores {_points(item.score.overall)}/100; weakest: "
+        f"“{item.listing.title}” scores {format_points(item.score.overall)}/100; weakest: "
         f"{describe_weakest(weakest_dimensions(item.score)) or 'none'}."
         for item, _ in items
     ]

@@ -25,22 +25,25 @@ from core.listings.rules import (
     CategoryNorms,
     Check,
     CheckStatus,
-    DescriptionStats,
     PriceBand,
-    TitleStats,
-    analyse_description,
-    analyse_title,
     description_checks,
-    distinct_non_blank,
     image_checks,
-    is_set,
     matching_tags,
-    normalize_terms,
+    plural,
     pricing_checks,
     seo_checks,
     suggested_tags,
     tag_checks,
     title_checks,
+)
+from core.listings.text import (
+    DescriptionStats,
+    TitleStats,
+    analyse_description,
+    analyse_title,
+    distinct_non_blank,
+    is_set,
+    normalize_terms,
 )
 from core.models import ProductStatus
 
@@ -222,10 +225,6 @@ def _impact(gap: float) -> str:
     return "medium" if gap >= MEDIUM_IMPACT_POINTS else "low"
 
 
-def _s(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _quoted(words: Sequence[str], joiner: str) -> str:
     return f" {joiner} ".join(f"'{w}'" for w in words)
 
@@ -294,7 +293,7 @@ def _pricing_advice(f: ListingFacts, gaps: list[bool]) -> list[str]:
         return []
     if price is None:
         return ["Set a price"]
-    range_ = f"{band.p25:,.2f}–{band.p75:,.2f} of {_s(band.sample_size, 'comparable listing')}"
+    range_ = f"{band.p25:,.2f}–{band.p75:,.2f} of {plural(band.sample_size, 'comparable listing')}"
     if price < band.p25:
         return [
             f"Your price {price:,.2f} is below the typical range {range_}; consider raising it toward {band.p25:,.2f}"

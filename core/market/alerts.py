@@ -1,6 +1,6 @@
 """Opportunity alerts (seed 000 step 2f `notifyOpportunity`): tell a seller about a new HIGH market opportunity.
 
-The daily benchmarks job calls `notify_new_opportunities`: each approved seller gets at most one
+The daily `opportunity-alerts` job runs `notify_new_opportunities`: each approved seller gets at most one
 SELLER_OPPORTUNITY notification per 7 days, never twice for the same search term. Which
 opportunity is "new and HIGH in the seller's categories" is `core.market.opportunities.top_new_high_opportunity`.
 """
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core import urls
 from core.ai.door import AIDoor, default_ai
+from core.market.opportunities import top_new_high_opportunity
 from core.models import Notification, NotificationType, SellerProfile, SellerStatus, User
 from core.notify.inapp import create_notification
 
@@ -62,13 +63,8 @@ def notify_new_opportunities(session: Session, *, now: datetime, ai: AIDoor | No
     """Notify each approved seller of at most one new HIGH opportunity per week; the number of notifications.
 
     Skips sellers notified in the last 7 days, and passes every term they were already told about as
-    `exclude_terms`. Returns 0 (logged) while `core.market.opportunities` is not available.
+    `exclude_terms`. Does not commit: the job's run does.
     """
-    try:
-        from core.market.opportunities import top_new_high_opportunity
-    except ImportError:
-        log.warning("opportunity alerts skipped: core.market.opportunities.top_new_high_opportunity is not available")
-        return 0
     ai = ai or default_ai()
     sellers = session.execute(
         select(SellerProfile.id, SellerProfile.user_id)

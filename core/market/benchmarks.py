@@ -29,7 +29,8 @@ Definitions (seed 000 steps 1c and 2g, issue 3):
 
 The database returns money in integer cents and ratings in hundredths so SQLite
 (which keeps NUMERIC as floating point) and PostgreSQL sum exactly the same numbers;
-the final divisions and rounding are the pure function `benchmark_values`.
+the final divisions and rounding are the pure function `benchmark_values`. Reading the
+rows for the pages is `core.market.queries`.
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, String, and_, case, cast, delete, func, literal, null, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import String, and_, case, cast, delete, func, literal, null, select
 from sqlalchemy.orm import Session
 
+from core.db import hundredths, insert_for
 from core.models import (
     Category,
     DigitalProduct,
@@ -51,8 +52,9 @@ from core.models import (
     MarketBenchmark,
     ProductStatus,
     RevenueRecord,
-    User,
 )
+from core.money import to_cents
+from core.periods import require_aware
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,6 @@ MONTHS_IN_WINDOW = 3
 TOP_SELLER_PERCENT = 10
 THIN_SAMPLE_SIZE = 5
 ALL_CATEGORIES_LABEL = "All categories"
-_CENT = Decimal("0.01")
 
 SegmentKey = tuple[DigitalProductType, str | None]
 
@@ -93,30 +94,26 @@ class SegmentTotals:
 
 def sales_window(now: datetime) -> tuple[date, date]:
     """(first day included, first day excluded): the `WINDOW_DAYS` complete days before `now`'s UTC date."""
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: pass an aware datetime (UTC)")
+    require_aware(now)
     end = now.astimezone(UTC).date()
     return end - timedelta(days=WINDOW_DAYS), end
 
 
-def _round2(value: Decimal) -> Decimal:
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def _money(cents: Decimal | int) -> Decimal:
-    return _round2(Decimal(cents) / 100)
+def _dollars(cents: Decimal | int) -> Decimal:
+    return to_cents(Decimal(cents) / 100)
 
 
 def _average_price(t: ProductTotals) -> Decimal:
-    return _money(Decimal(t.price_cents_sum) / t.product_count)
+    return _dollars(Decimal(t.price_cents_sum) / t.product_count)
 
 
 def _average_rating(t: ProductTotals) -> Decimal | None:
-    return _round2(Decimal(t.rating_hundredths_sum) / t.rated_count / 100) if t.rated_count else None
+    # Two decimals, half up: the money rule serves ratings too.
+    return to_cents(Decimal(t.rating_hundredths_sum) / t.rated_count / 100) if t.rated_count else None
 
 
 def _monthly_sales(t: ProductTotals) -> Decimal:
-    return _round2(Decimal(t.units_sum) / MONTHS_IN_WINDOW / t.product_count)
+    return to_cents(Decimal(t.units_sum) / MONTHS_IN_WINDOW / t.product_count)
 
 
 def _as_float(value: Decimal | None) -> float | None:
@@ -130,8 +127,8 @@ def benchmark_values(totals: SegmentTotals, *, now: datetime) -> dict[str, Any]:
         "product_type": totals.product_type,
         "category_id": totals.category_id,
         "average_price": _average_price(totals.products),
-        "median_price": _money(totals.median_price_cents),
-        "price_range": {"min": float(_money(totals.price_cents_min)), "max": float(_money(totals.price_cents_max))},
+        "median_price": _dollars(totals.median_price_cents),
+        "price_range": {"min": float(_dollars(totals.price_cents_min)), "max": float(_dollars(totals.price_cents_max))},
         "average_rating": _average_rating(totals.products),
         "average_sales_per_month": _monthly_sales(totals.products),
         "top_seller_metrics": {
@@ -147,11 +144,6 @@ def benchmark_values(totals: SegmentTotals, *, now: datetime) -> dict[str, Any]:
 # ---------------------------------------------------------------- loading (aggregates in the database)
 
 
-def _in_units_of(column: Any, per_unit: int) -> ColumnElement[int]:
-    """`column` as an exact integer count of 1/per_unit (cents, hundredths of a star)."""
-    return cast(func.round(column * per_unit), BigInteger)
-
-
 def _members_cte(start: date, end: date) -> Any:
     """One row per (segment, member product) with its price, rating and window sales.
 
@@ -163,7 +155,7 @@ def _members_cte(start: date, end: date) -> Any:
         select(
             RevenueRecord.product_id,
             func.sum(RevenueRecord.units).label("units"),
-            func.sum(_in_units_of(RevenueRecord.revenue, 100)).label("revenue_cents"),
+            func.sum(hundredths(RevenueRecord.revenue)).label("revenue_cents"),
         )
         .where(RevenueRecord.day >= start, RevenueRecord.day < end)
         .group_by(RevenueRecord.product_id)
@@ -174,8 +166,8 @@ def _members_cte(start: date, end: date) -> Any:
     columns = [
         p.type.label("product_type"),
         p.seller_id.label("seller_id"),
-        _in_units_of(p.price, 100).label("price_cents"),
-        _in_units_of(p.average_rating, 100).label("rating_hundredths"),
+        hundredths(p.price).label("price_cents"),
+        hundredths(p.average_rating).label("rating_hundredths"),
         func.coalesce(sales.c.units, 0).label("units"),
         func.coalesce(sales.c.revenue_cents, 0).label("revenue_cents"),
     ]
@@ -329,12 +321,11 @@ _KEPT_ON_CONFLICT = {"id", "product_type", "category_id", "created_at", *_OVERRI
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     """INSERT … ON CONFLICT DO UPDATE against the partial unique index that matches each kind of row."""
     table = MarketBenchmark.__table__
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for per_category in (True, False):
         batch = [r for r in rows if (r["category_id"] is not None) is per_category]
         if not batch:
             continue
-        stmt = insert(table)
+        stmt = insert_for(session, table)
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.product_type, table.c.category_id] if per_category else [table.c.product_type],
             index_where=table.c.category_id.is_not(None) if per_category else table.c.category_id.is_(None),
@@ -368,134 +359,3 @@ def recalculate_benchmarks(session: Session, *, now: datetime) -> int:
         _upsert(session, rows)
     log.info("market benchmarks recalculated: %d upserted, %d stale removed", len(rows), removed)
     return len(rows)
-
-
-# ---------------------------------------------------------------- reading (for the pages)
-
-
-@dataclass(frozen=True)
-class TopSellerMetrics:
-    avg_price: Decimal
-    avg_rating: Decimal | None
-    avg_monthly_sales: Decimal
-
-
-@dataclass(frozen=True)
-class BenchmarkView:
-    """One benchmark row as the pages show it."""
-
-    id: str
-    product_type: DigitalProductType
-    category_id: str | None
-    category_name: str  # ALL_CATEGORIES_LABEL for the all-categories row
-    average_price: Decimal
-    median_price: Decimal
-    price_min: Decimal
-    price_max: Decimal
-    average_rating: Decimal | None
-    average_sales_per_month: Decimal
-    top_sellers: TopSellerMetrics
-    sample_size: int
-    thin_sample: bool  # sample_size < THIN_SAMPLE_SIZE: show a warning wherever the row is shown
-    calculated_at: datetime
-    is_fallback: bool = False  # the category had no row: this is the type's all-categories row
-    # The admin's override of the reference figures (None = the computed figure is used); see
-    # `core.market.overrides.effective_reference` for the values to show.
-    override_average_price: Decimal | None = None
-    override_median_price: Decimal | None = None
-    override_top_seller_avg_price: Decimal | None = None
-    override_note: str | None = None
-    overridden_by_user_id: str | None = None
-    overridden_by_name: str | None = None
-    overridden_at: datetime | None = None
-
-
-def _decimal(value: float | None) -> Decimal | None:
-    return None if value is None else _round2(Decimal(str(value)))
-
-
-def _view(
-    benchmark: MarketBenchmark,
-    category_name: str | None,
-    overridden_by_name: str | None = None,
-    *,
-    is_fallback: bool = False,
-) -> BenchmarkView:
-    top = benchmark.top_seller_metrics
-    return BenchmarkView(
-        id=benchmark.id,
-        product_type=benchmark.product_type,
-        category_id=benchmark.category_id,
-        category_name=category_name if benchmark.category_id else ALL_CATEGORIES_LABEL,
-        average_price=benchmark.average_price,
-        median_price=benchmark.median_price,
-        price_min=_decimal(benchmark.price_range["min"]),
-        price_max=_decimal(benchmark.price_range["max"]),
-        average_rating=benchmark.average_rating,
-        average_sales_per_month=benchmark.average_sales_per_month,
-        top_sellers=TopSellerMetrics(
-            avg_price=_decimal(top["avgPrice"]),
-            avg_rating=_decimal(top.get("avgRating")),
-            avg_monthly_sales=_decimal(top["avgMonthlySales"]),
-        ),
-        sample_size=benchmark.sample_size,
-        thin_sample=benchmark.sample_size < THIN_SAMPLE_SIZE,
-        calculated_at=benchmark.calculated_at,
-        is_fallback=is_fallback,
-        override_average_price=benchmark.override_average_price,
-        override_median_price=benchmark.override_median_price,
-        override_top_seller_avg_price=benchmark.override_top_seller_avg_price,
-        override_note=benchmark.override_note,
-        overridden_by_user_id=benchmark.overridden_by_user_id,
-        overridden_by_name=overridden_by_name if benchmark.overridden_by_user_id else None,
-        overridden_at=benchmark.overridden_at,
-    )
-
-
-def _benchmark_query() -> Any:
-    # populate_existing: the upsert writes through Core, so ORM objects already in the
-    # session would otherwise show the values from before a recalculation.
-    return (
-        select(MarketBenchmark, Category.name, User.name)
-        .outerjoin(Category, Category.id == MarketBenchmark.category_id)
-        .outerjoin(User, User.id == MarketBenchmark.overridden_by_user_id)
-        .where(or_(MarketBenchmark.category_id.is_(None), Category.is_active.is_(True)))
-        .execution_options(populate_existing=True)
-    )
-
-
-def list_benchmarks(
-    session: Session, *, product_type: DigitalProductType | None = None, category_id: str | None = None
-) -> list[BenchmarkView]:
-    """Benchmarks, optionally of one type and/or one category; per type the all-categories row first, then by name.
-
-    `category_id=None` means "any category" (all rows), not "only the all-categories rows".
-    """
-    query = _benchmark_query()
-    if product_type is not None:
-        query = query.where(MarketBenchmark.product_type == product_type)
-    if category_id is not None:
-        query = query.where(MarketBenchmark.category_id == category_id)
-    query = query.order_by(
-        MarketBenchmark.product_type, MarketBenchmark.category_id.is_not(None), Category.name, MarketBenchmark.id
-    )
-    return [_view(b, name, admin) for b, name, admin in session.execute(query)]
-
-
-def benchmark_for(
-    session: Session, *, product_type: DigitalProductType, category_id: str | None
-) -> BenchmarkView | None:
-    """The benchmark of a type in a category; without one, the type's all-categories row marked `is_fallback`.
-
-    `category_id=None` asks for the all-categories row itself (not a fallback). None when the
-    type has no benchmark at all.
-    """
-    base = _benchmark_query().where(MarketBenchmark.product_type == product_type)
-    if category_id is not None:
-        found = session.execute(base.where(MarketBenchmark.category_id == category_id)).first()
-        if found is not None:
-            return _view(*found)
-    found = session.execute(base.where(MarketBenchmark.category_id.is_(None))).first()
-    if found is None:
-        return None
-    return _view(*found, is_fallback=category_id is not None)

@@ -20,15 +20,17 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from core.market.benchmarks import BenchmarkView, recalculate_benchmarks
+from core.market.benchmarks import recalculate_benchmarks
+from core.market.queries import BenchmarkView
 from core.models import MarketBenchmark, User, UserRole
+from core.money import CENT, parse_amount, to_cents
 from core.ops.claims import (
     JobOutcome,
     RetryPolicy,
@@ -37,12 +39,12 @@ from core.ops.claims import (
     run_claimed,
     run_with_db_retry,
 )
+from core.periods import require_aware
 
 BENCHMARKS_JOB = "benchmarks"  # the scheduled job's name: its lock and its history
 MANUAL_PERIOD_SUFFIX = " manual"
 NOTE_MAX_CHARS = 500  # market_benchmarks.override_note is String(500)
 MAX_OVERRIDE_PRICE = Decimal("9999999999.99")  # Numeric(12, 2)
-_CENT = Decimal("0.01")
 
 FIELD_LABELS = {
     "average_price": "Average price",
@@ -73,24 +75,16 @@ def parse_override_price(value: Decimal | str | float | int | None, field: str) 
         return None
     if isinstance(value, float) and value != value:  # NaN: what an emptied data-editor cell can hold
         return None
-    if isinstance(value, bool):
-        raise OverrideValidationError({field: f"{label}: enter an amount like 14.99."})
-    try:
-        if isinstance(value, str):
-            amount = Decimal(value.strip().replace(",", "").removeprefix("$").strip())
-        else:
-            amount = Decimal(str(value))  # str(): a float's shortest form, 19.99 rather than 19.98999…
-    except (InvalidOperation, ValueError):
-        raise OverrideValidationError({field: f"{label}: enter an amount like 14.99."}) from None
-    if not amount.is_finite():
+    amount = parse_amount(value)
+    if amount is None:
         raise OverrideValidationError({field: f"{label}: enter an amount like 14.99."})
     if amount <= 0:
         raise OverrideValidationError({field: f"{label} must be above $0.00."})
-    if amount != amount.quantize(_CENT):
+    if amount != amount.quantize(CENT):
         raise OverrideValidationError({field: f"{label}: use at most two decimals (cents)."})
     if amount > MAX_OVERRIDE_PRICE:
         raise OverrideValidationError({field: f"{label} is too large; check for a typo."})
-    return amount.quantize(_CENT)
+    return amount.quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -170,7 +164,7 @@ def _figure(override: Decimal | None, computed: Decimal) -> ReferenceFigure:
 def _computed_top_seller_price(source: BenchmarkView | MarketBenchmark) -> Decimal:
     if isinstance(source, BenchmarkView):
         return source.top_sellers.avg_price
-    return Decimal(str(source.top_seller_metrics["avgPrice"])).quantize(_CENT)
+    return to_cents(source.top_seller_metrics["avgPrice"])
 
 
 def effective_reference(source: BenchmarkView | MarketBenchmark) -> EffectiveReference:
@@ -220,8 +214,7 @@ def set_benchmark_override(
     characters; LookupError for an unknown benchmark. Nothing is written on any error. All three figures
     None clears the override (see `clear_benchmark_override`).
     """
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: pass an aware datetime (UTC)")
+    require_aware(now)
     _require_admin(session, admin_user_id)
     values = validate_override(
         average_price=average_price, median_price=median_price, top_seller_avg_price=top_seller_avg_price, note=note
@@ -256,8 +249,7 @@ def clear_benchmark_override(session: Session, *, benchmark_id: str, admin_user_
     PermissionError unless an active admin asks; LookupError for an unknown benchmark. `now` is required for
     symmetry with `set_benchmark_override` and is checked, not stored (a cleared override keeps no stamp).
     """
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: pass an aware datetime (UTC)")
+    require_aware(now)
     _require_admin(session, admin_user_id)
     had = _clear(_benchmark(session, benchmark_id))
     session.flush()
@@ -307,8 +299,7 @@ def save_benchmark_overrides(
 
 def manual_period(now: datetime, tz: ZoneInfo) -> str:
     """The claim period of a manual recalculation: the local minute, e.g. "2026-11-21T16:05 manual"."""
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: pass an aware datetime (UTC)")
+    require_aware(now)
     return now.astimezone(tz).strftime("%Y-%m-%dT%H:%M") + MANUAL_PERIOD_SUFFIX
 
 

@@ -26,12 +26,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, and_, cast, func, literal_column, select
+from sqlalchemy import Date, DateTime, and_, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from core.db import hundredths
 from core.models import Category, DigitalProduct, DigitalProductType, ProductStatus, RevenueRecord
+from core.money import to_cents
+from core.periods import DailyPoint, Window, fill_missing_days, require_aware
 from core.sales.forecast import load_daily_sales
-from core.sales.summary import DailyPoint, fill_missing_days
 
 DEFAULT_BINS = 12
 ACTUAL_DAYS = 90  # the forecast chart's history before the projection
@@ -117,8 +119,7 @@ def bin_prices(price_counts: Iterable[tuple[int, int]], *, bins: int = DEFAULT_B
 
 def month_starts(now: datetime, months: int) -> list[date]:
     """The first days of the `months` complete calendar months before the month of `now` (UTC), oldest first."""
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: pass an aware datetime (UTC)")
+    require_aware(now)
     if months < 1:
         raise ValueError("months must be at least 1")
     today = now.astimezone(UTC).date()
@@ -137,11 +138,6 @@ def fill_months(rows: Iterable[tuple[date, int, int]], months: list[date]) -> li
 # ---------------------------------------------------------------- loading
 
 
-def _cents(column: Any) -> Any:
-    # Literal SQL constants, not bound parameters: PostgreSQL must see the same expression in SELECT and GROUP BY.
-    return cast(func.round(column * literal_column("100")), BigInteger)
-
-
 def _in_segment(product_type: DigitalProductType | str, category_id: str | None) -> Any:
     condition = DigitalProduct.type == DigitalProductType(product_type)
     if category_id is not None:
@@ -156,7 +152,7 @@ def load_segment_price_counts(
     session: Session, *, product_type: DigitalProductType | str, category_id: str | None
 ) -> list[tuple[int, int]]:
     """(price in cents, products at that price) of the segment's published products (one GROUP BY)."""
-    price = _cents(DigitalProduct.price)
+    price = hundredths(DigitalProduct.price)
     stmt = select(price, func.count()).where(_LIVE, _in_segment(product_type, category_id)).group_by(price)
     return [(int(cents), int(count)) for cents, count in session.execute(stmt)]
 
@@ -177,10 +173,7 @@ def seller_prices_in_segment(
         .where(DigitalProduct.seller_id == seller_id, _LIVE, _in_segment(product_type, category_id))
         .order_by(DigitalProduct.price, DigitalProduct.title, DigitalProduct.id)
     )
-    return [
-        SellerPrice(pid, title, Decimal(str(price)).quantize(Decimal("0.01")))
-        for pid, title, price in session.execute(stmt)
-    ]
+    return [SellerPrice(pid, title, to_cents(price)) for pid, title, price in session.execute(stmt)]
 
 
 def _month_column(session: Session) -> Any:
@@ -210,7 +203,7 @@ def segment_monthly_sales(
     end = _next_month(starts[-1])
     month = _month_column(session)
     stmt = (
-        select(month, func.sum(_cents(RevenueRecord.revenue)), func.sum(RevenueRecord.units))
+        select(month, func.sum(hundredths(RevenueRecord.revenue)), func.sum(RevenueRecord.units))
         .join(DigitalProduct, DigitalProduct.id == RevenueRecord.product_id)
         .where(_in_segment(product_type, category_id), RevenueRecord.day >= starts[0], RevenueRecord.day < end)
         .group_by(month)
@@ -244,4 +237,4 @@ def recent_daily_revenue(session: Session, *, seller_id: str, as_of: date, days:
     from the forecast's own loader, so the chart's history is exactly what the forecast was made from."""
     sales = load_daily_sales(session, seller_id=seller_id, as_of=as_of)
     rows = [(day, revenue, sales.units.get(day, 0)) for day, revenue in sales.revenue.items()]
-    return fill_missing_days(rows, start=as_of - timedelta(days=days - 1), end=as_of)
+    return fill_missing_days(rows, Window(as_of - timedelta(days=days - 1), as_of))

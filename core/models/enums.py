@@ -1,8 +1,9 @@
-"""Every enumeration the models use, as string enums (values are what the database stores)."""
+"""Every enumeration the models use, as string enums (values are what the database stores), and the one word for
+each product type that every page and every core text uses (`product_type_label`)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 
 class UserRole(StrEnum):
@@ -26,6 +27,23 @@ class DigitalProductType(StrEnum):
     COURSE = "COURSE"
     GRAPHIC = "GRAPHIC"
     PLANNER = "PLANNER"
+
+
+# Types whose word is not just the value in lower case with spaces.
+PRODUCT_TYPE_WORDS = {"EBOOK": "e-book", "POWERPOINT": "PowerPoint", "WEB_TEMPLATE": "web template"}
+
+
+def product_type_label(product_type: str | Enum | None, *, lower: bool = False) -> str:
+    """`EBOOK` -> "E-book", `WEB_TEMPLATE` -> "Web template", `POWERPOINT` -> "PowerPoint"; "" for None.
+
+    `lower=True` for the middle of a sentence: "13 e-book listings" (a proper name such as PowerPoint keeps its
+    capitals either way).
+    """
+    if product_type is None or product_type == "":
+        return ""
+    value = str(getattr(product_type, "value", product_type))
+    word = PRODUCT_TYPE_WORDS.get(value, value.replace("_", " ").lower())
+    return word if lower else word[:1].upper() + word[1:]
 
 
 class ProductStatus(StrEnum):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
 
 from sqlalchemy import JSON, Enum
 from sqlalchemy.dialects.postgresql import JSONB
@@ -27,8 +26,3 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
-
-
-def json_default(value: Any) -> Any:
-    """A fresh copy per row so two rows never share one mutable default."""
-    return lambda: type(value)(value)

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.config import Settings
-from core.db import new_id
+from core.db import insert_for, new_id
 from core.models import EmailOutbox, EmailStatus
 
 log = logging.getLogger(__name__)
@@ -56,10 +55,8 @@ def queue_email(
     INSERT … ON CONFLICT DO NOTHING RETURNING: two runners queueing the same key never both win,
     and nothing is raised into the caller's transaction. Does not commit.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(EmailOutbox)
+        insert_for(session, EmailOutbox)
         .values(
             id=new_id(),
             idempotency_key=idempotency_key,

@@ -29,11 +29,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db import new_id, utcnow
+from core.db import insert_for, new_id, utcnow
 from core.models import JobClaim, JobRun, JobStatus
 
 log = logging.getLogger(__name__)
@@ -117,16 +116,23 @@ def _error_text(exc: BaseException) -> str:
 
 def _insert_claim(session: Session, *, job_name: str, period: str, claimed_at: datetime, claimed_by: str) -> str | None:
     """The new claim's id, or None when (job_name, period) is already claimed."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(JobClaim)
+        insert_for(session, JobClaim)
         .values(id=new_id(), job_name=job_name, period=period, claimed_at=claimed_at, claimed_by=claimed_by)
         .on_conflict_do_nothing(index_elements=["job_name", "period"])
         # psycopg 3 reports rowcount -1 for ON CONFLICT DO NOTHING: RETURNING says whether a row went in.
         .returning(JobClaim.id)
     )
     return session.scalar(statement)
+
+
+def _job_run(
+    job_name: str, period: str, status: JobStatus, started_at: datetime, end: datetime, **extra: Any
+) -> JobRun:
+    """A new `job_runs` row; `extra` sets `rows_affected` and `error`."""
+    return JobRun(
+        id=new_id(), job_name=job_name, period=period, status=status, started_at=started_at, finished_at=end, **extra
+    )
 
 
 def _try_lock(session: Session, job_name: str) -> bool:
@@ -150,16 +156,7 @@ def record_run(
     factory = as_session_factory(sessions)
     try:
         with factory() as session:
-            run = JobRun(
-                id=new_id(),
-                job_name=job_name,
-                period=period,
-                status=status,
-                started_at=started_at,
-                finished_at=finished_at,
-                rows_affected=rows,
-                error=error,
-            )
+            run = _job_run(job_name, period, status, started_at, finished_at, rows_affected=rows, error=error)
             session.add(run)
             session.commit()
             return run.id
@@ -195,15 +192,7 @@ def run_claimed(
             skipped_because = PERIOD_DONE
         if skipped_because is None:
             rows = fn(session)
-            run = JobRun(
-                id=new_id(),
-                job_name=job_name,
-                period=period,
-                status=JobStatus.OK,
-                started_at=started,
-                finished_at=clock(),
-                rows_affected=rows,
-            )
+            run = _job_run(job_name, period, JobStatus.OK, started, clock(), rows_affected=rows)
             session.add(run)
             session.flush()
             session.execute(
@@ -218,30 +207,23 @@ def run_claimed(
         if is_connection_error(exc):
             raise DatabaseUnavailable(_error_text(exc)) from exc
         log.exception("job %s (%s) failed", job_name, period)
-        error = _error_text(exc)
-        run_id = record_run(
-            factory,
-            job_name=job_name,
-            period=period,
-            status=JobStatus.FAILED,
-            started_at=started,
-            finished_at=clock(),
-            error=error,
-        )
-        return JobOutcome(job_name, period, JobStatus.FAILED, error=error, run_id=run_id)
+        return _record_not_done(factory, job_name, period, JobStatus.FAILED, started, clock(), _error_text(exc))
     finally:
         session.close()
     log.info("job %s (%s) skipped: %s", job_name, period, skipped_because)
+    return _record_not_done(factory, job_name, period, JobStatus.SKIPPED, started, clock(), skipped_because)
+
+
+def _record_not_done(
+    factory: SessionFactory, name: str, period: str, status: JobStatus, start: datetime, end: datetime, why: str | None
+) -> JobOutcome:
+    """Record a failed or skipped run in its own transaction; its outcome carries `why` as error or detail."""
     run_id = record_run(
-        factory,
-        job_name=job_name,
-        period=period,
-        status=JobStatus.SKIPPED,
-        started_at=started,
-        finished_at=clock(),
-        error=skipped_because,
+        factory, job_name=name, period=period, status=status, started_at=start, finished_at=end, error=why
     )
-    return JobOutcome(job_name, period, JobStatus.SKIPPED, run_id=run_id, detail=skipped_because)
+    if status is JobStatus.SKIPPED:
+        return JobOutcome(name, period, status, run_id=run_id, detail=why)
+    return JobOutcome(name, period, status, error=why, run_id=run_id)
 
 
 def _rollback_quietly(session: Session) -> None:
@@ -289,16 +271,8 @@ def run_with_db_retry(
             break
     error = f"database unreachable after {index + 1} tries: {last_error}"[:MAX_ERROR_CHARS]
     log.error("job %s (%s) failed: %s", job_name, period, error)
-    run_id = record_run(
-        sessions,
-        job_name=job_name,
-        period=period,
-        status=JobStatus.FAILED,
-        started_at=started,
-        finished_at=clock(),
-        error=error,
-    )
-    return JobOutcome(job_name, period, JobStatus.FAILED, error=error, run_id=run_id)
+    factory = as_session_factory(sessions)
+    return _record_not_done(factory, job_name, period, JobStatus.FAILED, started, clock(), error)
 
 
 def is_period_claimed(session: Session, *, job_name: str, period: str) -> bool:

@@ -5,7 +5,8 @@ Loading (`core.pricing.queries`) is four queries whatever the number of products
 products with their 90-day views, purchases and units; the quartiles of every segment involved; min, max,
 95th percentile, average rating and median conversion of the same segments; the market benchmarks
 (top-seller average price). The AI door then answers per product (adding one cache lookup per product).
-The numbers — segment, position, confidence, money at stake — are the pure functions of `core.pricing.rules`.
+The numbers — segment, position, confidence, money at stake — are the pure functions of `core.pricing.market` and
+`core.pricing.rules`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, default_ai
 from core.ai.tasks.pricing_advice import pricing_advice
-from core.ai.tasks.pricing_types import PricingPayload, format_money
+from core.ai.tasks.pricing_types import PricingPayload
 from core.db import utcnow
 from core.listings.queries import Segment
 from core.market.benchmarks import sales_window
 from core.models import DigitalProduct, PriceChange, PriceChangeSource, ProductStatus
+from core.models.enums import product_type_label
+from core.money import format_money
+from core.pricing.market import build_market, choose_segment
 from core.pricing.queries import (
     MarketData,
     apply_benchmark_overrides,
@@ -33,41 +37,21 @@ from core.pricing.queries import (
     load_product_rows,
     price_cap_reference,
     product_facts,
-    segment_extras,
     segment_prices,
     top_seller_price,
 )
 from core.pricing.rules import (
-    MAX_PRICE_WITHOUT_SEGMENT,
     PriceValidationError,
     PricingAnalysis,
-    PricingMarket,
-    build_market,
     check_price_cap,
-    choose_segment,
     competitive_position,
     confidence_score,
     money_at_stake,
-    needs_attention,
     parse_price,
     position_distance,
     price_spread,
     unavailable,
 )
-
-__all__ = [
-    "MAX_PRICE_WITHOUT_SEGMENT",
-    "PriceHistoryEntry",
-    "PriceValidationError",
-    "PricingAnalysis",
-    "PricingMarket",
-    "analyze_pricing",
-    "apply_price",
-    "bulk_analyze_pricing",
-    "needs_attention",
-    "price_history",
-    "segment_extras",
-]
 
 DEFAULT_BATCH_SIZE = 20
 Progress = Callable[[int, int, str], None]
@@ -80,7 +64,7 @@ def _analyse_row(session: Session, row: Any, data: MarketData, *, ai: AIDoor, us
     whole = segment_prices(data.bands.get(whole_key), data.extras.get(whole_key))
     others = (whole.sample_size if whole else 0) - (1 if row.status == ProductStatus.PUBLISHED else 0)
     if others < 1:
-        kind = product_type.replace("_", " ")
+        kind = product_type_label(product_type, lower=True)
         reason = f"No other published {kind} listing to compare with yet, so there is no market price to go by."
         return unavailable(row.id, title, price, currency, reason)
     if price <= 0:

@@ -2,7 +2,7 @@
 the quartiles, min/max/95th percentile, average rating, median conversion and top-seller price.
 
 A fixed number of queries whatever the number of products: `load_product_rows` (one), `load_market` (three:
-`core.listings.queries.segment_price_bands`, `segment_extras`, `core.market.benchmarks.list_benchmarks`).
+`core.listings.queries.segment_price_bands`, `segment_extras`, `core.market.queries.list_benchmarks`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from core.ai.tasks.pricing_types import ProductFacts
 from core.listings.queries import Segment, segment_price_bands
-from core.listings.rules import PriceBand, analyse_description, distinct_non_blank, is_set, normalize_terms
-from core.market.benchmarks import BenchmarkView, list_benchmarks
+from core.listings.rules import PriceBand
+from core.listings.text import analyse_description, distinct_non_blank, is_set, normalize_terms
 from core.market.overrides import effective_reference
+from core.market.queries import BenchmarkView, list_benchmarks
 from core.models import (
     Category,
     ConversionEvent,
@@ -31,16 +32,9 @@ from core.models import (
     ProductView,
     RevenueRecord,
 )
-from core.pricing.rules import (
-    PricingMarket,
-    SegmentPrices,
-    SegmentScope,
-    choose_segment,
-    conversion_rate,
-    interpolate_percentile,
-    to_cents,
-    with_reference_overrides,
-)
+from core.money import to_cents
+from core.pricing.market import PricingMarket, SegmentPrices, SegmentScope, choose_segment, with_reference_overrides
+from core.pricing.rules import conversion_rate, interpolate_percentile
 
 
 def _live(*conditions: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
@@ -291,7 +285,7 @@ def load_market(session: Session, rows: list[Any], window: tuple[date, date]) ->
 def top_seller_benchmark(
     data: MarketData, product_type: str, category_id: str | None, scope: SegmentScope
 ) -> tuple[BenchmarkView | None, SegmentScope | None]:
-    """As `core.market.benchmarks.benchmark_for`: the category's row, else the type's all-categories row."""
+    """As `core.market.queries.benchmark_for`: the category's row, else the type's all-categories row."""
     if scope == "category" and category_id is not None:
         own = data.benchmarks.get((product_type, category_id))
         if own is not None:

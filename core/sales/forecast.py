@@ -48,10 +48,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, ColumnElement, case, cast, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from core.db import hundredths
 from core.models import DigitalProduct, RevenueRecord
+from core.money import format_money, to_cents
+from core.periods import require_aware
 from core.sales import rules as fm
 from core.sales.rules import Backtest, BacktestDay, ErrorBand, ModelParameters
 
@@ -71,7 +74,6 @@ __all__ = [
 ]
 
 FORECAST_DAYS = (30, 60, 90)
-_CENT = Decimal("0.01")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _NO_HISTORY = "No sales history yet: a forecast needs at least 14 days since the first sale."
 
@@ -199,8 +201,8 @@ def _by_day(values: DailyValues) -> dict[date, float]:
 
 
 def _cents(value: float) -> Decimal:
-    # repr() is the shortest decimal that round-trips, so 201.445 rounds like the number a person reads.
-    return Decimal(repr(max(0.0, value))).quantize(_CENT, ROUND_HALF_UP)
+    # Through the float's shortest text (core.money), so 201.445 rounds like the number a person reads.
+    return to_cents(max(0.0, value))
 
 
 def _average_unit_price(
@@ -217,10 +219,6 @@ def _average_unit_price(
 
 def _unavailable(days: int, as_of: date | None, reason: str) -> SalesForecast:
     return SalesForecast(days, as_of, False, reason, None, None, None, (), (reason,), None, None, None, None)
-
-
-def _money(value: float | Decimal) -> str:
-    return f"${value:,.2f}"
 
 
 def _assumptions(
@@ -240,23 +238,23 @@ def _assumptions(
         "days, at most the last 180; days without a sale count as $0, days before your first sale are not counted)."
     ]
     if params.spike_guard.cap is not None:
-        spikes = ", ".join(f"{d:%b %d} ({_money(v)})" for d, v in params.spike_guard.capped_days)
+        spikes = ", ".join(f"{d:%b %d} ({format_money(v)})" for d, v in params.spike_guard.capped_days)
         lines.append(
-            f"Exceptional days count as {_money(params.spike_guard.cap)} (1.5 × your third-biggest day) so that "
+            f"Exceptional days count as {format_money(params.spike_guard.cap)} (1.5 × your third-biggest day) so that "
             f"a one-off spike doesn't inflate the forecast: {spikes}."
         )
     adjusted = (
         " (adjusted for the time of month)" if params.month_position and set(params.month_position) != {1.0} else ""
     )
-    lines.append(f"Starting level: your last 7 days averaged {_money(params.moving_average)} a day{adjusted}.")
+    lines.append(f"Starting level: your last 7 days averaged {format_money(params.moving_average)} a day{adjusted}.")
     if g.own_measured is not None:
-        limited = " (limited to ±50 %)" if g.own != g.own_measured else ""
+        limited = " (limited to ±50%)" if g.own != g.own_measured else ""
         lines.append(
-            f"Your last 30 days brought {_money(g.last_30 or 0)} against {_money(g.previous_30 or 0)} in the 30 "
-            f"days before: {g.own_measured:+.1%} a month{limited}."
+            f"Your last 30 days brought {format_money(g.last_30)} against {format_money(g.previous_30)} in the "
+            f"30 days before: {g.own_measured:+.1%} a month{limited}."
         )
     elif g.previous_30 is not None:
-        lines.append("You had no sales in the 30 days before the last 30, so your growth is taken at the +50 % limit.")
+        lines.append("You had no sales in the 30 days before the last 30, so your growth is taken at the +50% limit.")
     else:
         lines.append("Fewer than 60 days of history, so your own growth can't be measured yet and counts as flat.")
     if g.market is None:
@@ -267,7 +265,7 @@ def _assumptions(
         f"days {30 * (m - 1) + 1}–{30 * m} {fm.growth_factor(g.used, m) - 1:+.1%}" for m in range(1, days // 30 + 1)
     )
     lines.append(
-        f"Growth used: 80 % of yours and 20 % of the market's = {g.used:+.1%} a month, damped so a trend fades "
+        f"Growth used: 80% of yours and 20% of the market's = {g.used:+.1%} a month, damped so a trend fades "
         f"instead of compounding (half of it in the first month, a quarter more in the next, …): {month_factors}."
     )
     if params.weekday is None:
@@ -282,14 +280,15 @@ def _assumptions(
     elif params.month_position is None:
         lines.append("Too few days with sales to compare parts of past months, so no time-of-month effect is used.")
     elif all(m == 1.0 for m in params.month_position):
-        lines.append("Your sales show no start/middle/end-of-month effect of 5 % or more, so none is used.")
+        lines.append("Your sales show no start/middle/end-of-month effect of 5% or more, so none is used.")
     else:
         parts = ", ".join(f"{name} ×{m:.2f}" for name, m in zip(fm.MONTH_PARTS, params.month_position, strict=True))
         lines.append(f"Time of month, from the same parts of past months (limited to ×0.80–×1.20): {parts}.")
     if price is None:
         lines.append("No units were recorded with your sales, so the number of sales can't be projected.")
     else:
-        lines.append(f"Sales: {_money(total)} ÷ your average {_money(price)} per unit sold = {sales} sales.")
+        per_unit = f"your average {format_money(price)} per unit sold"
+        lines.append(f"Sales: {format_money(total)} ÷ {per_unit} = {sales} sales.")
     lines.append(_band_sentence(band, days, interval))
     if backtest is None:
         lines.append("Accuracy check unavailable: it needs at least 44 days of history (30 to check, 14 before).")
@@ -301,11 +300,11 @@ def _assumptions(
 def _band_sentence(band: ErrorBand, days: int, interval: ConfidenceInterval) -> str:
     widening = math.sqrt(days / fm.BAND_HORIZON_DAYS)
     widened = f", widened ×{widening:.2f} (√({days}/30)) for {days} days" if days > fm.BAND_HORIZON_DAYS else ""
-    head = f"Likely range for the {days} days: {_money(interval.low)} to {_money(interval.high)}"
+    head = f"Likely range for the {days} days: {format_money(interval.low)} to {format_money(interval.high)}"
     if not band.measured:
         return (
             f"{head}. There is too little history to check this method against its own past forecasts, so the "
-            f"range is a fixed ±50 % for 30 days{widened}."
+            f"range is a fixed ±50% for 30 days{widened}."
         )
     missed = (
         f" {band.unscorable} more past forecasts said $0 and sales came anyway; they can't be expressed as a ratio,"
@@ -328,18 +327,13 @@ class DailySales:
     units: dict[date, int]
 
 
-def _cents_column(column: ColumnElement[Decimal]) -> ColumnElement[int]:
-    # Summed as integer cents: SQLite keeps NUMERIC as floating point, and both databases must agree exactly.
-    return cast(func.round(column * 100), BigInteger)
-
-
 def load_daily_sales(session: Session, *, seller_id: str, as_of: date) -> DailySales:
     """The seller's revenue and units per day for the 180 days ending `as_of` (one GROUP BY query)."""
     first = as_of - timedelta(days=fm.HISTORY_WINDOW_DAYS - 1)
     rows = session.execute(
         select(
             RevenueRecord.day,
-            func.sum(_cents_column(RevenueRecord.revenue)),
+            func.sum(hundredths(RevenueRecord.revenue)),
             func.sum(RevenueRecord.units),
         )
         .where(RevenueRecord.seller_id == seller_id, RevenueRecord.day >= first, RevenueRecord.day <= as_of)
@@ -361,7 +355,7 @@ def load_market_trend(session: Session, *, seller_id: str, as_of: date) -> float
     """
     split = as_of - timedelta(days=fm.GROWTH_WINDOW_DAYS)
     first = as_of - timedelta(days=2 * fm.GROWTH_WINDOW_DAYS - 1)
-    cents = _cents_column(RevenueRecord.revenue)
+    cents = hundredths(RevenueRecord.revenue)
     seller_types = select(DigitalProduct.type).where(DigitalProduct.seller_id == seller_id).distinct()
     recent, previous = session.execute(
         select(
@@ -384,8 +378,7 @@ def load_market_trend(session: Session, *, seller_id: str, as_of: date) -> float
 def forecast_for_seller(session: Session, *, seller_id: str, days: int, now: datetime) -> SalesForecast:
     """The forecast of one seller from the database, with yesterday (UTC) as the last known day."""
     check_forecast_days(days)
-    if now.tzinfo is None:
-        raise ValueError("now must be a timezone-aware datetime")
+    require_aware(now)
     as_of = now.astimezone(UTC).date() - timedelta(days=1)
     sales = load_daily_sales(session, seller_id=seller_id, as_of=as_of)
     market = load_market_trend(session, seller_id=seller_id, as_of=as_of)

@@ -373,8 +373,8 @@ def backtest_verdict(mape_pct: float | None, naive_mape_pct: float | None) -> st
     if ours == guess == 0:
         return "Over the last 30 days both the forecast and a simple same-as-last-week guess were exact."
     head = (
-        f"The forecast was off by {ours} % on average over the last 30 days; "
-        f"a simple same-as-last-week guess was off by {guess} %,"
+        f"The forecast was off by {ours}% on average over the last 30 days; "
+        f"a simple same-as-last-week guess was off by {guess}%,"
     )
     if ours < guess:
         return f"{head} so the forecast is more useful than a guess."

@@ -1,39 +1,23 @@
-"""The numbers on the two home pages: a seller's last 30 days and the marketplace's, with daily series."""
+"""The numbers on the two home pages: a seller's last 30 days and the marketplace's, with daily series.
+
+Windows, daily points and totals are `core.periods`'; money and the percent change are `core.money`'s.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import DigitalProduct, ProductStatus, RevenueRecord, SellerProfile, SellerStatus
+from core.money import percent_change, to_cents
+from core.periods import DailyPoint, Window, complete_days, fill_missing_days, window_totals
 
 PERIOD_DAYS = 30
 SERIES_DAYS = 90
-ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True)
-class DailyPoint:
-    day: date
-    revenue: Decimal
-    units: int
-
-
-@dataclass(frozen=True)
-class Window:
-    """An inclusive range of whole days."""
-
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
 
 
 @dataclass(frozen=True)
@@ -50,11 +34,12 @@ class SellerHomeSummary:
     daily: list[DailyPoint]
 
     @property
-    def revenue_change(self) -> float | None:
+    def revenue_change(self) -> Decimal | None:
+        """Percent change on the previous period (`core.money.percent_change`)."""
         return percent_change(self.revenue, self.previous_revenue)
 
     @property
-    def units_change(self) -> float | None:
+    def units_change(self) -> Decimal | None:
         return percent_change(self.units, self.previous_units)
 
 
@@ -76,7 +61,7 @@ class AdminHomeSummary:
         return sum(self.sellers_by_status.values())
 
     @property
-    def gmv_change(self) -> float | None:
+    def gmv_change(self) -> Decimal | None:
         return percent_change(self.gmv, self.previous_gmv)
 
 
@@ -84,59 +69,15 @@ class AdminHomeSummary:
 
 
 def home_windows(today: date) -> tuple[Window, Window, Window]:
-    """(period, previous period, chart series) ending yesterday.
+    """(period, previous period, chart series) of complete days ending yesterday (`core.periods.complete_days`).
 
-    Today is still being sold, so a partial day would make every comparison look like a drop;
-    the home pages therefore compare complete days only.
+    Both 30-day periods lie inside the 90-day series, so one daily query serves all three.
     """
-    end = today - timedelta(days=1)
-    period = Window(end - timedelta(days=PERIOD_DAYS - 1), end)
-    previous = Window(period.start - timedelta(days=PERIOD_DAYS), period.start - timedelta(days=1))
-    series = Window(end - timedelta(days=SERIES_DAYS - 1), end)
-    return period, previous, series
-
-
-def fill_missing_days(rows: Iterable[tuple[date, Decimal, int]], *, start: date, end: date) -> list[DailyPoint]:
-    """One point per day from `start` to `end` inclusive; days without a row are zero days.
-
-    Rows outside the range are ignored (the caller's query may be wider than the chart).
-    """
-    by_day: dict[date, tuple[Decimal, int]] = {}
-    for day, revenue, units in rows:
-        if start <= day <= end:
-            by_day[day] = (Decimal(revenue), int(units))
-    points = []
-    for offset in range((end - start).days + 1):
-        day = start + timedelta(days=offset)
-        revenue, units = by_day.get(day, (ZERO, 0))
-        points.append(DailyPoint(day=day, revenue=revenue, units=units))
-    return points
-
-
-def window_totals(points: Iterable[DailyPoint], window: Window) -> tuple[Decimal, int]:
-    """Revenue and units of the daily points that fall in `window` (the daily rows are already summed per day
-    in the database; both 30-day periods lie inside the 90-day chart, so one query serves all three)."""
-    revenue, units = ZERO, 0
-    for point in points:
-        if window.start <= point.day <= window.end:
-            revenue += point.revenue
-            units += point.units
-    return revenue, units
-
-
-def percent_change(current: Decimal | int, previous: Decimal | int) -> float | None:
-    """Relative change in percent, or None when there is nothing to compare with (previous is 0)."""
-    if not previous:
-        return None
-    return float((Decimal(current) - Decimal(previous)) / Decimal(previous) * 100)
+    period = complete_days(PERIOD_DAYS, today=today)
+    return period, period.previous(), complete_days(SERIES_DAYS, today=today)
 
 
 # --- loading ------------------------------------------------------------------------------------
-
-
-def _money(value: object) -> Decimal:
-    # SQLite sums NUMERIC as float; quantize so both databases hand back the same cents.
-    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _selling_sellers(session: Session, *, window: Window) -> int:
@@ -155,7 +96,8 @@ def _daily_rows(session: Session, *, window: Window, seller_id: str | None) -> l
     )
     if seller_id is not None:
         stmt = stmt.where(RevenueRecord.seller_id == seller_id)
-    return [(day, _money(revenue), int(units)) for day, revenue, units in session.execute(stmt)]
+    # SQLite sums NUMERIC as float: to cents so both databases hand back the same amounts.
+    return [(day, to_cents(revenue), int(units)) for day, revenue, units in session.execute(stmt)]
 
 
 def _live_products(session: Session, *, seller_id: str | None) -> int:
@@ -173,9 +115,7 @@ def seller_home_summary(session: Session, *, seller_id: str, now: datetime) -> S
     The day of `now` (in `now`'s own time zone) is "today"; pass `now` in the marketplace's zone.
     """
     period, previous, series = home_windows(now.date())
-    daily = fill_missing_days(
-        _daily_rows(session, window=series, seller_id=seller_id), start=series.start, end=series.end
-    )
+    daily = fill_missing_days(_daily_rows(session, window=series, seller_id=seller_id), series)
     revenue, units = window_totals(daily, period)
     prev_revenue, prev_units = window_totals(daily, previous)
     has_any_sale = (
@@ -198,7 +138,7 @@ def seller_home_summary(session: Session, *, seller_id: str, now: datetime) -> S
 def admin_home_summary(session: Session, *, now: datetime) -> AdminHomeSummary:
     """The marketplace at a glance: sellers by status, live products, 30-day GMV and 90 days of daily GMV."""
     period, previous, series = home_windows(now.date())
-    daily = fill_missing_days(_daily_rows(session, window=series, seller_id=None), start=series.start, end=series.end)
+    daily = fill_missing_days(_daily_rows(session, window=series, seller_id=None), series)
     gmv, units = window_totals(daily, period)
     prev_gmv, prev_units = window_totals(daily, previous)
     status_rows = session.execute(

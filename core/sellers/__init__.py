@@ -1,0 +1,35 @@
+"""Sellers as the admin sees them: seller success KPIs and the seller overview.
+
+The face of the package: what components and jobs call, re-exported from its modules."""
+
+from __future__ import annotations
+
+from core.sellers.detail import seller_detail
+from core.sellers.overview import (
+    STAGES,
+    SellerFilters,
+    SellerOverviewPage,
+    SellerOverviewRow,
+    all_seller_overview_rows,
+    category_choices,
+    seller_overview,
+    seller_overview_csv,
+)
+from core.sellers.success import DEFINITIONS, SellerSuccessKpis, SuccessPoint, seller_success_kpis, seller_success_trend
+
+__all__ = [
+    "DEFINITIONS",
+    "STAGES",
+    "SellerFilters",
+    "SellerOverviewPage",
+    "SellerOverviewRow",
+    "SellerSuccessKpis",
+    "SuccessPoint",
+    "all_seller_overview_rows",
+    "category_choices",
+    "seller_detail",
+    "seller_overview",
+    "seller_overview_csv",
+    "seller_success_kpis",
+    "seller_success_trend",
+]

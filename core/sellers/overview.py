@@ -1,7 +1,7 @@
 """The admin's seller overview (seed 000 step 7): every seller with stage, 30-day revenue, goals, insights and
-listing health, filtered, sorted and paginated in the database; and one seller's detail (daily revenue, goals,
-insights, scored listings); the CSV export of the current filter; the category choices of the admin filters.
-The seller-success KPIs and their trend are in `core.sellers.success`.
+listing health, filtered, sorted and paginated in the database; the CSV export of the current filter; the
+category choices of the admin filters. One seller's detail is `core.sellers.detail`; the seller-success KPIs
+and their trend are in `core.sellers.success`.
 
 - **Stage** (first rule that applies): pending (status PENDING); inactive (suspended or rejected); churned (no
   sale, login, publication, product update or approval in the last 60 days); no_first_sale; new (first sale
@@ -25,11 +25,8 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.analytics.kpis import money
 from core.config import get_settings
 from core.listings.low_quality import listing_health_by_seller
-from core.listings.queries import ScoredListing, score_seller_listings
-from core.listings.score import portfolio_score
 from core.models import (
     Category,
     DigitalProduct,
@@ -42,6 +39,7 @@ from core.models import (
     SellerStatus,
     User,
 )
+from core.money import to_cents
 from core.privacy import mask_email
 from core.sellers.success import revenue_windows
 
@@ -99,7 +97,7 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _overview_select(now: datetime, tz: Any, filters: SellerFilters) -> Any:
+def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
     """One row per seller with every overview column and its stage, as a subquery (filters applied)."""
     today = now.astimezone(tz).date()
     last_start, last_end, prev_start, prev_end = revenue_windows(today)
@@ -200,7 +198,8 @@ def _count_by_seller(model: Any, condition: Any, name: str) -> Any:
     )
 
 
-def _row(r: Any, health: dict[str, tuple[float, int]]) -> SellerOverviewRow:
+def overview_row(r: Any, health: dict[str, tuple[float | None, int]]) -> SellerOverviewRow:
+    """One row of `overview_query` with the seller's (average listing score, listings scored) from `health`."""
     average, count = health.get(r.seller_id, (None, 0))
     return SellerOverviewRow(
         seller_id=r.seller_id,
@@ -212,8 +211,8 @@ def _row(r: Any, health: dict[str, tuple[float, int]]) -> SellerOverviewRow:
         approved_at=r.approved_at,
         first_sale_day=r.first_sale_day,
         last_login_at=r.last_login_at,
-        revenue_30d=money(r.revenue_30d),
-        revenue_prev_30d=money(r.revenue_prev_30d),
+        revenue_30d=to_cents(r.revenue_30d),
+        revenue_prev_30d=to_cents(r.revenue_prev_30d),
         active_goals=int(r.active_goals),
         pending_insights=int(r.pending_insights),
         listing_health=average,
@@ -238,7 +237,7 @@ def _sorted_rows(
     if sort == "listing_health":
         rows = session.execute(select(ov).order_by(*name_order)).all()
         health = listing_health_by_seller(session, seller_ids=[r.seller_id for r in rows])
-        built = [_row(r, health) for r in rows]
+        built = [overview_row(r, health) for r in rows]
         scored = [b for b in built if b.listing_health is not None]
         scored.sort(key=lambda b: b.listing_health or 0.0, reverse=descending)  # stable: name order kept on ties
         built = scored + [b for b in built if b.listing_health is None]
@@ -255,7 +254,7 @@ def _sorted_rows(
         stmt = stmt.limit(limit).offset(offset)
     rows = session.execute(stmt).all()
     health = listing_health_by_seller(session, seller_ids=[r.seller_id for r in rows])
-    return [_row(r, health) for r in rows]
+    return [overview_row(r, health) for r in rows]
 
 
 def seller_overview(
@@ -275,7 +274,7 @@ def seller_overview(
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValueError(f"page must be >= 1 and page_size between 1 and {MAX_PAGE_SIZE}")
     tz = tz or get_settings().timezone
-    ov = _overview_select(now, tz, filters or SellerFilters())
+    ov = overview_query(now, tz, filters or SellerFilters())
     total = int(session.scalar(select(func.count()).select_from(ov)) or 0)
     rows = _sorted_rows(session, ov, sort, descending, offset=(page - 1) * page_size, limit=page_size)
     return SellerOverviewPage(rows, total, page, page_size, sort, descending)
@@ -293,7 +292,7 @@ def all_seller_overview_rows(
     """Every seller matching `filters`, in the overview's order (one query, listing health scored in bulk):
     the CSV export of the current filter, read only when an admin asks for it."""
     _check_sort(sort)
-    ov = _overview_select(now, tz or get_settings().timezone, filters or SellerFilters())
+    ov = overview_query(now, tz or get_settings().timezone, filters or SellerFilters())
     return _sorted_rows(session, ov, sort, descending)
 
 
@@ -348,64 +347,3 @@ def category_choices(session: Session) -> list[tuple[str, str]]:
             select(Category.id, Category.name).where(Category.is_active.is_(True)).order_by(Category.name, Category.id)
         )
     ]
-
-
-# --------------------------------------------------------------------------- one seller's detail
-
-DETAIL_DAYS = 90
-DETAIL_LIMIT = 50
-
-
-@dataclass(frozen=True)
-class DailyRevenue:
-    day: date
-    revenue: Decimal
-    units: int
-
-
-@dataclass(frozen=True)
-class SellerDetail:
-    seller: SellerOverviewRow
-    daily: list[DailyRevenue]  # the 90 complete days ending yesterday, zero days included
-    goals: list[SellerGoal]  # not deleted; active first, then by deadline
-    insights: list[SellerInsight]  # not deleted; newest first
-    listings: list[ScoredListing]  # published and drafts, worst first (what the seller's Listing health shows)
-
-
-def seller_detail(session: Session, *, seller_id: str, now: datetime, tz: Any = None) -> SellerDetail:
-    """Everything the admin sees on selecting a seller; LookupError for an unknown or deleted seller."""
-    tz = tz or get_settings().timezone
-    ov = _overview_select(now, tz, SellerFilters())
-    row = session.execute(select(ov).where(ov.c.seller_id == seller_id)).one_or_none()
-    if row is None:
-        raise LookupError(f"seller {seller_id} not found")
-    listings = score_seller_listings(session, seller_id=seller_id)
-    health = {seller_id: (portfolio_score(s.score for s in listings), len(listings))} if listings else {}
-    last_day = now.astimezone(tz).date() - timedelta(days=1)
-    first_day = last_day - timedelta(days=DETAIL_DAYS - 1)
-    sums = {
-        day: (money(revenue), int(units))
-        for day, revenue, units in session.execute(
-            select(RevenueRecord.day, func.sum(RevenueRecord.revenue), func.sum(RevenueRecord.units))
-            .where(RevenueRecord.seller_id == seller_id, RevenueRecord.day >= first_day, RevenueRecord.day <= last_day)
-            .group_by(RevenueRecord.day)
-        )
-    }
-    daily = []
-    for offset in range(DETAIL_DAYS):
-        day = first_day + timedelta(days=offset)
-        revenue, units = sums.get(day, (money(0), 0))
-        daily.append(DailyRevenue(day, revenue, units))
-    goals = session.scalars(
-        select(SellerGoal)
-        .where(SellerGoal.seller_id == seller_id, SellerGoal.deleted_at.is_(None))
-        .order_by((SellerGoal.status != GoalStatus.ACTIVE), SellerGoal.deadline, SellerGoal.id)
-        .limit(DETAIL_LIMIT)
-    ).all()
-    insights = session.scalars(
-        select(SellerInsight)
-        .where(SellerInsight.seller_id == seller_id, SellerInsight.deleted_at.is_(None))
-        .order_by(SellerInsight.generated_at.desc(), SellerInsight.id)
-        .limit(DETAIL_LIMIT)
-    ).all()
-    return SellerDetail(_row(row, health), daily, list(goals), list(insights), listings)

@@ -29,10 +29,11 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from core.analytics.kpis import KpiValue, percent
+from core.analytics.kpis import KpiValue, percent_value
 from core.config import get_settings
 from core.db import UTCDateTime
 from core.models import AnalyticsEvent, DigitalProduct, RevenueRecord, SellerProfile, SellerStatus, User
+from core.periods import complete_days, require_aware
 
 PERIOD_DAYS = 30
 ACTIVITY_DAYS = 30
@@ -82,11 +83,11 @@ class SuccessPoint:
 
     @property
     def activation_rate(self) -> float | None:
-        return percent(self.activated, self.approved)
+        return percent_value(self.activated, self.approved)
 
     @property
     def retention_rate(self) -> float | None:
-        return percent(self.retained, self.eligible)
+        return percent_value(self.retained, self.eligible)
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,7 @@ class SellerSuccessKpis:
 
 
 def as_of(at: datetime, tz: Any) -> AsOf:
-    if at.tzinfo is None:
-        raise ValueError(f"naive datetime {at!r}: pass an aware datetime")
+    require_aware(at)
     return AsOf(at.astimezone(UTC), (at - timedelta(microseconds=1)).astimezone(tz).date())
 
 
@@ -246,7 +246,6 @@ def seller_success_trend(
 
 def revenue_windows(today: date) -> tuple[date, date, date, date]:
     """(last start, last end, previous start, previous end): 30 complete days ending yesterday and the 30 before."""
-    last_end = today - timedelta(days=1)
-    last_start = last_end - timedelta(days=PERIOD_DAYS - 1)
-    prev_end = last_start - timedelta(days=1)
-    return last_start, last_end, prev_end - timedelta(days=PERIOD_DAYS - 1), prev_end
+    last = complete_days(PERIOD_DAYS, today=today)
+    previous = last.previous()
+    return last.start, last.end, previous.start, previous.end

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, data
-from components import benchmarks_admin as bench
+from components.admin import benchmarks as bench
+from components.data import benchmarks as benchmark_data
+from components.data import database_errors
+from components.shell import access
+from components.ui.empty import empty_state
+from components.ui.flash import show_flash
 
 account = access.require_role("admin")
 
@@ -15,16 +19,18 @@ st.caption(
     "computed one misleads (an empty override cell uses the computed figure); the pricing tool then uses and "
     "names your figure."
 )
-bench.flash()
-with data.database_errors():
+show_flash(bench.FLASH)
+with database_errors():
     bench.recalculate_control(account)
-    views = bench.all_benchmarks()
+    views = benchmark_data.all_benchmarks()
     if not views:
-        bench.empty_state()
+        bench.no_benchmarks()
         st.stop()
     shown = bench.apply_filters(views, bench.filters(views))
     if not shown:
-        st.info("No benchmark matches these filters. Choose another type or category.", icon=":material/filter_alt:")
+        empty_state(
+            "No benchmark matches these filters. Choose another type or category.", icon=":material/filter_alt:"
+        )
         st.stop()
     key = bench.override_editor(shown)
     if any(v.thin_sample for v in shown):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, data, home
+from components.admin import home
+from components.data import clock, database_errors
+from components.data.sales import admin_home
+from components.shell import access
 
 access.require_role("admin")
 
 st.title("Marketplace overview")
-with data.database_errors():
-    summary = data.admin_home(data.today())
+with database_errors():
+    summary = admin_home(clock.today())
 
 home.admin_metrics(summary)
 home.admin_gmv_chart(summary)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, data
-from components import jobs_admin as jobs
+from components.admin import jobs
+from components.data import database_errors
+from components.shell import access
 
 account = access.require_role("admin")
 
@@ -14,5 +15,5 @@ st.caption(
     'The jobs runner (`python -m jobs`) runs these on a timer. "Run now" runs a job here, in the app, with the '
     "same claim and lock as the runner: a period that is already done is skipped, so nothing is sent twice."
 )
-with data.database_errors():
+with database_errors():
     jobs.all_jobs(account)

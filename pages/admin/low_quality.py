@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, low_quality
+from components.admin import low_quality
+from components.shell import access
+from components.ui.flash import show_flash
 
 account = access.require_role("admin")
 
@@ -14,11 +16,11 @@ st.caption(
     "Listings whose health score is low lose buyers. Select rows and notify their sellers: each gets an insight "
     "naming the weakest parts of the listing and a link to fix it."
 )
-low_quality.flash()
+show_flash(low_quality.FLASH)
 threshold, category_id, product_type, seller_column = low_quality.filters()
 rows = low_quality.load(threshold, category_id, product_type)
 if not rows:
-    low_quality.empty_state(threshold, filtered=category_id is not None or product_type is not None)
+    low_quality.no_listings(threshold, filtered=category_id is not None or product_type is not None)
     st.stop()
 rows = low_quality.for_seller(rows, low_quality.seller_filter(rows, seller_column))
 low_quality.summary(rows, threshold)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, admin_kpis
+from components.admin import operator_kpis
+from components.shell import access
 
 access.require_role("admin")
 
@@ -14,6 +15,6 @@ st.caption(
     "How the marketplace is growing, earning and reaching people, from the analytics events. Hover a figure's "
     ":material/help: for its definition."
 )
-admin_kpis.operator_kpi_section()
+operator_kpis.operator_kpi_section()
 st.divider()
-admin_kpis.funnel_section()
+operator_kpis.funnel_section()

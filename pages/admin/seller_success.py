@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, seller_success
+from components.admin import seller_success
+from components.shell import access
 
 access.require_role("admin")
 

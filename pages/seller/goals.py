@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, data, goals_edit
-from components import goals as goals_ui
+from components.data import clock, database_errors
+from components.data.goals import seller_goals
+from components.data.sales import seller_home
+from components.seller import goals as goals_ui
+from components.seller import goals_edit
+from components.shell import access
 
 seller_id = access.current_seller_id()
-today = data.today()
+today = clock.today()
 
 st.title("Goals")
 st.caption("Pick a number and a date. Progress is counted from your sales and listings each time you open this page.")
-with data.database_errors():
-    views = goals_ui.seller_goals(seller_id)
-goals_ui.show_flash()
+with database_errors():
+    views = seller_goals(seller_id)
+goals_ui.show_goal_flash()
 goals_ui.summary_line(views)
 if not views:
-    with data.database_errors():
-        goals_ui.empty_state(data.seller_home(seller_id, today), today)
+    with database_errors():
+        goals_ui.no_goals(seller_home(seller_id, today), today)
 
 goals_ui.new_goal_form(seller_id, today, views)
 if views:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
-from components import access, data, home
+from components.data import clock, database_errors
+from components.data.sales import seller_home
+from components.seller import home
+from components.shell import access
 
 seller_id = access.current_seller_id()
-account = access.current_account()
 
-st.title(f"Welcome back, {account.name.split()[0]}")
-with data.database_errors():
-    summary = data.seller_home(seller_id, data.today())
+home.welcome(access.current_account())
+with database_errors():
+    summary = seller_home(seller_id, clock.today())
 
 home.seller_metrics(summary)
 home.seller_revenue_chart(summary)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, data, listing_health, listing_health_data
+from components.data import clock, database_errors
+from components.data import listings as listing_data
+from components.seller import listing_health
+from components.shell import access
 
 seller_id = access.current_seller_id()
 
@@ -15,9 +18,9 @@ st.caption(
     "and tags. Fix the red ones first."
 )
 
-with data.database_errors():
-    scored = listing_health_data.scored_listings(seller_id)
-    revenue = listing_health_data.revenue_90_days(seller_id, data.today())
+with database_errors():
+    scored = listing_data.scored_listings(seller_id)
+    revenue = listing_data.revenue_90_days(seller_id, clock.today())
 if not scored:
     listing_health.no_listings()
     st.stop()

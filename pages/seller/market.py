@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, data
-from components import market as sections
+from components.data import database_errors
+from components.seller import market as sections
+from components.shell import access
 
 seller_id = access.current_seller_id()
 
@@ -16,7 +17,7 @@ st.title("Market")
 opportunities_tab, benchmarks_tab, forecast_tab = st.tabs(
     ["Opportunities", "Benchmarks", "Forecast"], key="section", bind="query-params"
 )
-with data.database_errors():
+with database_errors():
     if opportunities_tab.open:
         with opportunities_tab:
             sections.opportunities_section(seller_id)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, data, pricing, pricing_data, pricing_review
+from components.data import database_errors
+from components.data import pricing as pricing_data
+from components.seller import pricing, pricing_review
+from components.shell import access
 
 seller_id = access.current_seller_id()
 account = access.current_account()
@@ -12,7 +15,7 @@ account = access.current_account()
 st.title("Pricing tool")
 st.caption("Compare a product's price with similar published listings and apply a better one in two clicks.")
 
-with data.database_errors():
+with database_errors():
     products = pricing_data.seller_products(seller_id)
 if not products:
     pricing.no_products()
@@ -23,7 +26,7 @@ if product is None:
     pricing.pick_hint()
 else:
     try:
-        with data.database_errors():
+        with database_errors():
             analysis = pricing_data.pricing_analysis(seller_id, product.id)
     except LookupError:
         st.warning("This product is no longer available. Pick another one.", icon=":material/search_off:")
@@ -32,7 +35,7 @@ else:
         with pricing.analysis_view(analysis):
             pricing.price_actions(analysis, seller_id=seller_id, user_id=account.user_id)
 
-with data.database_errors():
+with database_errors():
     history = pricing_data.recent_price_changes(seller_id)
 st.divider()
 pricing_review.bulk_review(seller_id, history)

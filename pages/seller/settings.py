@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import access, data
-from components import settings as settings_ui
+from components.data import database_errors
+from components.data.settings import seller_settings
+from components.seller import settings as settings_ui
+from components.shell import access
 
 seller_id = access.current_seller_id()
 
 st.title("Settings")
-with data.database_errors():
-    current = settings_ui.seller_settings(seller_id)
-settings_ui.show_flash()
+with database_errors():
+    current = seller_settings(seller_id)
+settings_ui.show_settings_flash()
 settings_ui.digest_setting(seller_id, current)

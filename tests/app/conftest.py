@@ -3,6 +3,7 @@ and helpers to log in through the form or by pre-setting the authenticator's ses
 
 from __future__ import annotations
 
+import re
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from components.shell.streamlit_internals import disable_legacy_pages_mode
 from core.config import PROJECT_ROOT, reset_settings
 from core.db import make_engine, set_engine
 from core.migrate import upgrade_engine
@@ -90,12 +92,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 class _NoLegacyPagesManager(PagesManager):
     """AppTest resets Streamlit's legacy `pages/`-folder flag before every run, so every test run would be
-    wrapped in that mode (a pages/ folder sits next to app.py). A real server leaves it after the first
-    run of the process (see app.py); make the test runs look like every later server run."""
+    wrapped in that mode (a pages/ folder sits next to app.py). The launcher (`scripts/serve.py`) turns the
+    mode off before the server starts; make every test run look like a run of that server."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
+        disable_legacy_pages_mode()
 
 
 def _clear_streamlit_caches() -> None:
@@ -122,6 +124,19 @@ def app_env(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str,
     _clear_streamlit_caches()
     set_engine(None)
     reset_settings()
+
+
+def plain(markdown: str) -> str:
+    """Markdown source as a reader sees its text: without the backslashes `components.ui.text.md` puts before
+    Markdown control characters (`\\$19\\.00` reads `$19.00`)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def pin_clock(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
+    """Stop the app's one clock (`components.data.clock`) at `moment`: every page, cache key and write sees it."""
+    from components.data import clock
+
+    monkeypatch.setattr(clock, "now", lambda: moment)
 
 
 def new_app() -> AppTest:

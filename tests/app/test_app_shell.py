@@ -191,7 +191,8 @@ def test_a_deactivated_user_is_logged_out_on_the_next_run() -> None:
 def test_admin_pages_check_the_role_themselves() -> None:
     # Run the admin page's guard directly in a seller's session, as if the menu had been bypassed.
     def page() -> None:
-        from components import access, data
+        from components import data
+        from components.shell import access
         from core.config import get_settings
 
         data.use_database(get_settings().database_url)

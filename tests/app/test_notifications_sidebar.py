@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.models import Notification, NotificationType, User
 from core.notify.inapp import create_notification, unread_count
-from tests.app.conftest import World, logged_in_app
+from tests.app.conftest import World, logged_in_app, plain
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -59,7 +59,7 @@ def block(at: AppTest):
 
 def titles(at: AppTest) -> list[str]:
     notices = block(at)
-    return [m.value.strip("*") for m in notices.markdown] if notices is not None else []
+    return [plain(m.value.strip("*")) for m in notices.markdown] if notices is not None else []
 
 
 def maya_app() -> AppTest:
@@ -74,7 +74,7 @@ def test_the_count_and_the_latest_unread_are_the_sellers_own(world: World, inbox
     assert notices is not None
     assert notices.label == f"Notifications ({unread(world, inbox['maya'])})" == "Notifications (3)"
     assert titles(at) == [
-        "Goal achieved: \\$500 in November",
+        "Goal achieved: $500 in November",
         "Budget planner needs photos",
         "New opportunity: budget templates",
     ]

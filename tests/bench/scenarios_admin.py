@@ -3,7 +3,7 @@ success page's data (KPIs + the overview's first page + the 12-month trend). Tar
 
 from __future__ import annotations
 
-from core.analytics.kpis import operator_kpis
+from core.analytics.queries import operator_kpis
 from core.listings.low_quality import low_quality_listings
 from core.sellers.overview import seller_overview
 from core.sellers.success import seller_success_kpis, seller_success_trend

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.ai import get_ai
 from core.config import load_settings
 from core.models import DigitalProduct, ProductStatus
-from core.pricing.analysis import analyze_pricing, bulk_analyze_pricing, needs_attention
+from core.pricing import analyze_pricing, bulk_analyze_pricing, needs_attention
 from tests.bench.harness import BenchContext, scenario
 
 # No key: the offline engine answers, so the figure is the product's own work (queries + rules), not a model's.

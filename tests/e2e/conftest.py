@@ -1,7 +1,8 @@
-"""Browser-test fixtures: a prepared database, `streamlit run app.py` on a free port, and Debian's Chromium.
+"""Browser-test fixtures: a prepared database, the app served by scripts/serve.py on a free port, and Chromium.
 
 The database is the demo marketplace (`python -m core.demo`) with its benchmarks computed, as `make run`
-prepares it; the tests log in with the demo logins.
+prepares it; the tests log in with the demo logins. `serve_app` starts a further, fresh server over the same
+database for a test that needs to be the first visitor of a new process (tests/e2e/test_first_request.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+SERVE = PROJECT_ROOT / "scripts" / "serve.py"
 SCREENSHOT_DIR = PROJECT_ROOT / "test-output" / "e2e"
 STARTUP_TIMEOUT_SECONDS = 60
 DEMO_TIMEOUT_SECONDS = 300
@@ -49,7 +53,7 @@ def _prepare_database(url: str, log: Path, *, reuse: bool) -> str:
     """
     steps = [
         [sys.executable, "-m", "core.demo", "--database-url", url, "--seed", "42"] + (["--if-empty"] if reuse else []),
-        [sys.executable, "-m", "jobs", "run", "benchmarks"],
+        [sys.executable, "-m", "jobs", "run", "benchmarks", "goal-deadlines", "opportunity-alerts"],
     ]
     with log.open("w") as out:
         for step in steps:
@@ -80,52 +84,64 @@ def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) ->
     raise RuntimeError(f"streamlit did not become healthy in {STARTUP_TIMEOUT_SECONDS}s:\n{log.read_text()[-3000:]}")
 
 
+@dataclass(frozen=True)
+class E2EDatabase:
+    """The prepared database every server of this test session serves, and the session's work folder."""
+
+    url: str
+    source: str
+    workdir: Path
+
+
 @pytest.fixture(scope="session")
-def app_server() -> Iterator[dict[str, str]]:
-    """A running app on 127.0.0.1:<free port> over a fresh database; stopped at the end of the session."""
+def e2e_database() -> Iterator[E2EDatabase]:
+    """The demo marketplace, built once per test session (E2E_DATABASE_URL: reuse that database instead)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test does this)")
     workdir = Path(tempfile.mkdtemp(prefix="sgt-e2e-"))
     given_url = os.environ.get("E2E_DATABASE_URL")
     url = given_url or f"sqlite:///{workdir / 'e2e.db'}"
-    source = _prepare_database(url, workdir / "demo.log", reuse=bool(given_url))
+    try:
+        source = _prepare_database(url, workdir / "demo.log", reuse=bool(given_url))
+        yield E2EDatabase(url=url, source=source, workdir=workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def launcher_command(port: int) -> list[str]:
+    """The app served the way `make run` serves it: through scripts/serve.py, on 127.0.0.1:`port`."""
+    return [
+        sys.executable,
+        str(SERVE),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+    ]
+
+
+@contextmanager
+def serve_app(
+    database: E2EDatabase, *, name: str = "streamlit", command: Callable[[int], list[str]] = launcher_command
+) -> Iterator[dict[str, str]]:
+    """A new server process over `database` on a free port, until the block ends; its log is `<name>.log`."""
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": database.url,
         "APP_ENV": "development",
-        "OUTBOX_DIR": str(workdir / "outbox"),
+        "OUTBOX_DIR": str(database.workdir / "outbox"),
     }
     env.pop("AUTH_COOKIE_KEY", None)
-    log = workdir / "streamlit.log"
+    log = database.workdir / f"{name}.log"
     with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen(command(port), cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base_url, process, log)
-        yield {"base_url": base_url, "database": source, "log": str(log)}
+        yield {"base_url": base_url, "database": database.source, "log": str(log)}
     finally:
         process.terminate()
         try:
@@ -133,7 +149,13 @@ def app_server() -> Iterator[dict[str, str]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_database: E2EDatabase) -> Iterator[dict[str, str]]:
+    """The app most tests share, on 127.0.0.1:<free port>; stopped at the end of the session."""
+    with serve_app(e2e_database) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -157,25 +179,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 _FAILED = pytest.StashKey[bool]()
 
 
-@pytest.fixture(scope="session")
-def warm_app(browser, app_server: dict[str, str]) -> dict[str, str]:
-    """Open the app once before the tests, as its first visitor.
-
-    Streamlit runs the first session of a new server process in its legacy `pages/`-folder mode
-    (our page scripts live in `pages/`); `leave_legacy_pages_mode()` recovers from that, but a deep
-    link (`/learn?slug=…`) as the very first request of the process shows "page not found" first.
-    The tests are about every later visitor, so one throw-away visit takes that first session.
-    """
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.goto(app_server["base_url"])
-    tab.get_by_role("textbox", name="Username").wait_for(timeout=60_000)
-    context.close()
-    return app_server
-
-
 @pytest.fixture
-def page(browser, warm_app: dict[str, str], request: pytest.FixtureRequest) -> Iterator[object]:
+def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh browser context (own cookie jar) per test, sized like a laptop screen.
 
     A failing test leaves `test-output/e2e/FAILED-<test>.png` behind to look at.

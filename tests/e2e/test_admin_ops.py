@@ -34,7 +34,7 @@ def test_admin_recalculates_benchmarks_and_runs_the_job(page, app_server) -> Non
 
     page.get_by_role("link", name="Jobs").click()
     show(page, "Jobs")
-    page.get_by_text("Benchmarks, goal deadlines and opportunity alerts").wait_for()
+    page.get_by_text("Market benchmarks").first.wait_for()
     screenshot(page, "admin-jobs")
 
     # The e2e database ran today's benchmarks job already (conftest), so this press is skipped; on a fresh
@@ -46,7 +46,7 @@ def test_admin_recalculates_benchmarks_and_runs_the_job(page, app_server) -> Non
 
     # A fresh visit, then the same period again: skipped, never run twice.
     page.reload()
-    page.get_by_text("Benchmarks, goal deadlines and opportunity alerts").wait_for()
+    page.get_by_text("Market benchmarks").first.wait_for()
     wait_until_idle(page)
     page.locator(".st-key-job_benchmarks").get_by_role("button", name="Run now").click()
     page.get_by_text("Skipped: period", exact=False).first.wait_for(timeout=60_000)

@@ -25,6 +25,11 @@ def show(page, text: str) -> None:
 
 def log_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(base_url)
+    submit_login(page, username, password)
+
+
+def submit_login(page, username: str, password: str) -> None:
+    """Fill and submit the login form already on `page`."""
     page.get_by_role("textbox", name="Username").wait_for()
     wait_until_idle(page)
     page.get_by_role("textbox", name="Username").fill(username)

@@ -43,16 +43,31 @@ def test_run_ok_then_skipped_and_unknown_job(tmp_path: Path, sqlite_url: str) ->
     first = _jobs(env, "run", "benchmarks", "--now", "2026-11-21T15:00:00+00:00")
     second = _jobs(env, "run", "benchmarks", "--now", "2026-11-21T22:30:00")  # Berlin local time, same day
     unknown = _jobs(env, "run", "nope")
+    # One unknown name refuses the whole command: the known job before it does not run either.
+    mixed = _jobs(env, "run", "ai-cache-purge", "nope", "--now", "2026-11-21T15:00:00+00:00")
+    morning = _jobs(env, "run", "benchmarks", "goal-deadlines", "opportunity-alerts", "ai-cache-purge",
+                    "--now", "2026-11-22T03:00:00")  # fmt: skip
     listing = _jobs(env, "list")
 
     assert first.returncode == 0, first.stderr
     assert "benchmarks (2026-11-21) ok" in first.stdout
     assert second.returncode == 0 and "skipped: period already done" in second.stdout
     assert unknown.returncode == 2 and "unknown job 'nope'" in unknown.stderr
+    assert "known jobs: benchmarks, goal-deadlines, opportunity-alerts, ai-cache-purge" in unknown.stderr
+    assert mixed.returncode == 2 and mixed.stdout == ""
+    assert morning.returncode == 0, morning.stderr
+    assert [line.split(":")[0] for line in morning.stdout.splitlines()] == [
+        "benchmarks (2026-11-22) ok",
+        "goal-deadlines (2026-11-22) ok",
+        "opportunity-alerts (2026-11-22) ok",
+        "ai-cache-purge (2026-11-22) ok",
+    ]
     assert listing.returncode == 0
     assert "benchmarks" in listing.stdout and "daily at 03:00 (Europe/Berlin)" in listing.stdout
-    assert "skipped (2026-11-21" in listing.stdout  # the last run's status
+    assert "ok (2026-11-22" in listing.stdout  # the last run's status
+    assert "goal-deadlines" in listing.stdout and "daily at 03:15 (Europe/Berlin)" in listing.stdout
     assert "Mondays at 09:00 (Europe/Berlin)" in listing.stdout
+    assert "ai-cache-purge" in listing.stdout and "never run" in listing.stdout  # email-outbox / weekly-digest
 
 
 def test_unreachable_database_fails_within_the_bound(tmp_path: Path) -> None:

@@ -1,27 +1,42 @@
-"""The schedule: both jobs at their local times in APP_TIMEZONE, and the pure next-run computation (DST included)."""
+"""The schedule: every job at its local time in APP_TIMEZONE, the morning order, and the pure next-run computation."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
 from core.config import load_settings
-from jobs.registry import BENCHMARKS, JOBS, WEEKLY_DIGEST, current_slot, next_run_times, period_for
+from jobs.registry import BENCHMARKS, JOBS, WEEKLY_DIGEST, next_run_times, period_for
 from jobs.runner import build_scheduler
 
 NEW_YORK = load_settings(env={"APP_TIMEZONE": "America/New_York"})
+MORNING = ["benchmarks", "goal-deadlines", "opportunity-alerts", "ai-cache-purge"]
 
 
 def test_scheduler_registers_the_jobs_at_local_times() -> None:
     scheduler = build_scheduler(NEW_YORK, lambda name: None)
     jobs = {next(iter(job.tags)): job for job in scheduler.get_jobs()}
 
-    assert set(jobs) == {"benchmarks", "weekly-digest", "email-outbox"}
-    bench, digest, outbox = jobs["benchmarks"], jobs["weekly-digest"], jobs["email-outbox"]
-    assert (bench.unit, bench.interval, bench.at_time, bench.start_day) == ("days", 1, time(3, 0), None)
+    assert set(jobs) == {*MORNING, "weekly-digest", "email-outbox"}
+    daily = {name: (jobs[name].unit, jobs[name].interval, jobs[name].at_time, jobs[name].start_day) for name in MORNING}
+    assert daily == {
+        "benchmarks": ("days", 1, time(3, 0), None),
+        "goal-deadlines": ("days", 1, time(3, 15), None),
+        "opportunity-alerts": ("days", 1, time(3, 30), None),
+        "ai-cache-purge": ("days", 1, time(4, 0), None),
+    }
+    digest, outbox = jobs["weekly-digest"], jobs["email-outbox"]
     assert (digest.unit, digest.at_time, digest.start_day) == ("weeks", time(9, 0), "monday")
     assert (outbox.unit, outbox.at_time) == ("hours", time(0, 5))
     assert {str(j.at_time_zone) for j in jobs.values()} == {"America/New_York"}
-    assert bench.job_func.args == ("benchmarks",)
+    assert jobs["goal-deadlines"].job_func.args == ("goal-deadlines",)
+
+
+def test_the_table_lists_the_morning_in_its_order() -> None:
+    # The table's order is the catch-up order after a restart: the morning's jobs first, at their times' order.
+    assert list(JOBS) == [*MORNING, "weekly-digest", "email-outbox"]
+    assert [JOBS[name].schedule.at for name in MORNING] == ["03:00", "03:15", "03:30", "04:00"]
+    assert all(JOBS[name].claimed for name in MORNING) and not JOBS["email-outbox"].claimed
+    assert WEEKLY_DIGEST.then == ("email-outbox",)
 
 
 def test_next_run_times_in_app_timezone() -> None:
@@ -30,6 +45,9 @@ def test_next_run_times_in_app_timezone() -> None:
     upcoming = next_run_times(now, settings=NEW_YORK)
 
     assert upcoming["benchmarks"].astimezone(UTC) == datetime(2026, 11, 22, 8, 0, tzinfo=UTC)  # Sun 03:00 EST
+    assert upcoming["goal-deadlines"].astimezone(UTC) == datetime(2026, 11, 22, 8, 15, tzinfo=UTC)  # Sun 03:15 EST
+    assert upcoming["opportunity-alerts"].astimezone(UTC) == datetime(2026, 11, 22, 8, 30, tzinfo=UTC)
+    assert upcoming["ai-cache-purge"].astimezone(UTC) == datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # Sun 04:00 EST
     assert upcoming["weekly-digest"].astimezone(UTC) == datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Mon 09:00 EST
     assert upcoming["email-outbox"].astimezone(UTC) == datetime(2026, 11, 21, 15, 5, tzinfo=UTC)  # 10:05 EST
     assert str(upcoming["benchmarks"].tzinfo) == "America/New_York"
@@ -49,8 +67,12 @@ def test_periods_and_slots_follow_the_local_calendar() -> None:
     # Monday 2026-11-23 04:30 UTC is still Sunday 23:30 in New York: the week and day are Sunday's.
     late_sunday = datetime(2026, 11, 23, 4, 30, tzinfo=UTC)
     assert period_for("benchmarks", late_sunday, tz) == "2026-11-22"
+    assert period_for("ai-cache-purge", late_sunday, tz) == "2026-11-22"
     assert period_for("weekly-digest", late_sunday, tz) == "2026-W47"
     assert period_for("weekly-digest", datetime(2026, 11, 23, 14, 0, tzinfo=UTC), tz) == "2026-W48"
-    assert current_slot(WEEKLY_DIGEST, late_sunday, tz).astimezone(UTC) == datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
-    assert current_slot(BENCHMARKS, late_sunday, tz).astimezone(UTC) == datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
-    assert BENCHMARKS.describe("UTC") == "daily at 03:00 (UTC)" and len(JOBS) == 3
+    assert period_for("email-outbox", late_sunday, tz) == "2026-11-22T23"
+    assert WEEKLY_DIGEST.current_slot(late_sunday, tz).astimezone(UTC) == datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
+    assert BENCHMARKS.current_slot(late_sunday, tz).astimezone(UTC) == datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    assert BENCHMARKS.describe("UTC") == "daily at 03:00 (UTC)"
+    assert JOBS["email-outbox"].describe("UTC") == "hourly at :05"
+    assert WEEKLY_DIGEST.describe("Europe/Berlin") == "Mondays at 09:00 (Europe/Berlin)"

@@ -9,7 +9,10 @@ import pytest
 from core.money import (
     format_money,
     format_money_compact,
+    format_money_whole,
     format_percent,
+    format_share,
+    parse_amount,
     percent,
     percent_change,
     to_cents,
@@ -119,3 +122,54 @@ def test_percent_change(current: object, previous: object, expected: Decimal | N
 )
 def test_format_percent(value: object, signed: bool, expected: str) -> None:
     assert format_percent(value, signed=signed) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("share", "places", "expected"),
+    [
+        (0.185, 1, "18.5%"),
+        (1 / 300, 1, "0.3%"),  # 0.333… %
+        (0.00149, 1, "0.1%"),  # 0.149 %: rounded once, not 0.15 then 0.2
+        (Decimal("0.4"), 0, "40%"),
+        (0.615, 0, "62%"),  # half up
+        (None, 1, "—"),
+    ],
+)
+def test_format_share(share: object, places: int, expected: str) -> None:
+    assert format_share(share, places=places) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (Decimal("4210.49"), "$4,210"),
+        (Decimal("4210.50"), "$4,211"),  # half up
+        (Decimal("-12.5"), "-$13"),
+        (Decimal("0.4"), "$0"),
+        (None, "$0"),
+    ],
+)
+def test_format_money_whole(amount: object, expected: str) -> None:
+    assert format_money_whole(amount) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (" $1,299.00 ", Decimal("1299.00")),
+        ("19.990", Decimal("19.990")),  # exact: the caller decides about decimals
+        (19.99, Decimal("19.99")),  # a float through its shortest text
+        (20, Decimal("20")),
+        (Decimal("-3.5"), Decimal("-3.5")),
+        ("twelve", None),
+        ("", None),
+        (None, None),
+        (True, None),  # a bool is an int to Python, never an amount
+        (float("nan"), None),
+        ("inf", None),
+        ("١٢", None),  # Arabic-Indic digits: Decimal() would read 12
+        ("１２", None),  # full-width digits
+    ],
+)
+def test_parse_amount(value: object, expected: Decimal | None) -> None:
+    assert parse_amount(value) == expected  # type: ignore[arg-type]

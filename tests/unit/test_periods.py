@@ -13,6 +13,7 @@ from core.periods import (
     Window,
     complete_days,
     fill_missing_days,
+    iso_week,
     local_day,
     start_of_day,
     window_totals,
@@ -62,6 +63,26 @@ def test_local_day_and_start_of_day_across_time_zones() -> None:
     assert local_day(late_evening_utc, timezone(timedelta(hours=5))) == date(2026, 12, 6)
     with pytest.raises(ValueError, match="timezone-aware"):
         local_day(datetime(2026, 12, 6, 3, 30), new_york)
+
+
+def test_iso_week_is_the_local_iso_week() -> None:
+    new_york = ZoneInfo("America/New_York")
+    # Monday 2026-11-23 04:30 UTC is still Sunday the 22nd (23:30) in New York: ISO week 47; at 05:00 UTC it is
+    # Monday 00:00 there, the first moment of week 48.
+    assert iso_week(datetime(2026, 11, 23, 4, 30, tzinfo=UTC), new_york) == "2026-W47"
+    assert iso_week(datetime(2026, 11, 23, 5, 0, tzinfo=UTC), new_york) == "2026-W48"
+    assert iso_week(datetime(2026, 1, 5, 12, 0, tzinfo=UTC), UTC) == "2026-W02"  # zero-padded week
+
+
+def test_iso_week_year_can_differ_from_the_calendar_year() -> None:
+    # 2026 starts on a Thursday, so it has 53 ISO weeks; week 53 runs Monday Dec 28, 2026 to Sunday Jan 3, 2027.
+    assert iso_week(datetime(2027, 1, 1, 12, 0, tzinfo=UTC), UTC) == "2026-W53"
+    assert iso_week(datetime(2027, 1, 3, 23, 59, tzinfo=UTC), UTC) == "2026-W53"
+    assert iso_week(datetime(2027, 1, 4, 0, 0, tzinfo=UTC), UTC) == "2027-W01"
+    # 2025-12-29 is the Monday of the week holding Thursday Jan 1, 2026: ISO week 1 of 2026 starts in December.
+    assert iso_week(datetime(2025, 12, 29, 9, 0, tzinfo=UTC), UTC) == "2026-W01"
+    with pytest.raises(ValueError, match="timezone-aware"):
+        iso_week(datetime(2027, 1, 1, 12, 0), UTC)
 
 
 def test_daily_point_is_a_value() -> None:

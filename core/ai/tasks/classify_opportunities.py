@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, AIResult, Task, default_ai
-from core.ai.tasks.pricing_types import format_money
 from core.ai.validation import (
     SchemaViolation,
     require_choice,
@@ -39,6 +38,8 @@ from core.ai.validation import (
     require_text,
 )
 from core.models import DigitalProductType
+from core.models.enums import product_type_label
+from core.money import format_money, format_money_whole
 
 NAME = "classify_opportunities"
 POTENTIALS = ("HIGH", "MEDIUM", "LOW")
@@ -50,16 +51,6 @@ STRONG_SHARE, MODERATE_SHARE, MIN_STRONG_VOLUME = 0.20, 0.50, 10
 RISING_RATIO, FADING_RATIO = 1.2, 0.8
 RECENT_DAYS, EARLIER_DAYS = 30, 60
 DEMAND_FACTOR_BOUNDS = (0.5, 1.5)
-TYPE_PLURALS = {
-    "POWERPOINT": "Presentations",
-    "DOCUMENT": "Documents",
-    "WEB_TEMPLATE": "Web templates",
-    "SPREADSHEET": "Spreadsheets",
-    "EBOOK": "E-books",
-    "COURSE": "Courses",
-    "GRAPHIC": "Graphics",
-    "PLANNER": "Planners",
-}
 
 
 @dataclass(frozen=True)
@@ -170,8 +161,8 @@ def _trend_phrase(gap: GapFacts) -> str:
         return "all of them in the last 30 days" if recent else "none in the last 30 days"
     change = round((ratio - 1) * 100)
     if change > 0:
-        return f"up {change} % in the last 30 days"
-    return f"down {-change} % in the last 30 days" if change < 0 else "steady over the last 30 days"
+        return f"up {change}% in the last 30 days"
+    return f"down {-change}% in the last 30 days" if change < 0 else "steady over the last 30 days"
 
 
 def _supply_phrase(existing: int) -> str:
@@ -180,33 +171,29 @@ def _supply_phrase(existing: int) -> str:
     return "only 1 listing matches" if existing == 1 else f"only {existing} listings match"
 
 
-def whole_dollars(amount: Decimal) -> str:
-    """`$4,210` (revenue totals read better without cents)."""
-    return f"${amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
-
-
-def _plural(product_type: str) -> str:
-    return TYPE_PLURALS.get(product_type, product_type.title())
+def _plural(product_type: str, *, lower: bool = False) -> str:
+    """ "E-books", "web templates" (lower): the one type label, plural."""
+    return product_type_label(product_type, lower=lower) + "s"
 
 
 def _type_phrase(gap: GapFacts, product_type: str) -> str:
     best = gap.related_sales[0] if gap.related_sales else None
-    sold = "" if best is None else f"({whole_dollars(best.revenue)} in 90 days)"
+    sold = "" if best is None else f"({format_money_whole(best.revenue)} in 90 days)"
     if best is not None and best.product_type == product_type:
         return f"{_plural(product_type)} sell best for related terms {sold}."
     if gap.keyword_type and best is not None:
         return (
-            f"The search names {_plural(product_type).lower()}; related listings sell most as "
-            f"{_plural(best.product_type).lower()} {sold}."
+            f"The search names {_plural(product_type, lower=True)}; related listings sell most as "
+            f"{_plural(best.product_type, lower=True)} {sold}."
         )
     if gap.keyword_type:
-        return f"The search names {_plural(product_type).lower()}; nothing related sells yet."
-    return f"Nothing related sells yet; {_plural(product_type).lower()} are the most general format to test it."
+        return f"The search names {_plural(product_type, lower=True)}; nothing related sells yet."
+    return f"Nothing related sells yet; {_plural(product_type, lower=True)} are the most general format to test it."
 
 
 def offline_reasoning(gap: GapFacts, product_type: str) -> str:
     text = (
-        f"Searched {gap.search_volume} times in 90 days (top {top_percent(gap)} % of unmet searches), "
+        f"Searched {gap.search_volume} times in 90 days (top {top_percent(gap)}% of unmet searches), "
         f"{_trend_phrase(gap)}; {_supply_phrase(gap.existing_products)}. {_type_phrase(gap, product_type)}"
     )
     return text[:MAX_REASONING_CHARS]

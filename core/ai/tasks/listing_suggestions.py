@@ -1,27 +1,25 @@
-"""The `listing_suggestions` task: what to fix in a scored listing, per dimension, from Claude or offline rules.
+"""The `listing_suggestions` task: what to fix in a scored listing, per dimension, from Claude or an offline engine.
 
-The payload is the listing score itself (`core.listings.score.ListingScore`) with the listing it
-scored; the offline engine is the score's own `listing_suggestions_offline`. Both are imported
-lazily, so `core.listings.score` may import this module to run the task without an import cycle.
+The payload is what a model may know about one scored listing: the score per dimension with its checklist and
+the measurements behind it (counts and product text, never the description itself). The listing score lives in
+the listings package, which converts its score into this payload and passes the score's own rules as the
+offline engine: this module knows no domain package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, AIResult, Task, default_ai
 from core.ai.validation import SchemaViolation, require_choice, require_list, require_object, require_text
 
-if TYPE_CHECKING:
-    from core.listings.score import ListingInput, ListingScore
-
 NAME = "listing_suggestions"
-# The six dimension keys of the listing score (seed 000, 2c), as `core.listings.score.DIMENSIONS` names them.
+# The six dimension keys of the listing score (seed 000, 2c), as the listing score's `DIMENSIONS` names them.
 DIMENSIONS = (
     "title_quality",
     "description_completeness",
@@ -36,20 +34,69 @@ MAX_SUGGESTION_CHARS = 300
 
 
 @dataclass(frozen=True)
+class ScoredCheck:
+    """One line of a dimension's checklist."""
+
+    rule: str
+    status: str  # "met", "partial", "missing" or "not_judged"
+    detail: str
+
+
+@dataclass(frozen=True)
+class ScoredDimension:
+    key: str  # one of DIMENSIONS
+    points: float
+    max_points: float
+    points_to_win: float  # what the seller can still win (not-judged rules excluded)
+    checks: tuple[ScoredCheck, ...]
+
+
+@dataclass(frozen=True)
+class MarketBand:
+    """Prices of the segment's published listings."""
+
+    p25: float
+    median: float
+    p75: float
+    sample_size: int
+
+
+@dataclass(frozen=True)
+class ListingMeasurements:
+    """The facts the score was computed from: product text and counts only."""
+
+    title: str
+    title_length: int
+    product_type: str | None
+    category_name: str | None
+    description_words: int
+    description_paragraphs: int
+    description_list_items: int
+    description_has_headings: bool
+    has_featured_image: bool
+    gallery_count: int
+    has_seo_title: bool
+    has_seo_description: bool
+    seo_keyword_count: int
+    price: float | None
+    market: MarketBand | None  # None: no benchmark yet
+    tags: tuple[str, ...]
+    common_tags: tuple[str, ...]  # the category's common tags the listing lacks
+
+
+@dataclass(frozen=True)
 class ListingSuggestionsPayload:
-    """A listing's score and the listing it was computed for (only counts and product text reach the model)."""
+    """A listing's score on the six dimensions and the measurements behind it."""
 
-    score: ListingScore
-    listing: ListingInput
-
-    def __post_init__(self) -> None:
-        if self.score.product_id != self.listing.product_id:
-            raise ValueError(f"score of {self.score.product_id!r} given with listing {self.listing.product_id!r}")
+    product_id: str
+    overall: float
+    dimensions: tuple[ScoredDimension, ...]
+    facts: ListingMeasurements
 
     @property
     def improvable(self) -> tuple[str, ...]:
         """Dimensions with points the seller can still win: the only ones worth a suggestion."""
-        return tuple(d.key for d in self.score.dimensions if d.actionable_gap > 0)
+        return tuple(d.key for d in self.dimensions if d.points_to_win > 0)
 
 
 @dataclass(frozen=True)
@@ -102,12 +149,12 @@ Answer only by calling the listing_suggestions tool."""
 
 def build_listing_message(payload: ListingSuggestionsPayload) -> str:
     """Scores, checklists and measurements; never the description text itself, only its statistics."""
-    score, facts = payload.score, payload.score.facts
-    lines = [f"Overall score: {score.overall:g} of 100."]
-    for dim in score.dimensions:
-        lines.append(f"{dim.key}: {dim.points:g} of {dim.max_points:g} (points to win: {dim.actionable_gap:g})")
-        lines += [f"  - {check.rule}: {check.status.value}, {check.detail}" for check in dim.checks]
-    d, band = facts.description, facts.benchmark
+    facts = payload.facts
+    lines = [f"Overall score: {payload.overall:g} of 100."]
+    for dim in payload.dimensions:
+        lines.append(f"{dim.key}: {dim.points:g} of {dim.max_points:g} (points to win: {dim.points_to_win:g})")
+        lines += [f"  - {check.rule}: {check.status}, {check.detail}" for check in dim.checks]
+    band = facts.market
     market = (
         "no benchmark yet"
         if band is None
@@ -115,15 +162,15 @@ def build_listing_message(payload: ListingSuggestionsPayload) -> str:
     )
     lines += [
         "Facts:",
-        f"- title: {payload.listing.title} ({facts.title.length} characters)",
-        f"- product type: {payload.listing.product_type or 'unknown'}; category: {facts.category_name or 'none'}",
-        f"- description: {d.words} words, {d.paragraphs} paragraphs, {d.list_items} list items, "
-        f"headings: {_yes(d.has_headings)}",
+        f"- title: {facts.title} ({facts.title_length} characters)",
+        f"- product type: {facts.product_type or 'unknown'}; category: {facts.category_name or 'none'}",
+        f"- description: {facts.description_words} words, {facts.description_paragraphs} paragraphs, "
+        f"{facts.description_list_items} list items, headings: {_yes(facts.description_has_headings)}",
         f"- featured image: {_yes(facts.has_featured_image)}; gallery images: {facts.gallery_count}",
         f"- SEO title: {_yes(facts.has_seo_title)}; SEO description: {_yes(facts.has_seo_description)}; "
         f"SEO keywords: {facts.seo_keyword_count}",
         f"- price: {'not set' if facts.price is None else f'{facts.price:.2f}'}; market: {market}",
-        f"- tags: {', '.join(facts.tags) or 'none'}; common in the category: {', '.join(facts.suggested_tags) or '-'}",
+        f"- tags: {', '.join(facts.tags) or 'none'}; common in the category: {', '.join(facts.common_tags) or '-'}",
         f"Dimensions with points to win: {', '.join(payload.improvable) or 'none'}.",
     ]
     return "\n".join(lines)
@@ -152,13 +199,6 @@ def parse_listing_suggestions(raw: Any, payload: ListingSuggestionsPayload) -> L
     return ListingSuggestions(suggestions=tuple(suggestions))
 
 
-def offline_listing_suggestions(payload: ListingSuggestionsPayload) -> ListingSuggestions:
-    """The listing score's own rules (`core.listings.score.listing_suggestions_offline`), as the task's result."""
-    from core.listings.score import listing_suggestions_offline  # lazy: that module may import this one
-
-    return as_listing_suggestions(listing_suggestions_offline(payload.score, payload.listing))
-
-
 def as_listing_suggestions(items: Iterable[Any]) -> ListingSuggestions:
     """The task's result from items with `dimension`, `suggestion` and `impact` (objects or mappings)."""
     out = []
@@ -171,29 +211,35 @@ def as_listing_suggestions(items: Iterable[Any]) -> ListingSuggestions:
     return ListingSuggestions(suggestions=tuple(out))
 
 
-LISTING_SUGGESTIONS: Task[ListingSuggestionsPayload, ListingSuggestions] = Task(
-    name=NAME,
-    version=1,
-    description="Record concrete improvement suggestions for the listing's dimensions that can still win points.",
-    input_schema=INPUT_SCHEMA,
-    system_prompt=SYSTEM_PROMPT,
-    build_message=build_listing_message,
-    parse=parse_listing_suggestions,
-    offline=offline_listing_suggestions,
-    # The payload holds the whole listing, so any edit is a new key; a week bounds staleness of the wording.
-    cache_ttl=timedelta(days=7),
-    max_tokens=1500,
-)
+OfflineEngine = Callable[[ListingSuggestionsPayload], Iterable[Any]]
+"""The domain's deterministic suggestions for a payload: items with `dimension`, `suggestion` and `impact`."""
+
+
+def listing_suggestions_task(offline: OfflineEngine) -> Task[ListingSuggestionsPayload, ListingSuggestions]:
+    """The task, answered offline by `offline` (the listing score's own rules, passed by the listings package)."""
+    return Task(
+        name=NAME,
+        version=1,
+        description="Record concrete improvement suggestions for the listing's dimensions that can still win points.",
+        input_schema=INPUT_SCHEMA,
+        system_prompt=SYSTEM_PROMPT,
+        build_message=build_listing_message,
+        parse=parse_listing_suggestions,
+        offline=lambda payload: as_listing_suggestions(offline(payload)),
+        # The payload holds the whole scored listing, so any edit is a new key; a week bounds staleness of the wording.
+        cache_ttl=timedelta(days=7),
+        max_tokens=1500,
+    )
 
 
 def listing_suggestions(
-    score: ListingScore,
-    listing: ListingInput,
+    payload: ListingSuggestionsPayload,
     *,
+    offline: OfflineEngine,
     ai: AIDoor | None = None,
     session: Session | None = None,
     use_cache: bool = True,
 ) -> AIResult[ListingSuggestions]:
-    """Improvement suggestions for one scored listing (Claude when configured, else the score's rules)."""
-    payload = ListingSuggestionsPayload(score=score, listing=listing)
-    return (ai or default_ai()).run(LISTING_SUGGESTIONS, payload, session=session, use_cache=use_cache)
+    """Improvement suggestions for one scored listing (Claude when configured, else the caller's `offline` rules)."""
+    task = listing_suggestions_task(offline)
+    return (ai or default_ai()).run(task, payload, session=session, use_cache=use_cache)

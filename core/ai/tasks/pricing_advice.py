@@ -14,9 +14,9 @@ from core.ai.tasks.pricing_types import (
     PricingAdvice,
     PricingPayload,
     allowed_band,
-    format_money,
 )
 from core.ai.validation import SchemaViolation, require_money, require_object, require_text
+from core.money import format_money
 
 NAME = "pricing_advice"
 

@@ -24,19 +24,18 @@ Rules, one sentence each:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from core.ai.tasks.pricing_types import (
-    CENT,
     MarketContext,
     PriceRange,
     PricingAdvice,
     PricingPayload,
     ProductFacts,
     allowed_band,
-    format_money,
     segment_label,
 )
+from core.money import CENT, format_money, to_cents
 
 COMPLETE_DESCRIPTION_WORDS = 200
 COMPLETE_IMAGE_COUNT = 3
@@ -128,7 +127,7 @@ def charm_price(target: Decimal, low: Decimal, high: Decimal) -> Decimal:
     """Rule 6: the nearest charm price in [low, high]; ties go to the lower price (the one a buyer notices)."""
     fitting = [c for c in charm_neighbours(target) if low <= c <= high]
     if not fitting:
-        return clamp(target, low, high).quantize(CENT, rounding=ROUND_HALF_UP)
+        return to_cents(clamp(target, low, high))
     return min(fitting, key=lambda c: (abs(c - target), c))
 
 
@@ -137,7 +136,7 @@ def competitive_price(current: Decimal, aim: Decimal, low: Decimal, high: Decima
     current = clamp(current, low, high)
     between = [c for c in charm_neighbours(aim) if min(current, aim) <= c <= max(current, aim) and low <= c <= high]
     if not between:
-        return current.quantize(CENT, rounding=ROUND_HALF_UP)
+        return to_cents(current)
     return min(between, key=lambda c: (abs(c - aim), c))
 
 

@@ -7,7 +7,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from itertools import pairwise
 from typing import Literal
 
-CENT = Decimal("0.01")
+from core.models.enums import product_type_label
+from core.money import CENT
+
 POSITIONS = ("underpriced", "competitive", "overpriced")
 CompetitivePosition = Literal["underpriced", "competitive", "overpriced"]
 # A suggestion may leave the middle half of the market, but not by more than this.
@@ -96,14 +98,8 @@ def allowed_band(market: MarketContext) -> tuple[Decimal, Decimal]:
     return low, high
 
 
-def format_money(amount: Decimal, currency: str = "USD") -> str:
-    """`$12.00` for dollars, `12.00 EUR` otherwise."""
-    text = f"{amount.quantize(CENT):,.2f}"
-    return f"${text}" if currency.upper() == "USD" else f"{text} {currency.upper()}"
-
-
 def segment_label(product: ProductFacts) -> str:
-    """`EBOOK listings in Productivity` or `EBOOK listings across all categories`."""
-    kind = product.product_type.replace("_", " ")
+    """`e-book listings in Productivity` or `e-book listings across all categories`."""
+    kind = product_type_label(product.product_type, lower=True)
     where = f"in {product.category_name}" if product.category_name else "across all categories"
     return f"{kind} listings {where}"

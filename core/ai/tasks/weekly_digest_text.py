@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, AIResult, Task, default_ai
-from core.ai.tasks.pricing_types import format_money
 from core.ai.validation import SchemaViolation, require_object, require_text
+from core.money import format_money, format_percent, percent_change
 
 NAME = "weekly_digest_text"
 MAX_SUBJECT_CHARS = 120
@@ -64,22 +64,6 @@ class WeeklyDigestText:
     tip: str  # "" when the payload has no tip
 
 
-def percent_change(current: Decimal | int, previous: Decimal | int) -> Decimal | None:
-    """(current − previous) / previous × 100, one decimal; None when there is no previous value to compare to."""
-    if previous == 0:
-        return None
-    change = (Decimal(current) - Decimal(previous)) / Decimal(previous) * 100
-    return change.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def format_percent(change: Decimal, *, signed: bool = False) -> str:
-    """`18%`, `18.5%` (or `+18%` / `−5.2%` when signed): one decimal at most, no trailing zero."""
-    text = f"{abs(change):.1f}".removesuffix(".0")
-    if not signed or change == 0:
-        return f"{text}%"
-    return f"{'+' if change > 0 else '−'}{text}%"
-
-
 def _sales(units: int) -> str:
     return f"{units} sale{'' if units == 1 else 's'}"
 
@@ -97,7 +81,7 @@ def revenue_sentence(n: WeekNumbers) -> str:
         return f"Revenue held steady at {this} on {_sales(n.units_this_week)} (the week before: {last})."
     verb = "rose" if change > 0 else "fell"
     return (
-        f"Revenue {verb} {format_percent(change)} to {this} on {_sales(n.units_this_week)} "
+        f"Revenue {verb} {format_percent(abs(change))} to {this} on {_sales(n.units_this_week)} "
         f"(the week before: {last} on {_sales(n.units_last_week)})."
     )
 
@@ -115,7 +99,7 @@ def offline_weekly_digest_text(payload: WeeklyDigestPayload) -> WeeklyDigestText
     elif change is None or abs(change) < STEADY_PERCENT:
         subject = f"Your week: {money} in sales"
     else:
-        subject = f"Your week: {money} in sales, {'up' if change > 0 else 'down'} {format_percent(change)}"
+        subject = f"Your week: {money} in sales, {'up' if change > 0 else 'down'} {format_percent(abs(change))}"
     tip = ""
     if payload.tip is not None:
         t = payload.tip

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from core.models import JobRun
-from tests.app.conftest import World, logged_in_app
+from tests.app.conftest import World, logged_in_app, pin_clock
 
 PAGE = "pages/admin/jobs.py"
 # Monday 2026-11-23 10:00 UTC (APP_TIMEZONE is UTC here): benchmarks period 2026-11-23, digest period 2026-W48.
@@ -21,10 +21,9 @@ FIXED_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fixed_clock_and_outbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import components.jobs_admin as jobs_admin
     from core.config import reset_settings
 
-    monkeypatch.setattr(jobs_admin, "utcnow", lambda: FIXED_NOW)
+    pin_clock(monkeypatch, FIXED_NOW)
     monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))  # no SMTP: mail is written to files
     monkeypatch.setenv("DIGEST_PACING_SECONDS", "0")
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)  # the offline engine; never the network
@@ -50,8 +49,12 @@ def test_every_job_is_listed_with_its_schedule_and_next_run() -> None:
     at = open_page()
 
     assert not at.exception
+    # In the order of the jobs table (jobs/registry.py).
     assert [h.value for h in at.subheader] == [
-        "Benchmarks, goal deadlines and opportunity alerts",
+        "Market benchmarks",
+        "Goal deadlines",
+        "Opportunity alerts",
+        "AI cache clean-up",
         "Weekly coaching digest",
         "E-mail delivery and retries",
     ]
@@ -113,13 +116,12 @@ def test_run_the_weekly_digest_now_with_progress(world: World) -> None:
 
 
 def test_a_failed_run_shows_its_error(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    import components.jobs_admin as jobs_admin
     import core.market.benchmarks
 
     def broken(*_args: object, **_kwargs: object) -> int:
         raise RuntimeError("segment totals exploded")
 
-    monkeypatch.setattr(jobs_admin, "utcnow", lambda: datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    pin_clock(monkeypatch, datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
     monkeypatch.setattr(core.market.benchmarks, "recalculate_benchmarks", broken)
     at = open_page()
 

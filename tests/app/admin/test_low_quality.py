@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from components import admin_kpis, low_quality
+from components.admin import low_quality
 from core.config import PROJECT_ROOT
 from core.db import utcnow
 from core.listings.low_quality import NotifyReport, low_quality_listings
@@ -30,7 +30,7 @@ from core.models import (
     SellerInsight,
     SellerProfile,
 )
-from tests.app.conftest import RUN_TIMEOUT, World, logged_in_app
+from tests.app.conftest import RUN_TIMEOUT, World, logged_in_app, pin_clock
 from tests.factories import add_views, make_category, make_product
 
 PAGE = "pages/admin/low_quality.py"
@@ -209,4 +209,4 @@ def test_the_page_itself_stops_a_seller(world: World) -> None:
 @pytest.fixture(autouse=True)
 def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     now = utcnow()
-    monkeypatch.setattr(admin_kpis, "clock", lambda: now)
+    pin_clock(monkeypatch, now)

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from components import admin_kpis
-from core.analytics.kpis import operator_kpis
+from components.admin import operator_kpis as kpi_page
+from components.ui import kpi
+from core.analytics.queries import operator_kpis
 from core.config import PROJECT_ROOT
 from core.models import DigitalProduct
-from tests.app.conftest import RUN_TIMEOUT, World, logged_in_app
+from tests.app.conftest import RUN_TIMEOUT, World, logged_in_app, pin_clock
 from tests.factories import add_event
 
 PAGE = "pages/admin/operator_kpis.py"
@@ -78,7 +79,7 @@ def events(world: World, frozen: datetime) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def pinned_clock(monkeypatch: pytest.MonkeyPatch, frozen: datetime) -> None:
-    monkeypatch.setattr(admin_kpis, "clock", lambda: frozen)
+    pin_clock(monkeypatch, frozen)
 
 
 def open_page() -> AppTest:
@@ -95,10 +96,7 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:
 def expected_metrics(world: World, window: str, now: datetime) -> dict[str, tuple[str, str | None]]:
     with Session(world.engine) as s:
         result = operator_kpis(s, window=window, now=now)
-    return {
-        admin_kpis.kpi_label(k): (admin_kpis.kpi_value_text(k), admin_kpis.kpi_delta_text(k))
-        for k in result.kpis.values()
-    }
+    return {kpi.kpi_label(k): (kpi.kpi_value_text(k), kpi.kpi_delta_text(k)) for k in result.kpis.values()}
 
 
 def charts(at: AppTest) -> list[tuple[str, list[dict]]]:
@@ -113,7 +111,7 @@ def charts(at: AppTest) -> list[tuple[str, list[dict]]]:
 def test_the_strip_shows_core_values_and_changes(world: World, frozen: datetime, window: str) -> None:
     at = open_page()
     if window != "7d":  # 7 days is the default
-        at.segmented_control(key=admin_kpis.KEY_WINDOW).set_value(window)
+        at.segmented_control(key=kpi_page.KEY_WINDOW).set_value(window)
         at.run()
     assert not at.exception
     assert metrics(at) == expected_metrics(world, window, frozen)
@@ -121,17 +119,17 @@ def test_the_strip_shows_core_values_and_changes(world: World, frozen: datetime,
 
 def test_today_by_hand(world: World) -> None:
     at = open_page()
-    at.segmented_control(key=admin_kpis.KEY_WINDOW).set_value("today").run()
+    at.segmented_control(key=kpi_page.KEY_WINDOW).set_value("today").run()
     shown = metrics(at)
     # Signups v1, v2 today against y1 yesterday before 15:00: 2 vs 1 -> +1 (+100.0 %).
     assert shown["New signups"] == ("2", "+1 (+100.0%)")
     # v1 bought within 7 days of signing up, v2 did not: 1/2 = 50 %; y1 did not: 0 % -> +50.0 pp.
-    assert shown["Learner activation"] == ("50.0 %", "+50.0 pp")
+    assert shown["Learner activation"] == ("50.0%", "+50.0 pp")
     # One purchase of $20.00 today, none yesterday: no relative change (nothing to compare with).
     assert shown["GMV"] == ("$20.00", "+$20.00")
     # 1 bounce of 40 sent = 2.50 % > 2 %: flagged red; yesterday 0 of 10 = 0 % -> +2.50 pp.
-    assert shown[":red[:material/warning: E-mail bounce rate]"] == ("2.50 %", "+2.50 pp")
-    assert any("above the 2 % limit" in e.value for e in at.error)
+    assert shown[":red[:material/warning: E-mail bounce rate]"] == ("2.50%", "+2.50 pp")
+    assert any("above the 2% limit" in e.value for e in at.error)
 
 
 def test_traffic_shows_each_source_share(world: World) -> None:
@@ -165,12 +163,12 @@ def test_both_funnels_show_their_steps(world: World) -> None:
     funnels = [rows for spec, rows in charts(at) if '"step"' in spec]
     assert [[row["count"] for row in rows] for rows in funnels] == [[8, 5, 2, 1], [8, 2, 1, 1]]
     texts = [row["text"] for row in funnels[0]]
-    assert texts[2] == "2 · 25.0 % of step 1\n40.0 % of previous · median 55 min"
+    assert texts[2] == "2 · 25.0% of step 1\n40.0% of previous · median 55 min"
 
 
 def test_a_narrower_conversion_window_drops_late_steps(world: World) -> None:
     at = open_page()
-    at.segmented_control(key=admin_kpis.KEY_CONVERSION).set_value(7).run()
+    at.segmented_control(key=kpi_page.KEY_CONVERSION).set_value(7).run()
     learner, creator = funnel_tables(at)
     # Every step must come within 7 days of the visit: o1 came back 8 days after visiting, no longer counted.
     assert list(learner["People"]) == [8, 5, 2, 0]
@@ -181,7 +179,7 @@ def test_a_narrower_conversion_window_drops_late_steps(world: World) -> None:
 def test_date_range_narrows_the_funnels(world: World, frozen: datetime) -> None:
     at = open_page()
     today = frozen.date()
-    at.date_input(key=admin_kpis.KEY_RANGE).set_value((today - timedelta(days=2), today)).run()
+    at.date_input(key=kpi_page.KEY_RANGE).set_value((today - timedelta(days=2), today)).run()
     learner, _creator = funnel_tables(at)
     # Visits since the day before yesterday: v1 v2 v3 c1 y1 y2 = 6; signups v1 v2 y1 y2 = 4; purchase v1 = 1.
     assert list(learner["People"]) == [6, 4, 1, 0]

@@ -12,8 +12,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from components.insights_data import TABS
-from core.insights.generation import insight_counts, list_insights
+from components.data.insights import TABS
+from core.insights.queries import insight_counts, list_insights
 from core.models import (
     DigitalProduct,
     InsightGenerationRun,

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from components.listing_health import md
+from components.ui.text import md
 from core.catalog.products import revenue_by_product
 from core.config import get_settings
 from core.listings.queries import ScoredListing, score_seller_listings

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from core.ai.tasks.pricing_types import format_money
 from core.models import (
     DigitalProduct,
     DigitalProductType,
@@ -23,8 +22,9 @@ from core.models import (
     SellerProfile,
     User,
 )
-from core.pricing.analysis import PricingAnalysis, analyze_pricing, bulk_analyze_pricing, needs_attention
-from tests.app.conftest import World, logged_in_app
+from core.money import format_money
+from core.pricing import PricingAnalysis, analyze_pricing, bulk_analyze_pricing, needs_attention
+from tests.app.conftest import World, logged_in_app, plain
 from tests.factories import make_product
 
 PAGE = "pages/seller/pricing_tool.py"
@@ -109,7 +109,8 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """The page's Markdown as a reader sees it (without the escaping of `components.ui.text.md`)."""
+    return "\n".join(plain(m.value) for m in at.markdown)
 
 
 def chart_rows(at: AppTest) -> list[dict]:
@@ -145,7 +146,7 @@ def test_the_page_shows_cores_analysis(world: World, market: Market) -> None:
     text = markdown_text(at)
     assert "Overpriced" in text
     assert "13 e-book listings across all categories" in text  # the market context: segment and sample size
-    assert expected.reasoning.replace("$", r"\$") in text
+    assert expected.reasoning in text
     assert expected.engine_label == "Written by the offline engine (no API key)"
     assert any(expected.engine_label in c.value for c in at.caption)
     # The bars: your price, average, median (no top-seller benchmark calculated in this world).
@@ -163,15 +164,14 @@ def test_applying_the_suggested_price_needs_a_confirmation(world: World, market:
     # Nothing is written until the seller confirms; the question names the old and the new price.
     assert price_of(world, market.pricey) == Decimal("60.00")
     question = markdown_text(at)
-    assert rf"from \$60.00 to {format_money(new).replace('$', chr(92) + '$')}" in question
+    assert f"from $60.00 to {format_money(new)}" in question
 
     at.button(key="pricing_confirm_yes").click().run()
     assert not at.exception
     assert price_of(world, market.pricey) == new
     assert change_count(world) == before + 1
-    assert [s.value for s in at.success] == [
-        rf"Price updated: “Pricey e-book” now sells at **{format_money(new).replace('$', chr(92) + '$')}** "
-        r"(was \$60.00)."
+    assert [plain(s.value) for s in at.success] == [
+        f"Price updated: “Pricey e-book” now sells at **{format_money(new)}** (was $60.00)."
     ]
     assert metrics(at)["Current price"] == format_money(new)
     with Session(world.engine) as session:
@@ -200,12 +200,12 @@ def test_cancel_leaves_the_price_alone(world: World, market: Market) -> None:
     ("typed", "message"),
     [
         ("abc", "Enter a price as a number, like 19.99."),
-        ("-5", r"Enter a price above \$0.00."),
+        ("-5", "Enter a price above $0.00."),
         ("12.345", "Use at most two decimals (cents)."),
-        ("19", r"\$19.00 is already this product's price."),
+        ("19", "$19.00 is already this product's price."),
         # The cap is 10 × the segment's 95th percentile: position 0.95 × 12 = 11.4 → 45 + 0.4 × (60 − 45) = 51
         # (before the apply test) or less after it; 5,000 is above either cap.
-        ("5000", r"\$5,000.00 is more than 10× the highest typical price"),
+        ("5000", "$5,000.00 is more than 10× the highest typical price"),
     ],
 )
 def test_a_bad_manual_price_is_refused_next_to_the_field(
@@ -216,7 +216,7 @@ def test_a_bad_manual_price_is_refused_next_to_the_field(
     at.text_input(key="pricing_manual_price").input(typed)
     at.button(key="FormSubmitter:pricing_manual_form-Review my price").click().run()
     assert not at.exception
-    assert len(at.error) == 1 and at.error[0].value.startswith(message)
+    assert len(at.error) == 1 and plain(at.error[0].value).startswith(message)
     assert not [b for b in at.button if b.key == "pricing_confirm_yes"]
     assert price_of(world, market.budget) == Decimal("19.00")
     assert change_count(world) == before
@@ -227,7 +227,7 @@ def test_a_manual_price_is_applied_after_confirmation(world: World, market: Mark
     at.text_input(key="pricing_manual_price").input("$9.50")
     at.button(key="FormSubmitter:pricing_manual_form-Review my price").click().run()
     assert price_of(world, market.bargain) == Decimal("2.00")
-    assert r"from \$2.00 to \$9.50" in markdown_text(at)
+    assert "from $2.00 to $9.50" in markdown_text(at)
     at.button(key="pricing_confirm_yes").click().run()
     assert price_of(world, market.bargain) == Decimal("9.50")
     assert metrics(at)["Current price"] == "$9.50"
@@ -311,7 +311,7 @@ def test_a_marketplace_override_of_the_median_is_used_and_named(world: World, ma
     try:
         at = open_page(market.luxury)
         assert not at.exception
-        notices = [i.value.replace("\\$", "$") for i in at.info]  # md() escapes $ so it is not read as maths
+        notices = [plain(i.value) for i in at.info]  # md() escapes $ (maths) and the other Markdown characters
         expected = f"Median set by the marketplace team (was {format_money(computed_median)} computed)."
         assert any(expected in n for n in notices), notices
         assert core_analysis(world, market.luxury).market.median_price == Decimal("25.00")

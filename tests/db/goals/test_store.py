@@ -322,7 +322,7 @@ def test_deadline_check_closes_both_outcomes_with_insights(session: Session) -> 
     assert short.title == "Your revenue goal fell short by $1,240.00"  # 5,000.00 − 3,760.00
     assert (short.insight_type, short.priority) == (InsightType.PERFORMANCE, InsightPriority.MEDIUM)
     assert short.description.startswith(
-        "You made $3,760.00 from Sep 1, 2026 to Nov 20, 2026: 75 % of your $5,000.00 target. Try next: "
+        "You made $3,760.00 from Sep 1, 2026 to Nov 20, 2026: 75% of your $5,000.00 target. Try next: "
         "“Spring Planner Bundle”, your most viewed listing (300 views in the last 30 days), is missing 25 of 25 "
         "points on description completeness."
     )

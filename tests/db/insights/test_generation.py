@@ -26,12 +26,10 @@ from core.insights.generation import (
     InsightRateLimited,
     generate_insights,
     generate_insights_report,
-    insight_counts,
-    list_insights,
     mark_viewed,
-    pending_insight_count,
     set_insight_status,
 )
+from core.insights.queries import insight_counts, list_insights, pending_insight_count
 from core.models import (
     ConversionEvent,
     ConversionEventType,
@@ -119,7 +117,7 @@ def test_generation_turns_each_finding_into_a_typed_prioritised_insight(session:
     suggested = Decimal(pricing.meta["suggested_price"])
     assert Decimal(pricing.meta["money_at_stake"]) == (Decimal("40.00") - suggested) * 20
     assert pricing.action_items[0]["url"] == f"/pricing?product={planner}"
-    assert "You charge $40.00; 7 published ebook listings in Personal Finance" in pricing.description
+    assert "You charge $40.00; 7 published e-book listings in Personal Finance" in pricing.description
     # Bare listings score in the red band; "Nest egg notes" had 60 views in 30 days (≥ 50) → HIGH, the planner none.
     assert insights[f"listing:{notes}"].priority is HIGH
     assert insights[f"listing:{notes}"].meta["views_30"] == 60
@@ -132,7 +130,7 @@ def test_generation_turns_each_finding_into_a_typed_prioritised_insight(session:
     # $150.00 in the last 30 days against $300.00: −50 % ≤ −15 % → HIGH, the planner drove it.
     performance = insights["performance:forecast"]
     assert (performance.insight_type, performance.priority) == (InsightType.PERFORMANCE, HIGH)
-    assert performance.title == "Your revenue is down 50 % on the previous 30 days"
+    assert performance.title == "Your revenue is down 50% on the previous 30 days"
     assert "You made $150.00 in the last 30 days against $300.00" in performance.description
     assert performance.meta["driver_product_id"] == planner
     # 200 views, 0 purchases, segment median 5 %: 200 ÷ 3 × 0.05 = 3.33 sales a month × $14 = $46.67 → MEDIUM.

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.market.benchmarks import ALL_CATEGORIES_LABEL, benchmark_for, list_benchmarks, recalculate_benchmarks
+from core.market.benchmarks import ALL_CATEGORIES_LABEL, recalculate_benchmarks
+from core.market.queries import benchmark_for, list_benchmarks
 from core.models import Category, DigitalProduct, DigitalProductType, MarketBenchmark, ProductStatus, SellerProfile
 from tests.conftest import NOW
 from tests.factories import add_revenue, make_category, make_product, make_seller

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.market.benchmarks import list_benchmarks, recalculate_benchmarks
+from core.market.benchmarks import recalculate_benchmarks
 from core.market.overrides import (
     OverrideBatchError,
     OverrideValidationError,
@@ -23,6 +23,7 @@ from core.market.overrides import (
     save_benchmark_overrides,
     set_benchmark_override,
 )
+from core.market.queries import list_benchmarks
 from core.models import DigitalProductType, JobRun, JobStatus, MarketBenchmark, User, UserRole
 from core.ops.claims import PERIOD_DONE, is_period_claimed
 from core.pricing.analysis import analyze_pricing

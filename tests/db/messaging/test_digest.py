@@ -66,15 +66,16 @@ def test_digest_numbers_insight_tip_and_escaping(session: Session) -> None:
 
     mail = compose_weekly_digest(session, seller_id=seller.id, now=NOW, ai=OFFLINE, settings=SETTINGS)
 
-    # Revenue: 40.00 + 60.50 = 100.50 against 30.00 + 45.00 = 75.00 → (100.50 − 75) / 75 = +34%.
-    # Units: 2 + 3 = 5 against 1 + 3 = 4 → +25%. Rating: published only, (4.5 + 4.1) / 2 = 4.3.
-    assert mail.subject == "Your week: $100.50 in sales, up 34%"
-    assert "Revenue rose 34% to $100.50 on 5 sales (the week before: $75.00 on 4 sales)." in mail.text
+    # Revenue: 40.00 + 60.50 = 100.50 against 30.00 + 45.00 = 75.00 → (100.50 − 75) / 75 = +34.0%.
+    # Units: 2 + 3 = 5 against 1 + 3 = 4 → +25.0%.
+    # (Percentages read as everywhere, one decimal: `core.money`.) Rating: published only, (4.5 + 4.1) / 2 = 4.3.
+    assert mail.subject == "Your week: $100.50 in sales, up 34.0%"
+    assert "Revenue rose 34.0% to $100.50 on 5 sales (the week before: $75.00 on 4 sales)." in mail.text
     assert "Your 2 rated listings average 4.3 stars." in mail.text
-    assert "- Revenue: $100.50 (7 days before: $75.00; change: +34%)" in mail.text
-    assert "- Sales (units): 5 (7 days before: 4; change: +25%)" in mail.text
+    assert "- Revenue: $100.50 (7 days before: $75.00; change: +34.0%)" in mail.text
+    assert "- Sales (units): 5 (7 days before: 4; change: +25.0%)" in mail.text
     assert "- Average rating: 4.3 of 5" in mail.text
-    for cell in (">$100.50<", ">$75.00<", ">+34%<", ">5<", ">4<", ">+25%<", ">4.3 of 5<"):
+    for cell in (">$100.50<", ">$75.00<", ">+34.0%<", ">5<", ">4<", ">+25.0%<", ">4.3 of 5<"):
         assert cell in mail.html
     assert mail.text.startswith("Hi Ana,") and "Hi Ana," in mail.html
     assert mail.to_address == seller.user.email
@@ -86,6 +87,10 @@ def test_digest_numbers_insight_tip_and_escaping(session: Session) -> None:
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Budget Planner" in mail.html
     assert "<script" not in mail.html
     assert 'href="https://growth.example.com/home"' in mail.html
+    assert "See your insights: https://growth.example.com/insights" in mail.text
+    assert "Open listing health: https://growth.example.com/listing-health" in mail.text
+    assert "Turn them off in your account settings: https://growth.example.com/settings" in mail.text
+    assert "YOUR LAST 7 DAYS (Nov 14 – Nov 20, 2026)" in mail.text
     assert "Open your dashboard: https://growth.example.com/home" in mail.text
     assert "Written by the offline engine" in mail.text
     assert "<" not in mail.text.replace(SCRIPT_TITLE, "")  # no markup in the plain-text part
@@ -129,4 +134,4 @@ def test_one_digest_per_seller_per_week_and_opt_out(session: Session, tmp_path) 
     assert (report.sent, report.failed) == (4, 0)
     row = session.scalars(select(EmailOutbox).where(EmailOutbox.idempotency_key.like(f"%{seller.id}:2026-W47"))).one()
     parsed = email.message_from_bytes(Path(row.delivered_to).read_bytes())
-    assert parsed["Subject"] == "Your week: $100.50 in sales, up 34%"
+    assert parsed["Subject"] == "Your week: $100.50 in sales, up 34.0%"

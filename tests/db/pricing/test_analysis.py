@@ -28,7 +28,7 @@ from core.models import (
     ProductStatus,
     SellerProfile,
 )
-from core.pricing.analysis import (
+from core.pricing import (
     PriceValidationError,
     analyze_pricing,
     apply_price,
@@ -225,7 +225,7 @@ def test_no_comparable_market_gives_a_reason_and_asks_no_model(session: Session)
     a = analyze_pricing(session, seller_id=me.id, product_id=mine.id, ai=stub.door(), now=NOW)
 
     assert not a.available
-    assert a.reason == "No other published GRAPHIC listing to compare with yet, so there is no market price to go by."
+    assert a.reason == "No other published graphic listing to compare with yet, so there is no market price to go by."
     assert a.suggested_price is None and a.engine is None and a.market is None
     assert stub.requests == []
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from core.models import ProductStatus, SellerStatus
-from core.sales.summary import DailyPoint, Window, admin_home_summary, seller_home_summary
+from core.periods import DailyPoint, Window
+from core.sales.summary import admin_home_summary, seller_home_summary
 from tests.conftest import NOW
 from tests.factories import add_revenue, make_product, make_seller
 
@@ -54,9 +55,9 @@ def test_seller_summary_counts_only_the_seller_and_full_days(session: Session) -
     # Previous: 60.00 + 20.00 = 80.00 from 3 + 1 = 4 units.
     assert summary.previous_revenue == Decimal("80.00")
     assert summary.previous_units == 4
-    # (65 - 80) / 80 = -18.75 %; units unchanged.
-    assert summary.revenue_change == -18.75
-    assert summary.units_change == 0.0
+    # (65 - 80) / 80 = -18.75 % -> -18.8 (one decimal, half up); units unchanged.
+    assert summary.revenue_change == Decimal("-18.8")
+    assert summary.units_change == Decimal("0.0")
     # Two published products; the draft, the archived and the deleted one are not live.
     assert summary.live_products == 2
     assert summary.has_any_sale is True
@@ -83,7 +84,8 @@ def test_seller_without_sales(session: Session) -> None:
     make_product(session, seller=quiet)
     summary = seller_home_summary(session, seller_id=quiet.id, now=NOW)
     assert (summary.revenue, summary.units, summary.live_products) == (Decimal("0.00"), 0, 1)
-    assert summary.revenue_change is None and summary.units_change is None
+    # Nothing sold in either period: no change, 0.0 % (core.money's rule), not "nothing to compare with".
+    assert summary.revenue_change == Decimal("0.0") and summary.units_change == Decimal("0.0")
     assert summary.has_any_sale is False
     assert len(summary.daily) == 90 and not any(p.revenue or p.units for p in summary.daily)
 
@@ -119,8 +121,8 @@ def test_admin_summary(session: Session) -> None:
     # GMV in the period: 65.00 (seller) + 19.99 (Otto, Nov 19) = 84.99 from 4 + 1 = 5 units.
     assert summary.gmv == Decimal("84.99") and summary.units == 5
     assert summary.previous_gmv == Decimal("80.00") and summary.previous_units == 4
-    # (84.99 - 80.00) / 80.00 = 6.2375 %
-    assert round(summary.gmv_change, 4) == 6.2375
+    # (84.99 - 80.00) / 80.00 = 6.2375 % -> 6.2 (one decimal, half up)
+    assert summary.gmv_change == Decimal("6.2")
     assert summary.selling_sellers == 2
     by_day = {p.day: p.revenue for p in summary.daily}
     assert len(summary.daily) == 90

@@ -23,7 +23,8 @@ from core.models import (
     SellerInsight,
     SellerStatus,
 )
-from core.sellers.overview import SellerFilters, seller_detail, seller_overview
+from core.sellers.detail import seller_detail
+from core.sellers.overview import SellerFilters, seller_overview
 from core.sellers.success import seller_success_kpis, seller_success_trend
 from tests.conftest import NOW
 from tests.factories import add_revenue, make_product, make_seller

@@ -1,4 +1,5 @@
-"""The `listing_suggestions` task: Claude through the stub, its checks, and the listing score's rules offline."""
+"""The `listing_suggestions` task: Claude through the stub, its checks, and the listing score's rules offline
+(the listings package converts its score into the task's payload and passes its rules as the offline engine)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,19 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.ai import get_ai, listing_suggestions
+from core.ai import get_ai
 from core.ai.tasks.listing_suggestions import (
     DIMENSIONS,
     INPUT_SCHEMA,
     ListingSuggestion,
-    ListingSuggestionsPayload,
     as_listing_suggestions,
+    build_listing_message,
 )
 from core.config import load_settings
 from core.listings.rules import CategoryNorms, PriceBand
 from core.listings.score import DIMENSIONS as SCORE_DIMENSIONS
 from core.listings.score import ListingInput, listing_suggestions_offline, score_listing
+from core.listings.suggestions import listing_suggestions, suggestions_payload
 from tests.ai_stub import STUB_MODEL, StubAnthropic, tool_use_response
 
 DESCRIPTION = "A short planner for busy people. Questions: owner.private@example.com"
@@ -121,4 +123,18 @@ def test_without_a_key_the_listing_score_rules_answer() -> None:
 def test_a_score_must_come_with_its_own_listing() -> None:
     other = ListingInput(product_id="prod-2", title="Other")
     with pytest.raises(ValueError, match="prod-1"):
-        ListingSuggestionsPayload(score=SCORE, listing=other)
+        suggestions_payload(SCORE, other)
+
+
+def test_the_message_holds_the_score_and_the_measurements() -> None:
+    message = build_listing_message(suggestions_payload(SCORE, LISTING))
+    lines = message.splitlines()
+    assert lines[0] == f"Overall score: {SCORE.overall:g} of 100."
+    # SEO is complete: 15 of 15, nothing to win; its checklist follows with the checks' statuses.
+    assert "seo_optimization: 15 of 15 (points to win: 0)" in lines
+    assert "  - SEO title: met, set" in lines
+    assert "- title: PLANNER for seller@example.com fans (35 characters)" in lines
+    assert "- product type: PLANNER; category: Productivity" in lines
+    assert "- price: 45.00; market: p25 10.00, median 15.00, p75 20.00 over 30 listings" in lines
+    assert lines[-1].startswith("Dimensions with points to win: title_quality, description_completeness")
+    assert "seo_optimization" not in lines[-1]

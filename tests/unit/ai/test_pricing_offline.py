@@ -187,7 +187,7 @@ def test_a_flat_market_gives_the_only_allowed_price() -> None:
 def test_reasoning_is_built_from_the_actual_numbers() -> None:
     advice = advise(WEAK, "underpriced")
     assert advice.reasoning == (
-        "Your price $10.00 is below the lower quartile ($15.00) of the 42 comparable EBOOK listings in "
+        "Your price $10.00 is below the lower quartile ($15.00) of the 42 comparable e-book listings in "
         "Productivity, whose median is $19.00. "
         "Its rating of 4.0 is below the segment average of 4.2, 1.0% of its views become purchases against a "
         "segment median of 2.0% and the listing has a 120-word description, 2 images and 2 tags "
@@ -205,7 +205,7 @@ def test_reasoning_differs_with_the_numbers() -> None:
     assert "A rating of 4.6 with above-median conversion earns a premium" in premium
     assert "$23.99" in premium and "confidence 81/100" in premium
     kept = advise(replace(WEAK, current_price=D("19.50"), category_name=None), "competitive").reasoning
-    assert "upper half of the 42 comparable EBOOK listings across all categories" in kept
+    assert "upper half of the 42 comparable e-book listings across all categories" in kept
     assert "keep $19.50" in kept
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.analytics.kpis import EventTotals, KpiValue, build_kpis, build_traffic, kpi_windows, percent
+from core.analytics.kpis import EventTotals, KpiValue, build_kpis, build_traffic, kpi_windows, percent_value
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
 
@@ -66,15 +66,15 @@ def test_rolling_windows_are_24_hour_multiples_ending_now(window: str, days: int
 def test_unknown_window_and_naive_now_are_refused() -> None:
     with pytest.raises(ValueError, match="window"):
         kpi_windows("30d", now=NOW, tz=UTC)
-    with pytest.raises(ValueError, match="naive"):
+    with pytest.raises(ValueError, match="timezone-aware"):
         kpi_windows("7d", now=datetime(2026, 11, 21), tz=UTC)
 
 
 def test_percent_rounds_half_up_and_is_none_without_a_denominator() -> None:
-    assert percent(1, 8) == 12.5
-    assert percent(1, 800) == 0.13  # 0.125 rounds up (round() would give 0.12)
-    assert percent(2, 3) == 66.67
-    assert percent(0, 0) is None
+    assert percent_value(1, 8) == 12.5
+    assert percent_value(1, 800) == 0.13  # 0.125 rounds up (round() would give 0.12)
+    assert percent_value(2, 3) == 66.67
+    assert percent_value(0, 0) is None
 
 
 def test_kpi_changes() -> None:

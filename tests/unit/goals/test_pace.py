@@ -17,10 +17,10 @@ from core.goals.rules import (
     format_goal_value,
     format_rating,
     goal_pace,
-    percent,
     progress_ratio,
 )
 from core.models import GoalType
+from core.money import format_share
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
 DEC_21 = end_of_day(date(2026, 12, 21), UTC)  # 30 days after Nov 21
@@ -48,8 +48,8 @@ def test_progress_ratio_and_percent() -> None:
     assert progress_ratio(D("3100"), D("5000")) == 0.62
     assert progress_ratio(D("6000"), D("5000")) == 1.2  # uncapped
     assert progress_ratio(D("1"), D("0")) == 0.0
-    assert percent(0.615) == 62  # half up
-    assert percent(0.5449) == 54
+    assert format_share(0.615, places=0) == "62%"  # half up: goals show whole percents in the house format
+    assert format_share(0.5449, places=0) == "54%"
 
 
 # ---------------------------------------------------------------- sentences
@@ -61,7 +61,7 @@ def test_on_pace() -> None:
     result = pace(R, "5000", "3100", created_at=created, deadline=NOW + timedelta(days=45))
     assert result.expected_progress == pytest.approx(0.55)
     assert result.on_pace is True
-    assert result.sentence == "On pace: 62 % done with 55 % of the time gone."
+    assert result.sentence == "On pace: 62% done with 55% of the time gone."
 
 
 def test_behind_pace_revenue_says_what_is_left_per_day() -> None:
@@ -135,7 +135,7 @@ def test_target_reached() -> None:
 def test_just_created_is_on_pace() -> None:
     result = pace(S, "10", "0", created_at=NOW)
     assert (result.expected_progress, result.on_pace) == (0.0, True)
-    assert result.sentence == "On pace: 0 % done with 0 % of the time gone."
+    assert result.sentence == "On pace: 0% done with 0% of the time gone."
 
 
 def test_rating_pace_is_about_the_level() -> None:

@@ -28,11 +28,11 @@ from core.goals.rules import (
     latest_deadline,
     parse_goal_type,
     parse_target,
-    require_aware,
     target_amount,
     validate_goal,
 )
 from core.models import GoalType
+from core.periods import require_aware
 
 TODAY = date(2026, 11, 21)  # the day of tests.conftest.NOW
 TOMORROW = date(2026, 11, 22)
@@ -209,6 +209,6 @@ def test_target_amount_is_to_the_cent_and_refuses_text() -> None:
 
 
 def test_naive_datetimes_are_refused() -> None:
-    with pytest.raises(ValueError, match="naive datetime"):
+    with pytest.raises(ValueError, match="timezone-aware"):
         require_aware(datetime(2026, 11, 21, 15, 0))
     require_aware(datetime(2026, 11, 21, 15, 0, tzinfo=UTC))

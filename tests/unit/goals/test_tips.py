@@ -51,7 +51,7 @@ def test_missed_revenue_goal_title_has_the_exact_shortfall() -> None:
     draft = goal_insight(closed(), None)
     # 5,000.00 − 3,760.00 = 1,240.00
     assert draft.title == "Your revenue goal fell short by $1,240.00"
-    assert draft.description == "You made $3,760.00 from Sep 1, 2026 to Nov 20, 2026: 75 % of your $5,000.00 target."
+    assert draft.description == "You made $3,760.00 from Sep 1, 2026 to Nov 20, 2026: 75% of your $5,000.00 target."
     assert draft.priority is InsightPriority.MEDIUM  # 1,240 / 5,000 = 24.8 % < 50 %
     assert draft.meta["shortfall"] == "1240.00"
     assert draft.action_items == [{"label": "Set your next goal", "action": "set_goal", "url": GOALS_URL}]
@@ -61,7 +61,7 @@ def test_achieved_goal_congratulates() -> None:
     draft = goal_insight(closed(current="5230"), None)
     assert draft.title == "Congratulations! You reached your revenue goal of $5,000.00"
     # 5,230 / 5,000 = 104.6 % → 105 %
-    assert draft.description.startswith("You made $5,230.00 from Sep 1, 2026 to Nov 20, 2026: 105 % of your")
+    assert draft.description.startswith("You made $5,230.00 from Sep 1, 2026 to Nov 20, 2026: 105% of your")
     assert draft.priority is InsightPriority.LOW
     assert draft.meta["outcome"] == "ACHIEVED"
 
@@ -79,7 +79,7 @@ def test_titles_per_type() -> None:
 
 def test_descriptions_per_type() -> None:
     assert goal_insight(closed(P, "5", "1")).description.startswith(
-        "You published 1 new product from Sep 1, 2026 to Nov 20, 2026: 20 % of your 5 new products target."
+        "You published 1 new product from Sep 1, 2026 to Nov 20, 2026: 20% of your 5 new products target."
     )
     assert goal_insight(closed(RT, "4.5", "4.2")).description.startswith(
         "Your products' average rating was 4.2 ★ on Nov 20, 2026, against a target of 4.5 ★."
@@ -96,7 +96,7 @@ def test_priority_by_shortfall_share() -> None:
 def test_a_tip_goes_into_the_description_and_the_actions() -> None:
     tip = GoalTip("listing", "Fix it.", "Fix this listing", "/listing-health?product=p1", "p1")
     draft = goal_insight(closed(), tip)
-    assert draft.description.endswith("75 % of your $5,000.00 target. Try next: Fix it.")
+    assert draft.description.endswith("75% of your $5,000.00 target. Try next: Fix it.")
     assert draft.action_items[0] == {
         "label": "Fix this listing",
         "action": "listing",

@@ -19,7 +19,8 @@ from core.listings.queries import ScoredListing
 from core.listings.score import ListingInput, score_listing
 from core.market.opportunities import MarketOpportunity
 from core.models import InsightPriority, InsightType
-from core.pricing.rules import PricingAnalysis, PricingMarket
+from core.pricing.market import PricingMarket
+from core.pricing.rules import PricingAnalysis
 
 HIGH, MEDIUM, LOW = InsightPriority.HIGH, InsightPriority.MEDIUM, InsightPriority.LOW
 
@@ -99,7 +100,7 @@ def test_revenue_down_names_the_product_that_dropped_most() -> None:
     ]
     finding = performance_finding(products, None)
     assert finding is not None and finding.priority is HIGH
-    assert finding.title == "Your revenue is down 40 % on the previous 30 days"
+    assert finding.title == "Your revenue is down 40% on the previous 30 days"
     assert "The biggest drop: “B”, $90.00 against $300.00." in finding.description
     assert finding.action_items[0]["url"] == "/listing-health?product=b"
 
@@ -130,5 +131,5 @@ def test_good_traffic_few_buyers_is_priced_by_the_sales_it_misses() -> None:
     )
     assert (finding.key, finding.priority) == ("marketing:conversion:p", HIGH)
     assert finding.meta["money_per_month"] == "73.33"
-    assert "300 views in the last 90 days turned into 1 purchase (0.3\u00a0%)" in finding.description
+    assert "300 views in the last 90 days turned into 1 purchase (0.3%)" in finding.description
     assert finding.action_items[0]["action"] == "fix:image_quality"  # no image at all: 20 points to win

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from core.listings.rules import analyse_description, price_share
+from core.listings.rules import price_share
 from core.listings.score import (
     DIMENSIONS,
     CategoryNorms,
@@ -18,6 +18,7 @@ from core.listings.score import (
     portfolio_score,
     score_listing,
 )
+from core.listings.text import analyse_description
 
 NORMS = CategoryNorms.build("Budget Planners", ["budget", "finance", "printable", "monthly planner", "savings"])
 BAND = PriceBand(p25=10.0, median=14.0, p75=20.0, average=15.0, sample_size=12)

@@ -191,7 +191,7 @@ def test_reasoning_cites_the_numbers() -> None:
     assert result.suggested_product_type == "PLANNER"
     assert result.estimated_monthly_demand == 121  # 268 / 3 × 1.35 = 120.6
     assert result.reasoning == (
-        "Searched 268 times in 90 days (top 10 % of unmet searches), up 35 % in the last 30 days; "
+        "Searched 268 times in 90 days (top 10% of unmet searches), up 35% in the last 30 days; "
         "only 1 listing matches. Planners sell best for related terms ($4,210 in 90 days)."
     )
     assert top_percent(facts) == 10

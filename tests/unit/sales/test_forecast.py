@@ -284,7 +284,7 @@ def test_with_too_few_past_starts_the_range_is_a_stated_50_percent():
     forecast = forecast_revenue(history([100.0] * 20), {}, days=30, market_trend=None)
     assert not forecast.error_band.measured
     assert forecast.confidence_interval == ConfidenceInterval(Decimal("1500.00"), Decimal("4500.00"))
-    assert any("fixed ±50 % for 30 days" in line for line in forecast.assumptions)
+    assert any("fixed ±50% for 30 days" in line for line in forecast.assumptions)
     # 60 days: ±50 % × √(60/30) = ±70.71 %: 6000 × 0.292893 = 1757.36 and 6000 × 1.707107 = 10242.64.
     longer = forecast_revenue(history([100.0] * 20), {}, days=60, market_trend=None)
     assert longer.confidence_interval == ConfidenceInterval(Decimal("1757.36"), Decimal("10242.64"))
@@ -339,8 +339,8 @@ def test_backtest_of_a_step_up_shows_the_forecast_lagging_a_naive_guess():
     assert backtest.naive_mape_pct == 7.8
     assert (backtest.forecast_total, backtest.actual_total, backtest.total_error_pct) == (3000.0, 4500.0, -33.3)
     assert backtest.verdict == (
-        "The forecast was off by 33 % on average over the last 30 days; a simple same-as-last-week guess was off "
-        "by 8 %, so treat the forecast with caution: for your shop a simple guess did better lately."
+        "The forecast was off by 33% on average over the last 30 days; a simple same-as-last-week guess was off "
+        "by 8%, so treat the forecast with caution: for your shop a simple guess did better lately."
     )
     assert backtest.verdict in forecast.assumptions
 

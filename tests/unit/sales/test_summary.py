@@ -1,4 +1,6 @@
-"""Pure helpers behind the home pages: the day windows, filling days without sales, percentage change."""
+"""Pure helpers behind the home pages: the day windows, filling days without sales, percentage change.
+
+Filling, totals and the change are `core.periods`' and `core.money`'s; these are the home pages' cases."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.sales.summary import DailyPoint, Window, fill_missing_days, home_windows, percent_change, window_totals
+from core.money import percent_change
+from core.periods import DailyPoint, Window, fill_missing_days, window_totals
+from core.sales.summary import home_windows
 
 
 def test_windows_end_yesterday_and_are_adjacent() -> None:
@@ -26,7 +30,7 @@ def test_fill_missing_days_puts_zero_days_between_sales() -> None:
         (date(2026, 4, 30), Decimal("99.00"), 9),  # before start: dropped
         (date(2026, 5, 5), Decimal("99.00"), 9),  # after end: dropped
     ]
-    points = fill_missing_days(rows, start=date(2026, 5, 1), end=date(2026, 5, 4))
+    points = fill_missing_days(rows, Window(date(2026, 5, 1), date(2026, 5, 4)))
     assert points == [
         DailyPoint(date(2026, 5, 1), Decimal("7.00"), 2),
         DailyPoint(date(2026, 5, 2), Decimal("0.00"), 0),
@@ -36,10 +40,10 @@ def test_fill_missing_days_puts_zero_days_between_sales() -> None:
 
 
 def test_fill_missing_days_without_rows_and_for_one_day() -> None:
-    assert fill_missing_days([], start=date(2026, 1, 1), end=date(2026, 1, 1)) == [
+    assert fill_missing_days([], Window(date(2026, 1, 1), date(2026, 1, 1))) == [
         DailyPoint(date(2026, 1, 1), Decimal("0.00"), 0)
     ]
-    assert len(fill_missing_days([], start=date(2024, 2, 1), end=date(2024, 3, 1))) == 30  # 29 Feb days + Mar 1
+    assert len(fill_missing_days([], Window(date(2024, 2, 1), date(2024, 3, 1)))) == 30  # 29 Feb days + Mar 1
 
 
 def test_window_totals_sum_only_the_days_inside() -> None:
@@ -57,13 +61,13 @@ def test_window_totals_sum_only_the_days_inside() -> None:
 @pytest.mark.parametrize(
     ("current", "previous", "expected"),
     [
-        (Decimal("150.50"), Decimal("50.00"), 201.0),  # (150.50 - 50) / 50
-        (3, 4, -25.0),  # (3 - 4) / 4
-        (Decimal("0"), Decimal("80"), -100.0),
-        (5, 5, 0.0),
+        (Decimal("150.50"), Decimal("50.00"), Decimal("201.0")),  # (150.50 - 50) / 50
+        (3, 4, Decimal("-25.0")),  # (3 - 4) / 4
+        (Decimal("0"), Decimal("80"), Decimal("-100.0")),
+        (5, 5, Decimal("0.0")),
         (Decimal("10"), Decimal("0"), None),  # nothing to compare with
-        (0, 0, None),
+        (0, 0, Decimal("0.0")),  # nothing sold in either period: no change (the house rule of core.money)
     ],
 )
-def test_percent_change(current: Decimal | int, previous: Decimal | int, expected: float | None) -> None:
+def test_percent_change(current: Decimal | int, previous: Decimal | int, expected: Decimal | None) -> None:
     assert percent_change(current, previous) == expected

@@ -1,0 +1,1 @@
+"""Pure Altair chart builders over plain data, one module per area; they never import Streamlit."""

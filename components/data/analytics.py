@@ -1,0 +1,38 @@
+"""The Operator KPIs page's reads: the today | 7d | 28d KPI strip and one funnel for a date range (cached briefly;
+"today" moves by the minute, 28 days hardly within ten)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from components.data import cached, clock
+from core.analytics import FunnelResult
+from core.analytics import OperatorKpis
+from core.analytics import funnel_for, operator_kpis
+from core.config import get_settings
+from core.db import session_scope
+
+# How long a window's figures may be reused.
+KPI_TTL_SECONDS = {"today": 60, "7d": 300, "28d": 600}
+FUNNEL_TTL_SECONDS = 600
+
+
+@cached("analytics", ttl=max(KPI_TTL_SECONDS.values()))
+def _operator_kpis(window: str, freshness: int) -> OperatorKpis:
+    # `freshness` changes every KPI_TTL_SECONDS[window]: it ends a cached answer early for the short windows.
+    with session_scope() as session:
+        return operator_kpis(session, window=window, now=clock.now())
+
+
+def load_operator_kpis(window: str) -> OperatorKpis:
+    return _operator_kpis(window, int(clock.now().timestamp() // KPI_TTL_SECONDS[window]))
+
+
+@cached("analytics", ttl=FUNNEL_TTL_SECONDS)
+def load_funnel(name: str, first_day: date, last_day: date, conversion_days: int) -> FunnelResult:
+    """The funnel of the people who entered between the starts of `first_day` and the end of `last_day`."""
+    tz = get_settings().timezone
+    start = datetime.combine(first_day, time.min, tzinfo=tz)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz) - timedelta(microseconds=1)
+    with session_scope() as session:
+        return funnel_for(session, name=name, start=start, end=end, window=timedelta(days=conversion_days))

@@ -1,0 +1,1 @@
+"""The widgets of each seller page, one module per page of `pages/seller/`."""

@@ -1,0 +1,362 @@
+"""The Pricing tool's widgets: the product picker (with its `?product=` deep link), one product's analysis, applying
+a suggested or a manual price behind a confirmation (the review of all prices and the history: `pricing_review`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components.charts.pricing import market_comparison_chart
+from components.data import database_errors
+from components.data import pricing as pricing_data
+from components.ui.empty import empty_state
+from components.ui.flash import flash, show_flash
+from components.ui.kpi import tile
+from components.ui.labels import type_label
+from components.ui.text import md
+from core.catalog import ProductOption
+from core.config import get_settings
+from core.models import PriceChangeSource
+from core.money import format_money
+from core.pricing import (
+    MIN_CATEGORY_SAMPLE,
+    PriceValidationError,
+    PricingAnalysis,
+    PricingMarket,
+    check_price_cap,
+    parse_price,
+)
+
+KEY_PRODUCT = "pricing_product"
+KEY_LINKED = "pricing_linked_product"  # the product the URL was last synced to (see `product_picker`)
+KEY_CONFIRM = "pricing_confirm"
+FLASH = "pricing"
+KEY_MANUAL_ERROR = "pricing_manual_error"
+KEY_MANUAL_INPUT = "pricing_manual_price"
+
+POSITION_BADGES = {
+    "underpriced": ("Underpriced", "blue", ":material/south:"),
+    "competitive": ("Competitive", "green", ":material/check_circle:"),
+    "overpriced": ("Overpriced", "orange", ":material/north:"),
+}
+POSITION_SENTENCES = {
+    "underpriced": "Your price is below the typical range of similar listings.",
+    "competitive": "Your price is inside the typical range of similar listings.",
+    "overpriced": "Your price is above the typical range of similar listings.",
+}
+
+
+# ---------------------------------------------------------------- picking a product
+
+
+def no_products() -> None:
+    empty_state(
+        "You have no published products yet. Publish one and come back: the pricing tool compares its price "
+        "with similar listings on the marketplace and suggests a better one.",
+        icon=":material/sell:",
+        link=("Create a product", get_settings().product_form_url),
+    )
+
+
+def product_picker(products: Sequence[ProductOption]) -> ProductOption | None:
+    """A searchable picker of the seller's published products; `?product=<id>` preselects one of *hers*.
+
+    The URL always names the chosen product, so the page can be bookmarked or linked to. A link to a product
+    that is not hers (or not published) is ignored with a notice and never reaches a query.
+    """
+    by_id = {p.id: p for p in products}
+    requested = st.query_params.get("product")
+    if requested and requested != st.session_state.get(KEY_LINKED):
+        if requested in by_id:
+            st.session_state[KEY_PRODUCT] = requested
+            st.session_state[KEY_LINKED] = requested
+        else:
+            st.info(
+                "The product in this link is not one of your published products, so it was ignored. "
+                "Pick a product below.",
+                icon=":material/link_off:",
+            )
+    if st.session_state.get(KEY_PRODUCT) not in by_id:
+        st.session_state.pop(KEY_PRODUCT, None)  # e.g. archived since the last visit
+    chosen = st.selectbox(
+        "Product",
+        options=list(by_id),
+        format_func=option_labels(products).__getitem__,
+        index=None,
+        placeholder=f"Choose one of your {len(by_id)} published products…",
+        key=KEY_PRODUCT,
+    )
+    if chosen is None:
+        return None
+    st.query_params["product"] = chosen
+    st.session_state[KEY_LINKED] = chosen
+    return by_id[chosen]
+
+
+def option_labels(products: Sequence[ProductOption]) -> dict[str, str]:
+    """Product id -> its label in the picker: the title, numbered when two products share one.
+
+    Streamlit keeps a selectbox's choice as its label, so a label must not change while the page is open
+    (no price in it: applying a price would drop the selection).
+    """
+    seen: dict[str, int] = {}
+    labels = {}
+    for product in products:
+        title = product.title.strip() or "Untitled product"
+        seen[title] = seen.get(title, 0) + 1
+        labels[product.id] = title if seen[title] == 1 else f"{title} ({seen[title]})"
+    return labels
+
+
+def pick_hint() -> None:
+    empty_state(
+        "Choose a product to compare its price with similar listings, or review all your prices at once below.",
+        icon=":material/touch_app:",
+    )
+
+
+# ---------------------------------------------------------------- one product's analysis
+
+
+def flash_message(product_id: str) -> None:
+    """The success message of a price just applied (shown once, on the run after the write, on its product)."""
+    show_flash(FLASH, about=product_id)
+
+
+def applied_message(applied: pricing_data.AppliedPrice) -> str:
+    new, old = (md(format_money(price, applied.currency)) for price in (applied.new_price, applied.old_price))
+    return f"Price updated: “{md(applied.title)}” now sells at **{new}** (was {old})."
+
+
+def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
+    """Current vs suggested price, position badge, confidence, the market chart, the reasoning and its engine.
+
+    Returns the column under the chart, where the price actions go (next to what they act on).
+    """
+    currency = analysis.currency
+    if not analysis.available or analysis.market is None or analysis.suggested_price is None:
+        tile("Current price", format_money(analysis.current_price, currency), width=260)
+        st.info(analysis.reason or "There is no market to compare this product with yet.", icon=":material/info:")
+        return st.container()
+    market = analysis.market
+    position = analysis.competitive_position or "competitive"
+    label, color, icon = POSITION_BADGES[position]
+    st.markdown(f"#### :{color}-badge[{icon} {label}] {POSITION_SENTENCES[position]}")
+    current, suggested, confidence, stake = st.columns(4)
+    with current:
+        tile("Current price", format_money(analysis.current_price, currency), height="stretch")
+    change = analysis.price_change or Decimal(0)
+    with suggested:
+        tile(
+            "Suggested price",
+            format_money(analysis.suggested_price, currency),
+            delta=None if change == 0 else f"{'+' if change > 0 else '-'}{format_money(abs(change), currency)}",
+            delta_color="off",
+            help=(
+                f"Suggested range {format_money(analysis.price_range.min, currency)}–"
+                f"{format_money(analysis.price_range.max, currency)}."
+                if analysis.price_range
+                else None
+            ),
+            height="stretch",
+        )
+    with confidence:
+        tile(
+            "Confidence",
+            f"{analysis.confidence_score}/100",
+            help="How much the market data supports the advice: more comparable listings, a tighter market and a "
+            "price clearly inside or outside the typical range all raise it. Thin samples are capped at 25.",
+            height="stretch",
+        )
+    with stake:
+        tile(
+            "Money at stake / month",
+            format_money(analysis.money_at_stake, currency),
+            help="The gap between your price and the suggested one, times your monthly sales over the last 90 "
+            f"days ({analysis.units_90_days} units in 90 days); at least the gap itself.",
+            height="stretch",
+        )
+    chart, words = st.columns([3, 2], gap="large")
+    with chart:
+        st.markdown("**Your price against the market**")
+        st.altair_chart(
+            market_comparison_chart(
+                market.comparison(),
+                typical_range=(market.p25_price, market.p75_price),
+                suggested_price=analysis.suggested_price,
+            ),
+            width="stretch",
+        )
+        st.caption(
+            md(
+                f"Green band: the typical range, the middle half of comparable prices "
+                f"({format_money(market.p25_price, currency)}–{format_money(market.p75_price, currency)}); "
+                "a price inside it is "
+                f"competitive. Dashed line: the suggested price."
+            )
+        )
+    with words:
+        market_context(market, analysis)
+        st.markdown("**Why this price**")
+        st.markdown(md(analysis.reasoning))
+        st.caption(f":material/smart_toy: {analysis.engine_label}")
+    return chart
+
+
+def segment_text(market: PricingMarket, analysis: PricingAnalysis) -> str:
+    """`45 planner listings in Productivity` / `12 e-book listings across all categories`."""
+    kind = type_label(analysis.facts.product_type if analysis.facts else None, lower=True) or "comparable"
+    count = f"{market.sample_size} {kind} listing{'' if market.sample_size == 1 else 's'}"
+    if market.segment_scope == "category" and market.category_name:
+        return f"{count} in {market.category_name}"
+    return f"{count} across all categories"
+
+
+def market_context(market: PricingMarket, analysis: PricingAnalysis) -> None:
+    currency = analysis.currency
+    top = (
+        format_money(market.top_seller_average_price, currency)
+        if market.top_seller_average_price is not None
+        else "not available yet"
+    )
+    st.markdown(
+        f"**Market used:** {md(segment_text(market, analysis))} (published, including yours).  \n"
+        f"Median {md(format_money(market.median_price, currency))} · "
+        f"average {md(format_money(market.average_price, currency))} · top-seller average {md(top)}"
+    )
+    notice = market.override_notice(currency)
+    if notice:
+        note = f" {market.override_note}" if market.override_note else ""
+        st.info(md(notice + note), icon=":material/admin_panel_settings:")
+    if market.thin_sample:
+        st.warning(
+            f"Based on only {market.sample_size} listing{'' if market.sample_size == 1 else 's'}: fewer than "
+            f"{MIN_CATEGORY_SAMPLE} comparable products, so treat the suggestion as a rough guide.",
+            icon=":material/warning:",
+        )
+
+
+# ---------------------------------------------------------------- applying a price
+
+
+@dataclass(frozen=True)
+class PendingPrice:
+    """A price change waiting for the seller's confirmation."""
+
+    product_id: str
+    title: str
+    currency: str
+    old_price: Decimal
+    new_price: Decimal
+    source: PriceChangeSource
+    suggested_price: Decimal | None
+
+
+def price_actions(analysis: PricingAnalysis, *, seller_id: str, user_id: str) -> None:
+    """ "Apply suggested price" and "Set my own price"; both open one confirmation naming the old and new price."""
+    suggested = analysis.suggested_price if analysis.available else None
+    if suggested is not None:
+        same = suggested == analysis.current_price
+        if st.button(
+            "Your price already matches the suggestion"
+            if same
+            else f"Apply suggested price ({format_money(suggested, analysis.currency)})",
+            type="primary",
+            icon=":material/price_check:",
+            disabled=same,
+            key="pricing_apply_suggested",
+        ):
+            st.session_state[KEY_CONFIRM] = _pending(analysis, suggested, PriceChangeSource.ANALYSIS)
+    _confirmation(analysis, seller_id=seller_id, user_id=user_id)
+    _manual_price_form(analysis)
+
+
+def _pending(analysis: PricingAnalysis, new_price: Decimal, source: PriceChangeSource) -> PendingPrice:
+    return PendingPrice(
+        analysis.product_id,
+        analysis.title,
+        analysis.currency,
+        analysis.current_price,
+        new_price,
+        source,
+        analysis.suggested_price,
+    )
+
+
+def _confirmation(analysis: PricingAnalysis, *, seller_id: str, user_id: str) -> None:
+    pending: PendingPrice | None = st.session_state.get(KEY_CONFIRM)
+    if pending is None or pending.product_id != analysis.product_id:
+        return
+    with st.container(border=True, key="pricing_confirm_box"):
+        st.markdown(
+            f"**Change the price of “{md(pending.title)}” from {md(format_money(pending.old_price, pending.currency))} "
+            f"to {md(format_money(pending.new_price, pending.currency))}?**  \nBuyers see the new price right away."
+        )
+        yes, no, _ = st.columns([1.2, 1, 3])
+        confirmed = yes.button("Yes, change the price", type="primary", key="pricing_confirm_yes")
+        cancelled = no.button("Cancel", key="pricing_confirm_no")
+    if cancelled:
+        del st.session_state[KEY_CONFIRM]
+        st.rerun()
+    if not confirmed:
+        return
+    del st.session_state[KEY_CONFIRM]
+    try:
+        with database_errors():
+            applied = pricing_data.set_price(
+                seller_id=seller_id,
+                user_id=user_id,
+                product_id=pending.product_id,
+                title=pending.title,
+                currency=pending.currency,
+                new_price=pending.new_price,
+                source=pending.source,
+                suggested_price=pending.suggested_price,
+            )
+    except PriceValidationError as exc:
+        st.session_state[KEY_MANUAL_ERROR] = (pending.product_id, str(exc))
+    except LookupError:
+        st.session_state[KEY_MANUAL_ERROR] = (pending.product_id, "This product is no longer available to change.")
+    else:
+        flash(FLASH, applied_message(applied), about=applied.product_id)
+    st.rerun()
+
+
+def validate_manual_price(text: str, analysis: PricingAnalysis) -> Decimal:
+    """The typed price, or `PriceValidationError` with the message for the field (checked again on saving)."""
+    amount = parse_price(text)
+    if amount == analysis.current_price:
+        raise PriceValidationError(f"{format_money(amount, analysis.currency)} is already this product's price.")
+    p95 = analysis.market.p95_price if analysis.market is not None else None
+    check_price_cap(amount, p95, analysis.currency)
+    return amount
+
+
+def _manual_price_form(analysis: PricingAnalysis) -> None:
+    with st.form("pricing_manual_form", border=False, enter_to_submit=True):
+        field, button = st.columns([2, 1], vertical_alignment="bottom")
+        typed = field.text_input(
+            "Set my own price",
+            placeholder=f"e.g. {analysis.current_price:.2f}",
+            help="A price in dollars with at most two decimals, like 14.99.",
+            key=KEY_MANUAL_INPUT,
+        )
+        submitted = button.form_submit_button("Review my price", icon=":material/edit:")
+        message = st.empty()
+    stored = st.session_state.get(KEY_MANUAL_ERROR)
+    if submitted:
+        st.session_state.pop(KEY_MANUAL_ERROR, None)
+        try:
+            amount = validate_manual_price(typed, analysis)
+        except PriceValidationError as exc:
+            message.error(md(str(exc)), icon=":material/error:")
+            st.session_state.pop(KEY_CONFIRM, None)
+            return
+        st.session_state[KEY_CONFIRM] = _pending(analysis, amount, PriceChangeSource.MANUAL)
+        st.rerun()  # the confirmation is drawn above the form
+    elif stored is not None and stored[0] == analysis.product_id:
+        message.error(md(stored[1]), icon=":material/error:")

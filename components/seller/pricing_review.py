@@ -1,0 +1,155 @@
+"""The Pricing tool's portfolio widgets: "Review all my prices" (bulk analysis with a progress bar, the off-market
+products by money at stake) and the table of recent price changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import streamlit as st
+
+from components.data import clock, database_errors
+from components.data import pricing as pricing_data
+from components.seller.pricing import KEY_PRODUCT, POSITION_BADGES
+from components.ui.text import md
+from core.config import get_settings
+from core.models import PriceChangeSource
+from core.money import format_money
+from core.pricing import PriceHistoryEntry, PricingAnalysis, needs_attention
+
+KEY_REVIEW = "pricing_review"
+KEY_REVIEW_TABLE = "pricing_review_table"
+SOURCE_LABELS = {
+    PriceChangeSource.ANALYSIS: "Suggested price",
+    PriceChangeSource.MANUAL: "Own price",
+    PriceChangeSource.ADMIN: "Marketplace team",
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    """The last "review all my prices" of this browser session."""
+
+    seller_id: str
+    flagged: tuple[PricingAnalysis, ...]  # not competitive, most money at stake first
+    total: int
+    unavailable: int
+    reviewed_at: datetime
+
+
+def bulk_review(seller_id: str, history: Sequence[PriceHistoryEntry]) -> None:
+    """Analyse every published product with a progress bar and list the off-market ones (kept for the session).
+
+    Products whose price changed since the review say so (from `history`); clicking a row opens the product above.
+    """
+    st.subheader("Review all my prices")
+    st.caption("Checks every published product against its market and lists the ones priced outside the typical range.")
+    if st.button("Review all my prices", icon=":material/fact_check:", key="pricing_review_all"):
+        bar = st.progress(0.0, text="Starting the review…")
+
+        def progress(done: int, total: int, title: str) -> None:
+            bar.progress(done / total, text=f"Analysed {done} of {total}: {title}")
+
+        with database_errors():
+            analyses = pricing_data.review_all_prices(seller_id, progress)
+        bar.empty()
+        st.session_state[KEY_REVIEW] = Review(
+            seller_id,
+            tuple(needs_attention(analyses)),
+            total=len(analyses),
+            unavailable=sum(1 for a in analyses if not a.available),
+            reviewed_at=clock.now(),
+        )
+    review: Review | None = st.session_state.get(KEY_REVIEW)
+    if review is None or review.seller_id != seller_id:
+        return
+    changed_since = {}
+    for entry in reversed(history):  # oldest first, so the newest change wins
+        if entry.changed_at >= review.reviewed_at:
+            changed_since[entry.product_id] = entry.new_price
+    _review_table(review, changed_since)
+
+
+def _review_table(review: Review, changed_since: dict[str, Decimal]) -> None:
+    skipped = f" {review.unavailable} could not be compared (no similar listings yet)." if review.unavailable else ""
+    if not review.flagged:
+        st.success(
+            f"All {review.total - review.unavailable} compared products are priced competitively.{skipped}",
+            icon=":material/thumb_up:",
+        )
+        return
+    at_stake = sum((a.money_at_stake for a in review.flagged), Decimal(0))
+    st.markdown(
+        f"**{len(review.flagged)} of {review.total} products** are priced outside the typical range of their "
+        f"market, with about **{md(format_money(at_stake))} a month** at stake.{md(skipped)} "
+        "Click a row to open it above."
+    )
+    rows = [
+        {
+            "Product": a.title,
+            "Position": POSITION_BADGES[a.competitive_position or "competitive"][0],
+            "Current": float(a.current_price),
+            "Suggested": float(a.suggested_price or 0),
+            "At stake / month": float(a.money_at_stake),
+            "Confidence": a.confidence_score,
+        }
+        for a in review.flagged
+    ]
+    if changed_since:  # only then: an empty column would push the table wider than the page
+        for row, a in zip(rows, review.flagged, strict=True):
+            changed = changed_since.get(a.product_id)
+            row["Since the review"] = "" if changed is None else f"Now {format_money(changed, a.currency)}"
+    ids = [a.product_id for a in review.flagged]
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        on_select=lambda: _open_selected(ids),
+        selection_mode="single-row",
+        key=KEY_REVIEW_TABLE,
+        column_config={
+            "Product": st.column_config.TextColumn(width="medium"),
+            "Current": st.column_config.NumberColumn(format="dollar"),
+            "Suggested": st.column_config.NumberColumn(format="dollar"),
+            "At stake / month": st.column_config.NumberColumn(format="dollar"),
+            "Confidence": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d", width="small"),
+        },
+    )
+
+
+def _open_selected(ids: Sequence[str]) -> None:
+    selection = st.session_state[KEY_REVIEW_TABLE].selection.rows
+    if selection:
+        st.session_state[KEY_PRODUCT] = ids[selection[0]]
+
+
+def price_history_table(entries: Sequence[PriceHistoryEntry]) -> None:
+    st.subheader("Recent price changes")
+    if not entries:
+        st.caption("No price changes yet. Prices you apply here are listed with the date and the old price.")
+        return
+    zone = get_settings().timezone
+    st.dataframe(
+        [
+            {
+                "When": e.changed_at.astimezone(zone).replace(tzinfo=None),
+                "Product": e.product_title,
+                "Old price": float(e.old_price),
+                "New price": float(e.new_price),
+                "Change": float(e.new_price - e.old_price),
+                "How": SOURCE_LABELS.get(e.source, str(e.source)),
+            }
+            for e in entries
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "When": st.column_config.DatetimeColumn(format="MMM D, YYYY h:mm a"),
+            "Product": st.column_config.TextColumn(width="medium"),
+            "Old price": st.column_config.NumberColumn(format="dollar"),
+            "New price": st.column_config.NumberColumn(format="dollar"),
+            "Change": st.column_config.NumberColumn("Change ($)", format="%+.2f"),
+        },
+    )
