@@ -21,7 +21,7 @@ from core.config import SettingsError, get_settings
 # Role -> menu sections -> pages. A new page is one line here plus its file under pages/<role>/.
 # Planned: sellers get "Grow" (Insights, Pricing tool, Listing health, Goals) and "Learn & market"
 # (Learn, Market); admins get "Sellers" (Seller success, Low-quality listings), "Marketplace"
-# (Benchmarks, Learn editor) and "Operations" (Operator KPIs).
+# (Benchmarks, Learn editor) and "Operations" (Operator KPIs, Jobs, Sign-ins).
 ROLE_SECTIONS: dict[str, Sections] = {
     "seller": {
         "Home": [PageSpec("pages/seller/home.py", "Home", ":material/home:", urls.HOME)],
@@ -52,6 +52,7 @@ ROLE_SECTIONS: dict[str, Sections] = {
         "Operations": [
             PageSpec("pages/admin/operator_kpis.py", "Operator KPIs", ":material/speed:", urls.OPERATOR_KPIS),
             PageSpec("pages/admin/jobs.py", "Jobs", ":material/schedule:", urls.JOBS),
+            PageSpec("pages/admin/sign_ins.py", "Sign-ins", ":material/shield_person:", urls.SIGN_INS),
         ],
     },
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,60 @@ ENVIRONMENTS = ("development", "production")
 
 class SettingsError(ValueError):
     """A setting is missing or unsafe; the message is one line a person can act on."""
+
+
+# Production cookie keys: long, and random in fact, not only in length (issue 12).
+MIN_COOKIE_KEY_CHARS = 32
+MIN_COOKIE_KEY_BITS = 64  # estimated: length x Shannon entropy of its characters (32 random hex digits: ~94-128)
+MIN_DISTINCT_PAIR_SHARE = 0.5  # of its adjacent character pairs (random hex: 0.7 or more; "password" x 4 + "1": 0.28)
+_NEW_KEY_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def _shortest_period(text: str) -> int:
+    """The length of the shortest pattern whose repetition spells `text` (the last copy may be cut short)."""
+    return next(p for p in range(1, len(text) + 1) if all(text[i] == text[i % p] for i in range(len(text))))
+
+
+def cookie_key_problem(key: str | None) -> str | None:
+    """Why `key` is too weak to sign production cookies (one line naming the rule), or None when it is fine.
+
+    Refused: missing; containing the development key (in any case, with anything around it); only whitespace;
+    shorter than 32 characters; one repeated character; a short pattern repeated ("changeme" x 4); fewer than
+    half of its adjacent character pairs distinct ("password" x 4 + "1"); under ~64 bits of estimated entropy.
+    """
+    if not key or key == DEV_COOKIE_KEY:  # unset: the development default
+        return (
+            "APP_ENV=production needs AUTH_COOKIE_KEY set to a long random secret (the development default is "
+            f"refused): {_NEW_KEY_HINT}"
+        )
+    if DEV_COOKIE_KEY.lower() in key.lower():
+        return f"AUTH_COOKIE_KEY contains the development key (the development default is refused): {_NEW_KEY_HINT}"
+    if not key.strip():
+        return f"AUTH_COOKIE_KEY is only whitespace: {_NEW_KEY_HINT}"
+    if len(key) < MIN_COOKIE_KEY_CHARS:
+        return (
+            f"AUTH_COOKIE_KEY must be at least {MIN_COOKIE_KEY_CHARS} characters in production (it has {len(key)}): "
+            f"{_NEW_KEY_HINT}"
+        )
+    period = _shortest_period(key)
+    if period == 1:
+        return f"AUTH_COOKIE_KEY is one character repeated {len(key)} times: {_NEW_KEY_HINT}"
+    if period <= len(key) // 2:
+        return f"AUTH_COOKIE_KEY repeats a short pattern of {period} characters: {_NEW_KEY_HINT}"
+    pairs = [key[i : i + 2] for i in range(len(key) - 1)]
+    if len(set(pairs)) < MIN_DISTINCT_PAIR_SHARE * len(pairs):
+        return (
+            f"AUTH_COOKIE_KEY repeats itself too much (only {len(set(pairs))} of its {len(pairs)} character pairs "
+            f"differ): {_NEW_KEY_HINT}"
+        )
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    if bits < MIN_COOKIE_KEY_BITS:
+        return (
+            f"AUTH_COOKIE_KEY is too predictable (about {bits:.0f} bits of entropy, at least {MIN_COOKIE_KEY_BITS} "
+            f"needed): {_NEW_KEY_HINT}"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -49,6 +105,18 @@ class Settings:
     # Weekly digest: pause between two sellers' e-mails (seed 000 asks for 500 ms), and delivery retries.
     digest_pacing_seconds: float = 0.5
     email_max_attempts: int = 5
+    # Login sessions live in the database; the cookie `session_cookie_name` holds a signed random session id.
+    session_cookie_name: str = "sgt_session"
+    session_idle_days: float = 7.0  # a session unused this long ends
+    session_absolute_days: float = 30.0  # and every session ends this long after its login
+    # Login throttling, per typed username and per client address: after `login_backoff_after` failures within
+    # `login_window_minutes` each further try waits `login_backoff_seconds` x 2^(failures - backoff_after);
+    # from `login_lock_after` failures it waits `login_lock_minutes` (an admin can unlock on the Sign-ins page).
+    login_backoff_after: int = 5
+    login_lock_after: int = 10
+    login_window_minutes: float = 15.0
+    login_lock_minutes: float = 15.0
+    login_backoff_seconds: float = 15.0
 
     @property
     def is_production(self) -> bool:
@@ -70,14 +138,8 @@ class Settings:
             ZoneInfo(self.app_timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise SettingsError(f"APP_TIMEZONE {self.app_timezone!r} is not a known time zone.") from exc
-        if self.is_production:
-            if not self.auth_cookie_key or self.auth_cookie_key == DEV_COOKIE_KEY:
-                raise SettingsError(
-                    "APP_ENV=production needs AUTH_COOKIE_KEY set to a long random secret "
-                    "(the development default is refused)."
-                )
-            if len(self.auth_cookie_key) < 32:
-                raise SettingsError("AUTH_COOKIE_KEY must be at least 32 characters in production.")
+        if self.is_production and (problem := cookie_key_problem(self.auth_cookie_key)):
+            raise SettingsError(problem)
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -93,7 +155,11 @@ def _bool(name: str, value: str) -> bool:
 
 def _number(name: str, value: str, kind: type[int] | type[float], *, positive: bool = False) -> float:
     try:
+        if not value.isascii():  # int("٥") is 5 to Python: numbers are read from ASCII digits only
+            raise ValueError(value)
         number = kind(value)
+        if not math.isfinite(number):
+            raise ValueError(value)
     except ValueError:
         raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number, not {value!r}.") from None
     if positive and number <= 0:
@@ -147,6 +213,14 @@ def load_settings(env: dict[str, str] | None = None, *, env_file: Path | None = 
         product_form_url=get("PRODUCT_FORM_URL") or defaults.product_form_url,
         digest_pacing_seconds=num("DIGEST_PACING_SECONDS", defaults.digest_pacing_seconds, positive=False),
         email_max_attempts=num("EMAIL_MAX_ATTEMPTS", defaults.email_max_attempts, int),
+        session_cookie_name=get("SESSION_COOKIE_NAME") or defaults.session_cookie_name,
+        session_idle_days=num("SESSION_IDLE_DAYS", defaults.session_idle_days),
+        session_absolute_days=num("SESSION_ABSOLUTE_DAYS", defaults.session_absolute_days),
+        login_backoff_after=num("LOGIN_BACKOFF_AFTER", defaults.login_backoff_after, int),
+        login_lock_after=num("LOGIN_LOCK_AFTER", defaults.login_lock_after, int),
+        login_window_minutes=num("LOGIN_WINDOW_MINUTES", defaults.login_window_minutes),
+        login_lock_minutes=num("LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
+        login_backoff_seconds=num("LOGIN_BACKOFF_SECONDS", defaults.login_backoff_seconds),
     )
     settings.validate()
     return settings

@@ -23,6 +23,7 @@ BENCHMARKS = "benchmarks"
 LEARN_EDITOR = "learn-editor"
 OPERATOR_KPIS = "operator-kpis"
 JOBS = "jobs"
+SIGN_INS = "sign-ins"
 
 
 def page_link(page: str, **params: str) -> str:

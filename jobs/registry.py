@@ -12,8 +12,10 @@ The morning, in APP_TIMEZONE, in this order (the table's order is also the catch
 - `opportunity-alerts` 03:30: at most one new HIGH opportunity a week per seller
   (`core.market.alerts.notify_new_opportunities`); it computes the day's opportunity report, which the
   Market page then reads from the cache.
-- `ai-cache-purge` 04:00: delete AI answers whose TTL passed (`core.ai.cache.purge_expired_answers`); last,
-  after the jobs that write the cache.
+- `ai-cache-purge` 04:00: delete AI answers whose TTL passed (`core.ai.cache.purge_expired_answers`), after
+  the jobs that write the cache.
+- `sign-in-purge` 04:15: delete server sessions that ended over 30 days ago and login attempts over 90 days old
+  (`core.accounts.records.purge_sign_in_records`).
 None of them reads what another writes (goals and opportunities are computed from sales, listings and searches,
 not from the benchmarks), so the 15-minute steps only keep them from overlapping; each is claimed once per
 local date, and one failing leaves the others' work committed.
@@ -44,6 +46,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.accounts import records
+from core.accounts.sessions import session_policy
 from core.ai import cache as ai_cache
 from core.ai.door import AIDoor
 from core.config import Settings, get_settings
@@ -91,6 +95,10 @@ def _purge_ai_cache(session: Session, job: JobContext) -> int:
     return ai_cache.purge_expired_answers(session, now=job.now)
 
 
+def _purge_sign_in_records(session: Session, job: JobContext) -> int:
+    return records.purge_sign_in_records(session, now=job.now, policy=session_policy(job.settings)).rows
+
+
 def _send_weekly_digests(session: Session, job: JobContext) -> int:
     report = digest.send_weekly_digests(session, now=job.now, ai=job.ai, settings=job.settings, progress=job.progress)
     report.raise_if_none_composed()  # nothing worked: fail, so the week's claim rolls back and is retried
@@ -111,6 +119,7 @@ OPPORTUNITY_ALERTS = JobSpec(
     "opportunity-alerts", "Opportunity alerts", daily("03:30"), Period.DAY, _notify_new_opportunities
 )
 AI_CACHE_PURGE = JobSpec("ai-cache-purge", "AI cache clean-up", daily("04:00"), Period.DAY, _purge_ai_cache)
+SIGN_IN_PURGE = JobSpec("sign-in-purge", "Sign-in records clean-up", daily("04:15"), Period.DAY, _purge_sign_in_records)
 EMAIL_OUTBOX = JobSpec(
     "email-outbox", "E-mail delivery and retries", hourly(":05"), Period.HOUR, _deliver_outbox, claimed=False
 )
@@ -120,7 +129,15 @@ WEEKLY_DIGEST = JobSpec(
 )  # fmt: skip
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
-    for spec in (BENCHMARKS, GOAL_DEADLINES, OPPORTUNITY_ALERTS, AI_CACHE_PURGE, WEEKLY_DIGEST, EMAIL_OUTBOX)
+    for spec in (
+        BENCHMARKS,
+        GOAL_DEADLINES,
+        OPPORTUNITY_ALERTS,
+        AI_CACHE_PURGE,
+        SIGN_IN_PURGE,
+        WEEKLY_DIGEST,
+        EMAIL_OUTBOX,
+    )
 }
 
 

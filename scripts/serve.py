@@ -8,6 +8,11 @@ wrapped in it, so the first request of a new server that is a deep link (`/prici
 found" over the login form and lost the first login submit. This launcher sets the flag `st.navigation()`
 sets, before the server starts, then hands over to Streamlit's own CLI (the same process, so the flag
 stays set). `make run` and the browser tests serve the app through it.
+
+Before any of that it checks the settings (`core.config.load_settings`): a configuration the app refuses (e.g.
+APP_ENV=production with a weak AUTH_COOKIE_KEY) exits with status 1 and the one-line reason, before a server
+exists. Otherwise the server would start, `/_stcore/health` would answer "ok" to the load balancer, and every
+page would show only "The app cannot start".
 """
 
 from __future__ import annotations
@@ -47,11 +52,27 @@ def _load_streamlit_internals() -> ModuleType:
     return module
 
 
+def settings_problem() -> str | None:
+    """The one-line reason the app would refuse its settings (environment and `.env`), or None when it can serve."""
+    from core.config import SettingsError, load_settings  # only settings: no Streamlit, no database
+
+    try:
+        load_settings()
+    except SettingsError as exc:
+        return str(exc)
+    return None
+
+
 def main(options: Sequence[str]) -> None:
     # Python put scripts/ first on sys.path; `streamlit run app.py` has app.py's folder there instead
     # (bootstrap adds it again, harmlessly), so `components` and `core` import the same way.
     script_dir = str(Path(__file__).resolve().parent)
     sys.path[:] = [str(PROJECT_ROOT)] + [entry for entry in sys.path if entry != script_dir]
+
+    problem = settings_problem()
+    if problem is not None:
+        print(f"The app cannot start: {problem}", file=sys.stderr)
+        raise SystemExit(1)
 
     _load_streamlit_internals().disable_legacy_pages_mode()
 

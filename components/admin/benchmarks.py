@@ -14,7 +14,7 @@ import streamlit as st
 from components.data import benchmarks as benchmark_data
 from components.ui.empty import empty_state
 from components.ui.flash import flash
-from components.ui.format import format_local
+from components.ui.format import format_count, format_local
 from components.ui.labels import type_label
 from components.ui.text import md
 from core.accounts import Account
@@ -249,14 +249,14 @@ def save_edits(account: Account, views: Sequence[BenchmarkView], key: str) -> No
                 st.markdown(f"- **{md(row_label(by_id[benchmark_id]))}**: {md(message)}")
         return
     except LookupError as exc:
-        st.error(f"Nothing was saved: {exc} Reload the page.", icon=":material/error:")
+        st.error(f"Nothing was saved: {md(str(exc))} Reload the page.", icon=":material/error:")
         return
     except PermissionError as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(md(str(exc)), icon=":material/block:")
         return
     # The save forgot every cached answer: sellers' pricing and market pages show the new reference figures.
     st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
-    flash(FLASH, f"Saved the override of {saved} benchmark{'s' if saved != 1 else ''}.")
+    flash(FLASH, f"Saved the override of {format_count(saved)} benchmark{'s' if saved != 1 else ''}.")
     st.rerun()
 
 
@@ -305,8 +305,10 @@ def recalculate_control(account: Account) -> None:
         st.write("Taking the benchmarks job's lock, so the daily job never runs at the same time…")
         outcome = benchmark_data.recalculate_now(claimed_by=f"app:{account.username}")
         if outcome.status == JobStatus.OK:
-            st.write(f"Upserted {outcome.rows} benchmark rows.")
-            status.update(label=f"Recalculated {outcome.rows} benchmarks.", state="complete", expanded=False)
+            st.write(f"Upserted {format_count(outcome.rows)} benchmark rows.")
+            status.update(
+                label=f"Recalculated {format_count(outcome.rows)} benchmarks.", state="complete", expanded=False
+            )
         elif outcome.status == JobStatus.SKIPPED and outcome.detail == PERIOD_DONE:
             status.update(
                 label="Already recalculated this minute: the figures below are current. Try again in a minute.",

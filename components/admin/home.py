@@ -8,6 +8,7 @@ from components.ui.daily import daily_chart, period_caption
 from components.ui.empty import empty_state
 from components.ui.format import format_count
 from components.ui.kpi import change_tile, tile
+from components.ui.text import md
 from core.models import SellerStatus
 from core.money import format_money, format_money_compact
 from core.sales import AdminHomeSummary
@@ -31,7 +32,7 @@ def admin_metrics(summary: AdminHomeSummary) -> None:
         tile(
             "Sellers",
             format_count(summary.total_sellers),
-            help=" · ".join(f"{status.value.title()}: {format_count(n)}" for status, n in by_status.items()),
+            help=" · ".join(f"{md(status.value.title())}: {format_count(n)}" for status, n in by_status.items()),
         )
     with selling:
         tile(
@@ -65,4 +66,4 @@ def sellers_by_status(summary: AdminHomeSummary) -> None:
     st.subheader("Sellers by status")
     columns = st.columns(len(summary.sellers_by_status))
     for column, (status, count) in zip(columns, summary.sellers_by_status.items(), strict=True):
-        column.metric(status.value.title(), format_count(count))
+        column.metric(md(status.value.title()), format_count(count))

@@ -11,7 +11,8 @@ import streamlit as st
 
 from components.data import clock
 from components.data import jobs as job_data
-from components.ui.format import format_local
+from components.ui.format import format_count, format_local
+from components.ui.text import md
 from core.accounts import Account
 from core.config import get_settings
 from core.models import JobStatus
@@ -122,7 +123,9 @@ def run_now(spec: JobSpec, account: Account) -> bool:
         bar = st.progress(0.0, text="Waiting for the job's lock and this period's claim…")
 
         def progress(done: int, total: int) -> None:
-            bar.progress(min(1.0, done / total) if total else 1.0, text=f"Seller {done} of {total}")
+            bar.progress(
+                min(1.0, done / total) if total else 1.0, text=f"Seller {format_count(done)} of {format_count(total)}"
+            )
 
         outcome = job_data.run_now(spec.name, claimed_by=f"app:{account.username}", progress=progress)
         bar.progress(1.0, text="Finished")
@@ -136,7 +139,7 @@ def run_now(spec: JobSpec, account: Account) -> bool:
 def outcome_message(outcome: JobOutcome) -> tuple[str, str]:
     """(status label, status state) for a run-now outcome."""
     if outcome.status == JobStatus.OK:
-        detail = f" — {outcome.detail}" if outcome.detail else ""
+        detail = f" — {md(outcome.detail)}" if outcome.detail else ""
         what = DONE_NOUN.get(outcome.job_name, "rows written")
         return f"Done: {outcome.rows or 0} {what} for period {outcome.period}{detail}.", "complete"
     if outcome.status == JobStatus.SKIPPED:
@@ -144,8 +147,9 @@ def outcome_message(outcome: JobOutcome) -> tuple[str, str]:
             return f"Skipped: period {outcome.period} is already done. Nothing was sent twice.", "complete"
         if outcome.detail == LOCKED:
             return "Skipped: the jobs runner is running this job right now.", "complete"
-        return f"Skipped: {outcome.detail}.", "complete"
-    return f"Failed: {(outcome.error or 'unknown error').splitlines()[-1][:200]}", "error"
+        return f"Skipped: {md(outcome.detail)}.", "complete"
+    # The last line of an error can quote the data that caused it.
+    return f"Failed: {md((outcome.error or 'unknown error').splitlines()[-1][:200])}", "error"
 
 
 def all_jobs(account: Account) -> None:

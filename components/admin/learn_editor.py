@@ -209,7 +209,7 @@ def resource_form(mode: str) -> None:
         slots[name] = st.empty()
         return value
 
-    video_help = f"Embedded only from {allowed_video_sources(get_settings().learn_video_hosts)}, over https."
+    video_help = f"Embedded only from {md(allowed_video_sources(get_settings().learn_video_hosts))}, over https."
     with st.form(f"{prefix}form", enter_to_submit=False):
         title = field(st.text_input, "title", "Title", max_chars=255)
         left, right = st.columns(2)
@@ -266,7 +266,7 @@ def _show_errors(errors: dict[str, str], slots: dict[str, object]) -> None:
     for field, message in errors.items():
         slot = slots.get(field)
         if slot is not None:
-            slot.error(message, icon=":material/error:")  # type: ignore[attr-defined]
+            slot.error(md(message), icon=":material/error:")  # type: ignore[attr-defined]
     st.error(
         f"Nothing was saved: fix the {len(errors)} field{'s' if len(errors) != 1 else ''} marked above.",
         icon=":material/error:",

@@ -17,8 +17,9 @@ from components.charts.kpis import funnel_chart, traffic_chart
 from components.data import clock, database_errors
 from components.data.analytics import load_funnel, load_operator_kpis
 from components.ui.empty import empty_state
-from components.ui.format import format_duration
+from components.ui.format import format_count, format_duration
 from components.ui.kpi import kpi_tile, kpi_value_text
+from components.ui.text import md
 from core.analytics import BOUNCE_RATE_ALERT_PERCENT, CREATOR_FUNNEL, LEARNER_FUNNEL, FunnelResult, OperatorKpis
 from core.config import get_settings
 from core.money import format_percent
@@ -44,12 +45,12 @@ def _window_caption(result: OperatorKpis) -> str:
     start, end = result.current.start.astimezone(tz), result.current.end.astimezone(tz)
     if result.window == "today":
         return (
-            f"Today since midnight, as of {end:%H:%M} ({tz.key}), compared with yesterday up to the same time. "
+            f"Today since midnight, as of {end:%H:%M} ({md(tz.key)}), compared with yesterday up to the same time. "
             f"Refreshed every minute."
         )
     days = WINDOW_LABELS[result.window]
     return (
-        f"The last {days} ({start:%b %d %H:%M} – {end:%b %d %H:%M} {tz.key}), compared with the {days} before. "
+        f"The last {days} ({start:%b %d %H:%M} – {end:%b %d %H:%M} {md(tz.key)}), compared with the {days} before. "
         "Activation rates count conversions so far: the newest sign-ups have had less time to convert."
     )
 
@@ -169,7 +170,9 @@ def _one_funnel(title: str, result: FunnelResult) -> None:
         return
     st.altair_chart(funnel_chart(funnel_rows(result)), width="stretch")
     last = result.steps[-1]
-    st.caption(f"{format_percent(last.conversion_from_first, places=2)} of those who entered reached “{last.label}”.")
+    st.caption(
+        f"{format_percent(last.conversion_from_first, places=2)} of those who entered reached “{md(last.label)}”."
+    )
     funnel_table(result)
 
 
@@ -199,7 +202,7 @@ def funnel_section() -> None:
         conversion_days = st.segmented_control(
             "Conversion window",
             options=list(CONVERSION_WINDOWS),
-            format_func=lambda d: f"{d} days",
+            format_func=lambda d: f"{format_count(d)} days",
             default=14,
             required=True,
             key=KEY_CONVERSION,
@@ -218,6 +221,6 @@ def funnel_section() -> None:
         _one_funnel(CREATOR_FUNNEL.title, creator)
     if last_day >= today - timedelta(days=conversion_days):
         st.caption(
-            f"People who entered in the last {conversion_days} days may still convert: their later steps "
+            f"People who entered in the last {format_count(conversion_days)} days may still convert: their later steps "
             "are counted as far as they have happened."
         )

@@ -17,6 +17,7 @@ from components.data import clock, database_errors
 from components.data import sellers as seller_data
 from components.data.sellers import DetailView, GoalLine, InsightLine
 from components.ui.empty import empty_state
+from components.ui.format import format_count
 from components.ui.kpi import change_tile, kpi_tile, tile
 from components.ui.text import md
 from core.config import get_settings
@@ -112,8 +113,8 @@ def table_filters() -> tuple[SellerFilters, str, bool]:
         key=KEY_STAGE,
         on_change=_reset_page,
         help="Pending → suspended or rejected → churned (nothing in 60 days) → no first sale → new seller (first "
-        "sale in the last 60 days) → declining (last 30 days under 70% of the 30 before) → active: the first that "
-        "applies.",
+        "sale in the last 60 days) → declining (last 90 days under 60% of the same 90 days a year earlier, or of "
+        "the best 90 days with under a year of history) → active: the first that applies.",
     )
     sort_label = sort_col.selectbox("Sort by", list(SORTS), key=KEY_SORT, on_change=_reset_page)
     filters = SellerFilters(search.strip(), None if status == ALL else status, None if stage == ALL else stage)
@@ -250,7 +251,7 @@ def seller_detail_section(seller_id: str) -> None:
         return
     s = detail.seller
     st.divider()
-    st.subheader(md(s.display_name))
+    st.subheader(md(s.display_name), anchor=False)
     approved = f"approved {s.approved_at:%b %d, %Y}" if s.approved_at else "not approved"
     first_sale = f"first sale {s.first_sale_day:%b %d, %Y}" if s.first_sale_day else "no sale yet"
     last_login = f"last login {s.last_login_at:%b %d, %Y}" if s.last_login_at else "never logged in"
@@ -263,12 +264,12 @@ def seller_detail_section(seller_id: str) -> None:
         tile(
             "Listing health",
             "—" if s.listing_health is None else f"{s.listing_health:.0f} / 100",
-            help=f"Average score of {s.listings_scored} published and draft listings.",
+            help=f"Average score of {format_count(s.listings_scored)} published and draft listings.",
         )
     with goals:
-        tile("Active goals", s.active_goals)
+        tile("Active goals", format_count(s.active_goals))
     with insights:
-        tile("Pending insights", s.pending_insights)
+        tile("Pending insights", format_count(s.pending_insights))
     _detail_tabs(detail)
 
 

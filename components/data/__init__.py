@@ -1,5 +1,5 @@
-"""The UI's door to the database: the cached engine, database errors as one message, and the topic registry that
-`forget_seller()` clears after a write.
+"""The UI's door to the database: the cached engine, each database error as the message that names it, and the topic
+registry that `forget_seller()` clears after a write.
 
 Only this package opens sessions, imports SQLAlchemy or uses `st.cache_*`, so widgets deal in plain data and
 `core` stays free of Streamlit. Each area module (`accounts`, `insights`, `pricing`, …) registers its cached
@@ -23,7 +23,15 @@ from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import (
+    DataError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from core.db import make_engine, set_engine
 
@@ -49,17 +57,53 @@ def use_database(database_url: str) -> Engine:
     return cached_engine(database_url)
 
 
+# A database that cannot be reached, or stopped answering mid-way (psycopg reports a cancelled or timed-out
+# statement and a dropped connection as OperationalError; the pool's own wait is sqlalchemy.exc.TimeoutError).
+_UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+
+
+def describe_database_error(exc: BaseException, *, doing: str = "load this data") -> tuple[str, str]:
+    """(message, icon) naming what went wrong, for a page or a widget's write ("save your goal"):
+
+    * a value the database refuses (`DataError`: a NUL in a text, a number too large) — the input's fault,
+      so it says to check what was typed, never that the database is down;
+    * the database unreachable or not answering — "did not answer", try again in a minute;
+    * a clash with a change saved at the same moment (`IntegrityError`) — reload and try again;
+    * anything else — an error on our side, logged.
+    """
+    if isinstance(exc, DataError):
+        return (
+            f"We couldn't {doing}: the database refused a value in it (a character or a number it cannot store). "
+            "Check what you typed — pasted text can carry invisible characters — and try again.",
+            ":material/error:",
+        )
+    if isinstance(exc, _UNREACHABLE):
+        return (
+            f"We couldn't {doing} right now: the database did not answer. Please try again in a minute.",
+            ":material/cloud_off:",
+        )
+    if isinstance(exc, IntegrityError):
+        return (
+            f"We couldn't {doing}: it clashes with a change saved at the same moment. Reload the page and try again.",
+            ":material/sync_problem:",
+        )
+    return (
+        f"We couldn't {doing}: the database reported an error on our side (it has been logged). Please try again; "
+        "if it keeps happening, tell the support team.",
+        ":material/error:",
+    )
+
+
 @contextmanager
 def database_errors() -> Iterator[None]:
-    """Turn a database failure into one clear message on the page instead of a stack trace."""
+    """Turn a database failure into one clear message on the page instead of a stack trace; the message says
+    which failure it was (`describe_database_error`): a refused value is not "the database did not answer"."""
     try:
         yield
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
         log.exception("database error while rendering a page")
-        st.error(
-            "We couldn't load this data right now: the database did not answer. Please try again in a minute.",
-            icon=":material/cloud_off:",
-        )
+        message, icon = describe_database_error(exc)
+        st.error(message, icon=icon)
         st.stop()
 
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from components.data import cached, clock
-from core.analytics import FunnelResult
-from core.analytics import OperatorKpis
-from core.analytics import funnel_for, operator_kpis
+from core.analytics import FunnelResult, OperatorKpis, funnel_for, operator_kpis
 from core.config import get_settings
 from core.db import session_scope
 

@@ -10,8 +10,7 @@ from typing import Any
 from components.data import clear_all, clock, use_database
 from core.config import get_settings
 from core.db import session_scope
-from core.market import overrides
-from core.market import BenchmarkView, list_benchmarks
+from core.market import BenchmarkView, list_benchmarks, overrides
 from core.models import JobStatus
 from core.ops import JobOutcome
 

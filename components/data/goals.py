@@ -7,8 +7,8 @@ from typing import Any
 
 from components.data import cached, clock, forget_seller
 from core.db import session_scope
-from core.goals import store as goals
 from core.goals import GoalView
+from core.goals import store as goals
 
 GOALS_TTL_SECONDS = 60
 

@@ -13,12 +13,14 @@ from components.data import cached, clock, forget_seller
 from core.db import session_scope
 from core.insights import (
     GenerationReport,
+    InsightPage,
     generate_insights_report,
     generation_allowed_at,
+    insight_counts,
+    list_insights,
     mark_viewed,
     set_insight_status,
 )
-from core.insights import InsightPage, insight_counts, list_insights
 from core.models import InsightStatus
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from typing import Any, Literal
 from components.data import cached, clock, forget_topic
 from core.config import get_settings
 from core.db import session_scope
-from core.learn import library as learn
 from core.learn import ResourceArticle, ResourceCard, ResourceInput, ResourceListItem
+from core.learn import library as learn
 
 LEARN_TTL_SECONDS = 300
 

@@ -16,11 +16,13 @@ from core.db import session_scope
 from core.listings import (
     LowQualityListing,
     NotifyReport,
+    ScoredListing,
+    listing_suggestions,
     low_quality_listings,
     notify_sellers_about_listings,
+    score_seller_listing,
+    score_seller_listings,
 )
-from core.listings import ScoredListing, score_seller_listing, score_seller_listings
-from core.listings import listing_suggestions
 from core.market import sales_window
 from core.sellers import category_choices
 

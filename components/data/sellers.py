@@ -13,16 +13,19 @@ from core.db import session_scope
 from core.goals import default_title, format_goal_value, progress_ratio
 from core.listings import ScoredListing
 from core.periods import DailyPoint
-from core.sellers import seller_detail
 from core.sellers import (
     SellerFilters,
     SellerOverviewPage,
     SellerOverviewRow,
+    SellerSuccessKpis,
+    SuccessPoint,
     all_seller_overview_rows,
+    seller_detail,
     seller_overview,
     seller_overview_csv,
+    seller_success_kpis,
+    seller_success_trend,
 )
-from core.sellers import SellerSuccessKpis, SuccessPoint, seller_success_kpis, seller_success_trend
 
 KPI_TTL_SECONDS = 600
 TABLE_TTL_SECONDS = 120

@@ -29,6 +29,7 @@ from components.seller.goals_edit import (
 )
 from components.ui.empty import empty_state
 from components.ui.flash import flash, show_flash
+from components.ui.format import format_count
 from components.ui.text import md, md_keep_bold
 from core.goals import GoalView, format_day, format_goal_value, latest_deadline, round_up
 from core.goals import store as goals
@@ -242,8 +243,10 @@ def _card(seller_id: str, goal: GoalView, today: date) -> None:
         if st.session_state.get(CANCEL_ID_KEY) == goal.id:
             _cancel_confirmation(seller_id, goal)
             return
-        for column, (label, icon, key, on_click) in zip(st.columns(2), CARD_ACTIONS, strict=True):
-            column.button(label, icon=icon, key=f"{key}_{goal.id}", on_click=on_click, args=(goal.id,), width="stretch")
+        for column, (action, action_icon, key, on_click) in zip(st.columns(2), CARD_ACTIONS, strict=True):
+            column.button(
+                action, icon=action_icon, key=f"{key}_{goal.id}", on_click=on_click, args=(goal.id,), width="stretch"
+            )
 
 
 def _ask_cancel(goal_id: str) -> None:
@@ -326,6 +329,6 @@ def archive(views: Sequence[GoalView]) -> None:
         )
         achieved = sum(g.status is GoalStatus.ACHIEVED for g in closed)
         st.caption(
-            f"{achieved} of {len(closed)} achieved ({format_share(achieved / len(closed), places=0)}). "
+            f"{format_count(achieved)} of {len(closed)} achieved ({format_share(achieved / len(closed), places=0)}). "
             "A goal closes at the daily check after its deadline; canceled goals keep the value they had."
         )

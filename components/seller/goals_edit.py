@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.data import DatabaseError
+from components.data import DatabaseError, describe_database_error
 from components.data import goals as goal_data
 from components.ui.flash import flash
 from components.ui.text import md
@@ -82,13 +82,10 @@ def write_goal(action: Callable[[], GoalView], errors_key: str | None = None) ->
     except LookupError:
         flash(FLASH, "That goal no longer exists. The list below is up to date.", kind="error")
         return None
-    except DatabaseError:
+    except DatabaseError as exc:
         log.exception("goal write failed")
-        flash(
-            FLASH,
-            "We couldn't save that: the database did not answer. Nothing was changed; please try again.",
-            kind="error",
-        )
+        message, icon = describe_database_error(exc, doing="save that goal")
+        flash(FLASH, f"{message} Nothing was changed.", kind="error", icon=icon)
         return None
     if errors_key:
         st.session_state.pop(errors_key, None)

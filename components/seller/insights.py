@@ -13,7 +13,7 @@ from components.data import insights as insights_data
 from components.shell.navigation import Sections, script_for, with_badge
 from components.ui.empty import empty_state
 from components.ui.flash import flash
-from components.ui.format import format_local
+from components.ui.format import format_count, format_local
 from components.ui.text import md
 from core import urls
 from core.insights import RATE_LIMIT_RUNS, STEPS, GenerationReport, InsightRateLimited, InsightView
@@ -117,7 +117,7 @@ def report_flash(report: GenerationReport) -> None:
     if report.updated:
         parts.append(f"{len(report.updated)} updated with fresh numbers")
     if report.retired:
-        parts.append(f"{report.retired} no longer true, removed")
+        parts.append(f"{format_count(report.retired)} no longer true, removed")
     lines = [", ".join(parts) + "."]
     lines += [f"- {PRIORITY_BADGES[v.priority]} {md(v.title)}" for v in report.created[:5]]
     if len(report.created) > 5:
@@ -166,7 +166,7 @@ def insight_card(insight: InsightView, *, seller_id: str) -> None:
             # The label goes in Markdown beside a label-less checkbox: checkbox labels are cut to one line.
             tick, text, fix = st.columns([1, 9, 3], vertical_alignment="top", gap="small")
             with tick:
-                label = item.get("label", "")
+                item_label = item.get("label", "")
                 # A short hidden label: a long one still takes room and stretches the box into a pill.
                 st.checkbox(
                     f"Done: item {i + 1}",
@@ -177,16 +177,21 @@ def insight_card(insight: InsightView, *, seller_id: str) -> None:
                     label_visibility="collapsed",
                 )
             with text:
-                st.markdown(f"~~{md(label)}~~" if token in done else md(label))
+                st.markdown(f"~~{md(item_label)}~~" if token in done else md(item_label))
             with fix:
                 if item.get("url"):
                     _fix_now(item["url"], key=f"fix_{insight.id}_{i}")
         st.caption(f"Generated {format_local(insight.generated_at, '%d %b %Y, %H:%M')}")
         if not final:
-            for column, (label, key, icon, status) in zip(st.columns(2), CARD_ACTIONS, strict=True):
+            for column, (action, key, action_icon, status) in zip(st.columns(2), CARD_ACTIONS, strict=True):
                 args = (seller_id, insight.id, status)
                 column.button(
-                    label, key=f"{key}_{insight.id}", icon=icon, on_click=_set_status, args=args, width="stretch"
+                    action,
+                    key=f"{key}_{insight.id}",
+                    icon=action_icon,
+                    on_click=_set_status,
+                    args=args,
+                    width="stretch",
                 )
 
 
@@ -236,7 +241,7 @@ def tab_view(seller_id: str, tab: str, counts: dict[str, int]) -> None:
         no_insights(tab, counts["All"])
         return
     result = insights_data.insights_page(seller_id, tab, current_page(total, tab))
-    st.caption(f"{result.total} insight{'' if result.total == 1 else 's'}, most important first.")
+    st.caption(f"{format_count(result.total)} insight{'' if result.total == 1 else 's'}, most important first.")
     card_grid(result.items, seller_id=seller_id)
     pager(result.total, tab)
     insights_data.viewed(seller_id, [i.id for i in result.items if i.status is InsightStatus.PENDING])

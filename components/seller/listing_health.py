@@ -12,10 +12,11 @@ from decimal import Decimal
 import streamlit as st
 
 from components.charts.listings import score_gauge
-from components.data import DatabaseError, database_errors
+from components.data import DatabaseError, database_errors, describe_database_error
 from components.data import listings as listing_data
 from components.ui.empty import empty_state
 from components.ui.flash import flash, show_flash
+from components.ui.format import format_count
 from components.ui.kpi import tile
 from components.ui.labels import type_label
 from components.ui.text import md
@@ -110,19 +111,21 @@ def portfolio_header(summary: PortfolioSummary) -> None:
     gauge, overall, red, yellow, green = st.columns([0.9, 1.3, 1, 1, 1], vertical_alignment="center")
     with gauge:
         st.altair_chart(score_gauge(average, band, size=110), width="content")
-    drafts = f", {summary.drafts} of them draft{'' if summary.drafts == 1 else 's'}" if summary.drafts else ""
+    drafts = (
+        f", {format_count(summary.drafts)} of them draft{'' if summary.drafts == 1 else 's'}" if summary.drafts else ""
+    )
     with overall:
         tile(
             "Portfolio health",
             f"{average:g} / 100",
-            help=f"The average score of your {summary.listings} listings{drafts}.",
+            help=f"The average score of your {format_count(summary.listings)} listings{drafts}.",
         )
     with red:
-        tile(f"Needs work (< {BAND_RED_BELOW:g})", summary.bands["red"])
+        tile(f"Needs work (< {BAND_RED_BELOW:g})", format_count(summary.bands["red"]))
     with yellow:
-        tile(f"Fair ({BAND_RED_BELOW:g}–{BAND_GREEN_ABOVE:g})", summary.bands["yellow"])
+        tile(f"Fair ({BAND_RED_BELOW:g}–{BAND_GREEN_ABOVE:g})", format_count(summary.bands["yellow"]))
     with green:
-        tile(f"Good (> {BAND_GREEN_ABOVE:g})", summary.bands["green"])
+        tile(f"Good (> {BAND_GREEN_ABOVE:g})", format_count(summary.bands["green"]))
 
 
 def flash_message() -> None:
@@ -160,7 +163,7 @@ def filters(summary: PortfolioSummary) -> tuple[str | None, str]:
     band = band_col.segmented_control(
         "Show",
         options=["all", *BANDS],
-        format_func=lambda b: f"{'All' if b == 'all' else BAND_LABELS[b]} ({counts[b]})",
+        format_func=lambda b: f"{'All' if b == 'all' else BAND_LABELS[b]} ({format_count(counts[b])})",
         default="all",
         key=KEY_BAND,
         on_change=_first_page,
@@ -222,9 +225,8 @@ def listing_card(item: ScoredListing, *, seller_id: str, revenue: Mapping[str, D
         with gauge:
             st.altair_chart(score_gauge(score.overall, score.band), width="content")
         with body:
-            badges = f":{BAND_BADGE_COLORS[score.band]}-badge[{BAND_LABELS[score.band]}]"
-            if item.status == "DRAFT":
-                badges += " :gray-badge[Draft]"
+            draft = " :gray-badge[Draft]" if item.status == "DRAFT" else ""
+            badges = f":{BAND_BADGE_COLORS[score.band]}-badge[{BAND_LABELS[score.band]}]{draft}"
             st.markdown(f"**{md(listing.title or 'Untitled product')}** {badges}")
             facts = [
                 type_label(listing.product_type),
@@ -233,7 +235,7 @@ def listing_card(item: ScoredListing, *, seller_id: str, revenue: Mapping[str, D
                 f"{format_money(revenue.get(pid, Decimal(0)))} revenue in 90 days",
             ]
             gap = biggest_gap(score)
-            hint = f"Most to win: {gap[0]} (+{gap[1]:g} points)" if gap else "Nothing left to win: well done."
+            hint = f"Most to win: {md(gap[0])} (+{gap[1]:g} points)" if gap else "Nothing left to win: well done."
             st.caption(md(" · ".join(f for f in facts if f)) + "  \n" + hint)
         with actions:
             st.button(
@@ -268,8 +270,8 @@ def _rescore(seller_id: str, product_id: str, title: str) -> None:
     except LookupError:
         _toast(f"“{md(title)}” is no longer one of your listings.")
         return
-    except DatabaseError:
-        _toast("The database did not answer; please re-score again in a minute.")
+    except DatabaseError as exc:
+        _toast(describe_database_error(exc, doing="re-score that listing")[0])
         return
     change = "unchanged" if before == now else f"{before:g} → {now:g}" if before is not None else f"now {now:g}"
     _toast(f"Re-scored “{md(title)}”: {change}.")
@@ -295,7 +297,7 @@ def card_details(item: ScoredListing, *, seller_id: str, key_prefix: str) -> Non
     with scores:
         st.markdown("**Score by dimension**")
         for dim in item.score.dimensions:
-            st.progress(dim.points / dim.max_points, text=f"{dim.label} — {dim.points:g} / {dim.max_points:g}")
+            st.progress(dim.points / dim.max_points, text=f"{md(dim.label)} — {dim.points:g} / {dim.max_points:g}")
             st.caption("  \n".join(f"{CHECK_ICONS[c.status]} {md(c.rule)}: {md(c.detail)}" for c in dim.checks))
     with todo:
         st.markdown("**What to fix**")
@@ -309,7 +311,7 @@ def card_details(item: ScoredListing, *, seller_id: str, key_prefix: str) -> Non
             token, key = f"{pid}|{s.dimension}|{s.suggestion}", f"{key_prefix}_todo_{pid}_{i}"
             # A short label: Streamlit cuts a checkbox label to one line inside columns, so the advice goes below.
             ticked = st.checkbox(
-                f"**{labels.get(s.dimension, s.dimension)}** {IMPACT_BADGES.get(s.impact, '')}",
+                f"**{md(labels.get(s.dimension, s.dimension))}** {IMPACT_BADGES.get(s.impact, '')}",
                 value=token in done,
                 key=key,
                 on_change=_tick,
@@ -318,7 +320,7 @@ def card_details(item: ScoredListing, *, seller_id: str, key_prefix: str) -> Non
             st.caption(f"~~{md(s.suggestion)}~~" if ticked else md(s.suggestion))
         st.caption(
             "Tick items off as you fix them (kept until you log out).  \n"
-            f":material/smart_toy: {suggestions.engine_label}"
+            f":material/smart_toy: {md(suggestions.engine_label)}"
         )
         if item.status == "PUBLISHED" and item.score.dimension("pricing_competitiveness").actionable_gap > 0:
             st.page_link(

@@ -52,7 +52,7 @@ def opportunities_section(seller_id: str) -> None:
     info, button = st.columns([4, 1], vertical_alignment="center")
     computed = report.computed_at.astimezone(get_settings().timezone)
     info.caption(
-        f"Computed {computed:%b %d, %Y at %H:%M} ({get_settings().app_timezone}) · {report.engine_label}. "
+        f"Computed {computed:%b %d, %Y at %H:%M} ({md(get_settings().app_timezone)}) · {md(report.engine_label)}. "
         "Recomputed once a day."
     )
     if button.button(
@@ -88,16 +88,16 @@ def opportunity_card(item: MarketOpportunity) -> None:
     with st.container(border=True):
         # The term as buyers typed it (capitalising "adhd planner" would misspell it).
         st.markdown(f"#### “{md(item.term)}”")
+        fits = [":violet-badge[:material/star: fits your shop]"] if item.fits_seller else []
         badges = [
             f":blue-badge[:material/search: {format_count(item.search_volume)} searches]",
-            f":{POTENTIAL_BADGE.get(item.potential, 'gray')}-badge[{item.potential} potential]",
+            f":{POTENTIAL_BADGE.get(item.potential, 'gray')}-badge[{md(item.potential)} potential]",
+            *fits,
         ]
-        if item.fits_seller:
-            badges.append(":violet-badge[:material/star: fits your shop]")
         st.markdown(" ".join(badges))
         st.markdown(
-            f"**{type_label(item.suggested_product_type)}** · about {format_count(item.estimated_monthly_demand)} "
-            f"sales a month · {TREND_ICON.get(item.trend, item.trend)} · "
+            f"**{type_label(item.suggested_product_type)}** · {_sales_a_month(item.estimated_monthly_demand)} · "
+            f"{TREND_ICON.get(item.trend, md(item.trend))} · "
             f"{format_count(item.existing_products)} matching listing{'s' if item.existing_products != 1 else ''}"
         )
         st.caption(md(item.reasoning))
@@ -160,8 +160,8 @@ def benchmarks_section(seller_id: str) -> None:
     thin = sum(1 for r in rows if r.thin_sample)
     if thin:
         st.caption(
-            f":orange[:material/warning:] {thin} row{'s are' if thin != 1 else ' is'} based on fewer than "
-            f"{benchmarks.THIN_SAMPLE_SIZE} products (thin sample): read them as a hint, not a rule."
+            f":orange[:material/warning:] {format_count(thin)} row{'s are' if thin != 1 else ' is'} based on fewer "
+            f"than {benchmarks.THIN_SAMPLE_SIZE} products (thin sample): read them as a hint, not a rule."
         )
     segment_details(seller_id, rows, main)
 
@@ -263,7 +263,7 @@ def forecast_section(seller_id: str) -> None:
         FORECAST_DAYS,
         default=30,
         key="market_forecast_days",
-        format_func=lambda d: f"{d} days",
+        format_func=lambda d: f"{format_count(d)} days",
         required=True,
     )
     view = forecast_view(seller_id, int(days or 30), clock.utc_today())
@@ -271,7 +271,7 @@ def forecast_section(seller_id: str) -> None:
     has_sales = any(p.revenue for p in view.actual)
     if not result.available:
         empty_state(
-            (result.reason or "No forecast is available yet.")
+            md(result.reason or "No forecast is available yet.")
             + " Meanwhile, Opportunities shows what buyers search for and Benchmarks what similar products cost.",
             icon=":material/hourglass_empty:",
         )
@@ -282,7 +282,7 @@ def forecast_section(seller_id: str) -> None:
     revenue, sales, price = st.columns(3)
     with revenue:
         tile(
-            f"Projected revenue · next {result.forecast_days} days",
+            f"Projected revenue · next {format_count(result.forecast_days)} days",
             format_money_compact(result.projected_revenue),
             help=f"Likely between {format_money(interval.low)} and {format_money(interval.high)}."
             if interval
@@ -290,7 +290,7 @@ def forecast_section(seller_id: str) -> None:
         )
     with sales:
         tile(
-            f"Projected sales · next {result.forecast_days} days",
+            f"Projected sales · next {format_count(result.forecast_days)} days",
             format_count(result.projected_sales) if result.projected_sales is not None else "—",
             help="Projected revenue ÷ your average revenue per unit sold.",
         )
@@ -308,7 +308,14 @@ def forecast_section(seller_id: str) -> None:
         "likely range."
     )
     if result.backtest is not None:
-        st.markdown(f":material/fact_check: **How accurate has it been?** {result.backtest.verdict}")
+        st.markdown(f":material/fact_check: **How accurate has it been?** {md(result.backtest.verdict)}")
     with st.expander("How this forecast was made"):
         for line in result.assumptions:
             st.markdown(f"- {md(line)}")
+
+
+def _sales_a_month(estimate: float) -> str:
+    """ "about 3 sales a month"; an estimate under one reads as such instead of "about 0"."""
+    if estimate < 1:
+        return "under 1 sale a month"
+    return f"about {format_count(round(estimate))} sales a month"

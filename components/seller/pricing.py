@@ -15,6 +15,7 @@ from components.data import database_errors
 from components.data import pricing as pricing_data
 from components.ui.empty import empty_state
 from components.ui.flash import flash, show_flash
+from components.ui.format import format_count
 from components.ui.kpi import tile
 from components.ui.labels import type_label
 from components.ui.text import md
@@ -140,7 +141,7 @@ def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
     currency = analysis.currency
     if not analysis.available or analysis.market is None or analysis.suggested_price is None:
         tile("Current price", format_money(analysis.current_price, currency), width=260)
-        st.info(analysis.reason or "There is no market to compare this product with yet.", icon=":material/info:")
+        st.info(md(analysis.reason or "There is no market to compare this product with yet."), icon=":material/info:")
         return st.container()
     market = analysis.market
     position = analysis.competitive_position or "competitive"
@@ -167,7 +168,7 @@ def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
     with confidence:
         tile(
             "Confidence",
-            f"{analysis.confidence_score}/100",
+            f"{format_count(analysis.confidence_score)}/100",
             help="How much the market data supports the advice: more comparable listings, a tighter market and a "
             "price clearly inside or outside the typical range all raise it. Thin samples are capped at 25.",
             height="stretch",
@@ -177,7 +178,7 @@ def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
             "Money at stake / month",
             format_money(analysis.money_at_stake, currency),
             help="The gap between your price and the suggested one, times your monthly sales over the last 90 "
-            f"days ({analysis.units_90_days} units in 90 days); at least the gap itself.",
+            f"days ({format_count(analysis.units_90_days)} units in 90 days); at least the gap itself.",
             height="stretch",
         )
     chart, words = st.columns([3, 2], gap="large")
@@ -203,7 +204,7 @@ def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
         market_context(market, analysis)
         st.markdown("**Why this price**")
         st.markdown(md(analysis.reasoning))
-        st.caption(f":material/smart_toy: {analysis.engine_label}")
+        st.caption(f":material/smart_toy: {md(analysis.engine_label)}")
     return chart
 
 
@@ -234,8 +235,8 @@ def market_context(market: PricingMarket, analysis: PricingAnalysis) -> None:
         st.info(md(notice + note), icon=":material/admin_panel_settings:")
     if market.thin_sample:
         st.warning(
-            f"Based on only {market.sample_size} listing{'' if market.sample_size == 1 else 's'}: fewer than "
-            f"{MIN_CATEGORY_SAMPLE} comparable products, so treat the suggestion as a rough guide.",
+            f"Based on only {format_count(market.sample_size)} listing{'' if market.sample_size == 1 else 's'}: "
+            f"fewer than {MIN_CATEGORY_SAMPLE} comparable products, so treat the suggestion as a rough guide.",
             icon=":material/warning:",
         )
 

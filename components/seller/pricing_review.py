@@ -13,6 +13,7 @@ import streamlit as st
 from components.data import clock, database_errors
 from components.data import pricing as pricing_data
 from components.seller.pricing import KEY_PRODUCT, POSITION_BADGES
+from components.ui.format import format_count
 from components.ui.text import md
 from core.config import get_settings
 from core.models import PriceChangeSource
@@ -50,7 +51,7 @@ def bulk_review(seller_id: str, history: Sequence[PriceHistoryEntry]) -> None:
         bar = st.progress(0.0, text="Starting the review…")
 
         def progress(done: int, total: int, title: str) -> None:
-            bar.progress(done / total, text=f"Analysed {done} of {total}: {title}")
+            bar.progress(done / total, text=f"Analysed {format_count(done)} of {format_count(total)}: {md(title)}")
 
         with database_errors():
             analyses = pricing_data.review_all_prices(seller_id, progress)
@@ -73,17 +74,22 @@ def bulk_review(seller_id: str, history: Sequence[PriceHistoryEntry]) -> None:
 
 
 def _review_table(review: Review, changed_since: dict[str, Decimal]) -> None:
-    skipped = f" {review.unavailable} could not be compared (no similar listings yet)." if review.unavailable else ""
+    skipped = (
+        f" {format_count(review.unavailable)} could not be compared (no similar listings yet)."
+        if review.unavailable
+        else ""
+    )
     if not review.flagged:
         st.success(
-            f"All {review.total - review.unavailable} compared products are priced competitively.{skipped}",
+            f"All {format_count(review.total - review.unavailable)} compared products are priced "
+            f"competitively.{skipped}",
             icon=":material/thumb_up:",
         )
         return
     at_stake = sum((a.money_at_stake for a in review.flagged), Decimal(0))
     st.markdown(
-        f"**{len(review.flagged)} of {review.total} products** are priced outside the typical range of their "
-        f"market, with about **{md(format_money(at_stake))} a month** at stake.{md(skipped)} "
+        f"**{len(review.flagged)} of {format_count(review.total)} products** are priced outside the typical range "
+        f"of their market, with about **{format_money(at_stake)} a month** at stake.{skipped} "
         "Click a row to open it above."
     )
     rows = [

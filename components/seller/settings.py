@@ -6,9 +6,10 @@ import logging
 
 import streamlit as st
 
-from components.data import DatabaseError
+from components.data import DatabaseError, describe_database_error
 from components.data import settings as settings_data
 from components.ui.flash import flash, show_flash
+from components.ui.text import code
 from core.accounts import SellerSettings
 from core.config import get_settings
 from jobs.registry import WEEKLY_DIGEST
@@ -23,13 +24,14 @@ def _save(seller_id: str) -> None:
     wanted = bool(st.session_state[DIGEST_KEY])
     try:
         settings_data.save_digest_choice(seller_id, weekly_digest_opt_in=wanted)
-    except (DatabaseError, LookupError):
+    except LookupError:
+        log.exception("saving seller settings failed: no such seller")
+        flash(FLASH, "We couldn't find your seller profile, so nothing was changed.", kind="error")
+        return
+    except DatabaseError as exc:
         log.exception("saving seller settings failed")
-        flash(
-            FLASH,
-            "We couldn't save your settings just now. Nothing was changed; please try again in a minute.",
-            kind="error",
-        )
+        message, icon = describe_database_error(exc, doing="save your settings")
+        flash(FLASH, f"{message} Nothing was changed.", kind="error", icon=icon)
         return
     flash(
         FLASH,
@@ -55,7 +57,7 @@ def digest_setting(seller_id: str, current: SellerSettings) -> None:
             help="Your week's revenue and sales against the week before, your best product, and one thing to try next.",
         )
         st.caption(
-            f"Sent {when} to `{current.email}`, the address of your account: your last 7 days in numbers "
+            f"Sent {when} to {code(current.email)}, the address of your account: your last 7 days in numbers "
             "and one thing to try next. Switch it off and Save, and no more digests are sent."
         )
         st.form_submit_button(

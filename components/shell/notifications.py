@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.data.notifications import mark_read, unread_summary
 from components.shell.navigation import PageSpec
-from components.ui.format import format_local
+from components.ui.format import format_count, format_local
 from components.ui.text import md
 from core.accounts import Account
 from core.notify.inapp import NotificationView
@@ -42,7 +42,7 @@ def sidebar_notifications(account: Account, sections: Mapping[str, Sequence[Page
     summary = unread_summary(account.user_id)
     pages = {spec.url_path: spec for specs in sections.values() for spec in specs}
     with st.sidebar:
-        label = f"Notifications ({summary.count})"
+        label = f"Notifications ({format_count(summary.count)})"
         with st.expander(label, icon=":material/notifications:", expanded=summary.count > 0):
             if not summary.count:
                 st.caption("You're all caught up. New insights, goal results and market alerts show up here.")
@@ -51,7 +51,7 @@ def sidebar_notifications(account: Account, sections: Mapping[str, Sequence[Page
                 _item(account.user_id, note, pages)
             more = summary.count - len(summary.latest)
             if more > 0:
-                st.caption(f"and {more} more unread")
+                st.caption(f"and {format_count(more)} more unread")
             st.button(
                 "Mark all read",
                 key="sgt_notifications_all_read",

@@ -32,8 +32,8 @@ BADGE_COLOR: dict[ResourceType, str] = {
 
 
 def badge(text: str, color: str) -> str:
-    # Square brackets would end the badge directive early.
-    return f":{color}-badge[{text.replace('[', '(').replace(']', ')')}]"
+    """A coloured badge around `text` (escaped: an admin-typed category is shown as typed, never as Markdown)."""
+    return f":{color}-badge[{md(text)}]"
 
 
 def category_label(category: str) -> str:
@@ -66,9 +66,9 @@ def thumbnail_html(kind: ResourceType, url: str | None, *, height: int = 120) ->
 def article_body(item: ResourceArticle, *, preview: bool = False) -> None:
     """Title, badges, tags, video and the sanitised HTML (a smaller title inside the editor's preview box)."""
     if preview:
-        st.header(item.title, anchor=False)
+        st.header(md(item.title), anchor=False)
     else:
-        st.title(item.title, anchor=False)
+        st.title(md(item.title), anchor=False)
     has_video = item.video_embed is not None
     details = meta_line(item.type, item.type_label, item.category, item.read_minutes, has_video)
     if item.published_at:

@@ -38,27 +38,37 @@ class Account:
         return self.is_seller and self.seller_id is not None and self.seller_status == SellerStatus.APPROVED
 
 
+def _credential_rows(session: Session, *, username: str | None = None) -> list[Any]:
+    query = select(User.username, User.name, User.email, User.password_hash, User.role).where(User.is_active.is_(True))
+    if username is not None:
+        query = query.where(func.lower(User.username) == username.strip().lower())
+    return list(session.execute(query.order_by(User.username)).all())
+
+
+def _credential(name: str, email: str | None, password_hash: str, role: str) -> dict[str, Any]:
+    return {"name": name, "email": email, "password": password_hash, "roles": [UserRole(role).value]}
+
+
 def load_credentials(session: Session) -> dict[str, Any]:
     """Active users in streamlit-authenticator's credentials format, with bcrypt hashes (never passwords).
 
     A pending or suspended seller is still an active user: they may log in and are then shown a
     notice instead of the seller tools (the router decides that from `Account`).
     """
-    rows = session.execute(
-        select(User.username, User.name, User.email, User.password_hash, User.role)
-        .where(User.is_active.is_(True))
-        .order_by(User.username)
-    ).all()
-    usernames: dict[str, dict[str, Any]] = {}
-    for username, name, email, password_hash, role in rows:
-        # The library lower-cases usernames on login; key them the same way so the lookup matches.
-        usernames[username.lower()] = {
-            "name": name,
-            "email": email,
-            "password": password_hash,
-            "roles": [UserRole(role).value],
-        }
+    # The library lower-cases usernames on login; key them the same way so the lookup matches.
+    usernames = {row.username.lower(): _credential(*row[1:]) for row in _credential_rows(session)}
     return {"usernames": usernames}
+
+
+def load_credential(session: Session, *, username: str) -> dict[str, Any] | None:
+    """The one active user's entry of `load_credentials` for a typed `username` (case-insensitive), or None.
+
+    Read fresh at every submitted login, so an account created, approved or deactivated a moment ago is judged
+    by what the database says now, not by a cached list."""
+    if "\x00" in username:  # no stored username has one, and PostgreSQL text cannot hold it
+        return None
+    rows = _credential_rows(session, username=username)
+    return _credential(*rows[0][1:]) if rows else None
 
 
 def load_account(session: Session, *, username: str) -> Account | None:

@@ -237,15 +237,19 @@ def funnel_for(
         raise ValueError(f"start {start} is after end {end}")
     exclusion = Exclusion(*exclusion) if exclusion is not None else None
     event_types = definition.event_types + ([exclusion.event] if exclusion is not None else [])
-    rows = session.execute(
-        select(AnalyticsEvent.person_id, AnalyticsEvent.event_type, AnalyticsEvent.occurred_at)
-        .where(
-            AnalyticsEvent.event_type.in_(event_types),
-            AnalyticsEvent.occurred_at >= start,
-            AnalyticsEvent.occurred_at <= end + window,
-        )
-        .order_by(AnalyticsEvent.person_id, AnalyticsEvent.occurred_at)
+    e = AnalyticsEvent
+    stmt = select(e.person_id, e.event_type, e.occurred_at).where(
+        e.event_type.in_(event_types), e.occurred_at >= start, e.occurred_at <= end + window
     )
+    if order != "any":
+        # Only persons with a step-1 event in [start, end] can enter (in any order every step may anchor): the
+        # marketplace's many purchases by returning customers never reach Python.
+        anchor = aliased(AnalyticsEvent, name="anchor")
+        entered = select(anchor.person_id).where(
+            anchor.event_type == definition.event_types[0], anchor.occurred_at >= start, anchor.occurred_at <= end
+        )
+        stmt = stmt.where(e.person_id.in_(entered))
+    rows = session.execute(stmt.order_by(e.person_id, e.occurred_at))
     return compute_funnel(
         rows,
         steps=definition.event_types,

@@ -1,8 +1,9 @@
 """Search-term vocabulary: one normal form per search term, its content words, and the product type it names.
 
-`normalize_term` is what groups "Notion Budget Templates!" with "notion  budget template": lower case,
-apostrophes dropped ("women's" → "womens"), every other punctuation mark a space, whitespace collapsed,
-and each word of four letters or more made singular by these rules, in order:
+`normalize_term` is what groups "Notion Budget Templates!" with "notion  budget template": control, direction
+and zero-width characters dropped, lower case, apostrophes dropped ("women's" → "womens"), every other
+punctuation mark a space, whitespace collapsed, and each word of four letters or more made singular by these
+rules, in order:
 
 1. words in `SINGULAR_WORDS` (news, series, canvas, christmas, …) and words ending in "ss", "us" or "is"
    (business, status, analysis) stay as they are;
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 
 from core.models import DigitalProductType
+from core.text_input import clean_search
 
 # Words that end in "s" but are not plurals (rule 1). Three-letter words never change (ads, gas, bus).
 SINGULAR_WORDS = frozenset(
@@ -100,8 +102,11 @@ def singular(word: str) -> str:
 
 
 def normalize_term(query: str) -> str:
-    """The grouping form of a search: lower case, no punctuation, single spaces, singular words."""
-    text = _APOSTROPHES.sub("", query.casefold())
+    """The grouping form of a search: lower case, no punctuation, single spaces, singular words.
+
+    Control, direction and zero-width characters are dropped first (`core.text_input.clean_search`), so
+    "note\u200bbook" groups with "notebook" and a NUL never reaches the database."""
+    text = _APOSTROPHES.sub("", clean_search(query).casefold())
     return " ".join(singular(word) for word in _NOT_WORD.sub(" ", text).split())
 
 

@@ -145,14 +145,28 @@ def day_weights(length: int, growth_per_year: float) -> list[float]:
     return cumulative
 
 
+@dataclass(frozen=True)
+class LearnerPurchase:
+    """A signed-up learner's purchase: it becomes one of the real sales of its day (`core.demo.purchases`), and its
+    follow-up events (the week-2 return, later logins) are written only when it does."""
+
+    bought_at: datetime
+    person: str
+    source: str
+    utm: tuple[str | None, str | None, str | None]
+    follow_ups: tuple[tuple[Any, ...], ...]
+
+
 def learner_funnel(
-    rng: random.Random, new_id: IdFactory, clock: Clock, visitors: int, products: list[tuple[str, int]], emit: Emit
-) -> list[tuple[datetime, str]]:
-    """Visits -> sign-up -> purchase -> return in week 2; returns the sign-ups (time, person) for e-mails."""
+    rng: random.Random, new_id: IdFactory, clock: Clock, visitors: int, emit: Emit
+) -> tuple[list[tuple[datetime, str]], list[LearnerPurchase]]:
+    """Visits -> sign-up -> purchase -> return in week 2; returns the sign-ups (time, person) for e-mails and the
+    learners' purchases, which take the place of real sales of their day (so events and revenue agree)."""
     as_of = clock.as_of
     cumulative = day_weights(HISTORY_DAYS, 0.9)
     sources, source_weights = [s for s, _ in TRAFFIC_SOURCES], [w for _, w in TRAFFIC_SOURCES]
     signups: list[tuple[datetime, str]] = []
+    purchases: list[LearnerPurchase] = []
     for chunk_start in range(0, visitors, 10_000):
         count = min(10_000, visitors - chunk_start)
         day_indexes = rng.choices(range(HISTORY_DAYS), cum_weights=cumulative, k=count)
@@ -185,27 +199,22 @@ def learner_funnel(
                 continue
             # Before day 7, so the week-2 return comes after the purchase (the funnel's order).
             bought_at = signup_at + timedelta(minutes=5 + rng.random() * 60 * 24 * rng.choice((0.02, 0.5, 2, 6.5)))
-            if bought_at >= as_of or not products:
+            if bought_at >= as_of:
                 continue
-            product_id, price_cents = products[int(rng.random() * len(products))]
-            props = {"amount_cents": price_cents, "product_id": product_id, "currency": "USD"}
-            emit(
-                "analytics_events", event_row(new_id, person, None, new_id(), "purchase", bought_at, source, utm, props)
-            )
-            if rng.random() >= RETURN_WEEK_2_RATE:
-                continue
-            first_return = signup_at + timedelta(days=7 + rng.random() * 3.5)
-            if first_return >= as_of:
-                continue
-            return_session = new_id()
-            emit("analytics_events", event_row(new_id, person, None, return_session, "login", first_return, "direct"))
-            emit("analytics_events", event_row(new_id, person, None, return_session, "return_week_2", first_return))
-            for _ in range(rng.randint(0, 2)):
-                again = first_return + timedelta(hours=6 + rng.random() * 24 * 6)
-                if again < as_of:
-                    emit("analytics_events", event_row(new_id, person, None, new_id(), "login", again, "direct"))
+            follow_ups: list[tuple[Any, ...]] = []
+            if rng.random() < RETURN_WEEK_2_RATE:
+                first_return = signup_at + timedelta(days=7 + rng.random() * 3.5)
+                if first_return < as_of:
+                    return_session = new_id()
+                    follow_ups.append(event_row(new_id, person, None, return_session, "login", first_return, "direct"))
+                    follow_ups.append(event_row(new_id, person, None, return_session, "return_week_2", first_return))
+                    for _ in range(rng.randint(0, 2)):
+                        again = first_return + timedelta(hours=6 + rng.random() * 24 * 6)
+                        if again < as_of:
+                            follow_ups.append(event_row(new_id, person, None, new_id(), "login", again, "direct"))
+            purchases.append(LearnerPurchase(bought_at, person, source, utm, tuple(follow_ups)))
     signups.sort()
-    return signups
+    return signups, purchases
 
 
 def email_event_rows(

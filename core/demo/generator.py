@@ -36,6 +36,7 @@ from core.demo.events import (
     learner_newsletters,
     search_queries,
 )
+from core.demo.purchases import SalesLedger, purchase_events
 from core.demo.resources import RESOURCES
 from core.demo.rows import TABLE_COLUMNS
 from core.demo.sellers import seller_plans, simulate_seller
@@ -92,6 +93,7 @@ class DemoSummary:
     rows: dict[str, int] = field(default_factory=dict)
     stages: dict[str, int] = field(default_factory=dict)
     gap_searches: dict[str, int] = field(default_factory=dict)
+    purchases: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -254,14 +256,13 @@ def _generate(
         plans = seller_plans(rng, scale.sellers, persona_hashes, shared_hash)
         stages: Counter[str] = Counter()
         subjects: Counter[str] = Counter()
-        sellable: list[tuple[str, int]] = []
-        pick = random.Random(f"demo:{seed}:sellable")
+        ledger = SalesLedger()
         report_every = max(1, len(plans) // 10)
         for number, plan in enumerate(plans, start=1):
             build = simulate_seller(plan, ctx, seed)
             stages[build.stage] += 1
             subjects.update(build.subject_hits)
-            _keep_sample(pick, sellable, build.sellable)
+            ledger.extend(build.sales)
             for table in (
                 "users",
                 "seller_profiles",
@@ -274,7 +275,7 @@ def _generate(
                 loader.extend(table, build.rows[table])
             if number % report_every == 0 or number == len(plans):
                 say(f"sellers {number:,}/{len(plans):,} ({time_module.perf_counter() - started:.1f} s)")
-        _activity(seed, scale, clock, loader, sellable, subjects, summary)
+        _activity(seed, scale, clock, loader, ledger, subjects, summary)
         say(f"funnels, e-mails and searches written ({time_module.perf_counter() - started:.1f} s)")
         loader.restore_indexes()
         say(f"indexes and constraints rebuilt ({time_module.perf_counter() - started:.1f} s)")
@@ -283,27 +284,21 @@ def _generate(
     return summary
 
 
-def _keep_sample(rng: random.Random, sample: list[tuple[str, int]], new: list[tuple[str, int]]) -> None:
-    """A bounded, seeded sample of sellable products for the purchase events."""
-    for item in new:
-        if len(sample) < 5_000:
-            sample.append(item)
-        elif rng.random() < 0.05:
-            sample[int(rng.random() * len(sample))] = item
-
-
 def _activity(
     seed: int,
     scale: Scale,
     clock: Clock,
     loader: BulkLoader,
-    sellable: list[tuple[str, int]],
+    ledger: SalesLedger,
     subjects: Counter[str],
     summary: DemoSummary,
 ) -> None:
     emit: Callable[[str, tuple[Any, ...]], None] = loader.add
     rng = random.Random(f"demo:{seed}:learners")
-    signups = learner_funnel(rng, id_factory(rng), clock, scale.visitors, sellable, emit)
+    signups, learner_purchases = learner_funnel(rng, id_factory(rng), clock, scale.visitors, emit)
+    # One purchase event per unit the revenue records count (the learners' among them): one marketplace.
+    rng = random.Random(f"demo:{seed}:purchases")
+    summary.purchases = purchase_events(rng, id_factory(rng), clock, ledger, learner_purchases, emit)
     rng = random.Random(f"demo:{seed}:newsletters")
     learner_newsletters(rng, id_factory(rng), clock, signups, emit)
     rng = random.Random(f"demo:{seed}:prospects")

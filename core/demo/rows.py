@@ -23,7 +23,7 @@ from core.models.enums import ConversionEventType, ProductStatus, SellerStatus
 class SellerBuild:
     stage: str
     rows: dict[str, list[tuple[Any, ...]]]
-    sellable: list[tuple[str, int]]  # (product id, price in cents) of published products
+    sales: list[tuple[int, str, int, int]]  # every revenue row's (day index, product id, units, cents)
     subject_hits: list[str]  # subjects a search finds in published titles
 
 
@@ -36,7 +36,8 @@ def build_rows(draw: SellerDraw, products: list[DrawnProduct], stage: str, first
     rng, new_id, plan, ctx = draw.rng, draw.new_id, draw.plan, draw.ctx
     user_id, seller_id = new_id(), new_id()
     rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _TABLES}
-    sellable, subject_hits = [], []
+    sales: list[tuple[int, str, int, int]] = []
+    subject_hits = []
     total_units = total_cents = rated = rating_sum = 0
     days = ctx.days
     for p in products:
@@ -78,10 +79,8 @@ def build_rows(draw: SellerDraw, products: list[DrawnProduct], stage: str, first
                 p.deleted_at,
             )
         )
-        if p.status == ProductStatus.PUBLISHED and p.deleted_at is None:
-            sellable.append((p.id, p.price_cents))
-            if lst.title_has_subject:
-                subject_hits.append(p.subject.lower())
+        if p.status == ProductStatus.PUBLISHED and p.deleted_at is None and lst.title_has_subject:
+            subject_hits.append(p.subject.lower())
         for d in p.days:
             day = days[d.index]
             rows["product_views"].append((new_id(), p.id, seller_id, day, d.views, d.unique_visitors))
@@ -90,6 +89,7 @@ def build_rows(draw: SellerDraw, products: list[DrawnProduct], stage: str, first
                     rows["conversion_events"].append((new_id(), p.id, seller_id, day, kind, count))
             if d.units:
                 rows["revenue_records"].append((new_id(), seller_id, p.id, day, _money(d.revenue_cents), d.units))
+                sales.append((d.index, p.id, d.units, d.revenue_cents))
     clock = ctx.clock
     published = [p.published_at for p in products if p.published_at is not None]
     if stage == "churned":
@@ -146,7 +146,7 @@ def build_rows(draw: SellerDraw, products: list[DrawnProduct], stage: str, first
             None,
         )
     )
-    return SellerBuild(stage, rows, sellable, subject_hits)
+    return SellerBuild(stage, rows, sales, subject_hits)
 
 
 def _bio(draw: SellerDraw) -> str | None:

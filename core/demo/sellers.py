@@ -3,12 +3,17 @@
 A seller is planned with an intended stage. `simulate_seller` draws it and checks the stage its
 data really shows (`classify_seller_stage`), retrying with a fresh draw until both agree, then
 turns the draw into rows (`core.demo.rows`).
+
+Every seller joins inside the history; an established shop lists most of its catalogue in the weeks after
+its approval (the first one one to two weeks after it). A new listing is found gradually: its demand ramps from
+1 % to 100 % over its first 45 days, so a first sale comes days or weeks after publication, as on a real
+marketplace.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from core.demo.activity import HISTORY_DAYS, ProductDay, simulate_product
@@ -25,8 +30,13 @@ from core.demo.stages import (
 )
 from core.demo.vocabulary import CATEGORIES, FIRST_NAMES, LAST_NAMES, SHOP_WORDS, SUBJECTS
 from core.models.enums import ProductStatus, SellerStatus
+from core.sales.trends import trend_windows
 
 QUALITY_UNITS = {"high": 1.0, "medium": 0.55, "low": 0.25}  # better listings sell more
+ESTABLISHED = ("thriving", "steady", "declining", "churned")
+EARLY_SKEW = 2.5  # joined (high - (high - low) x u^2.5) days ago: half of them in the first ~18 % of the range
+LAUNCH_DAYS = 30  # mean extra days before an established shop's later listings (after the first's 1–14)
+RAMP_DAYS, RAMP_START = 45, 0.01  # a new listing's demand ramps from 1 % to 100 % over 45 days
 
 
 def _start_draw(plan: SellerPlan, ctx: MarketContext, seed: int, attempt: int) -> SellerDraw:
@@ -34,7 +44,14 @@ def _start_draw(plan: SellerPlan, ctx: MarketContext, seed: int, attempt: int) -
     profile = STAGE_PROFILES[plan.stage]
     clock = ctx.clock
     persona = plan.persona
-    created_ago = persona.created_days_ago if persona else rng.randint(*profile.created_days_ago)
+    low, high = profile.created_days_ago
+    if persona is not None:
+        created_ago = persona.created_days_ago
+    elif plan.stage in ESTABLISHED:
+        # Most established shops joined in the marketplace's first months, the others since (a steady trickle).
+        created_ago = high - int((high - low) * rng.random() ** EARLY_SKEW)
+    else:
+        created_ago = rng.randint(low, high)
     created_index = HISTORY_DAYS - 1 - created_ago
     created_at = clock.time_on(rng, created_index)
     approved_at, approved_index = None, HISTORY_DAYS
@@ -43,7 +60,14 @@ def _start_draw(plan: SellerPlan, ctx: MarketContext, seed: int, attempt: int) -
         approved_at = max(clock.time_on(rng, approved_index), created_at + timedelta(hours=1))
     slugs = [slug for slug, _, _ in CATEGORIES]
     focus = list(persona.specialties) if persona else rng.sample(slugs, k=rng.randint(1, 3))
-    curve, churn_index = seller_curve(rng, plan.stage, persona.ratio if persona else None, ctx.season[focus[0]])
+    curve, churn_index = seller_curve(
+        rng,
+        plan.stage,
+        persona.ratio if persona else None,
+        ctx.season[focus[0]],
+        approved_index=approved_index,
+        annual_rate=persona.annual_rate if persona else None,
+    )
     size = persona.size if persona and persona.size else rng.lognormvariate(0, 0.6)
     return SellerDraw(
         rng,
@@ -73,10 +97,15 @@ def _product_timeline(draw: SellerDraw, roll: float, first: bool) -> tuple[str, 
         published = rng.randint(max(draw.approved_index, last - 55), last - 4)
     elif stage == "no_first_sale":
         published = rng.randint(draw.approved_index, last - 1)
-    elif rng.random() < draw.profile.listed_before_history:
-        published = rng.randint(max(draw.approved_index, -700), -1)
     else:
-        published = rng.randint(max(draw.approved_index, 0), min(last - 7, draw.churn_index - 30))
+        # Established shops list most of their catalogue in the weeks after approval, the rest over time.
+        latest = max(draw.approved_index, min(last - 7, draw.churn_index - 30))
+        persona = draw.plan.persona
+        if persona is not None and persona.launch_days:  # a shop that moved its catalogue over at once
+            delay = rng.randint(0, 3) + (0 if first else int(rng.expovariate(1 / persona.launch_days)))
+        else:
+            delay = rng.randint(1, 14) + (0 if first else int(rng.expovariate(1 / LAUNCH_DAYS)))
+        published = min(draw.approved_index + delay, latest)
     status, end = ProductStatus.PUBLISHED, HISTORY_DAYS
     if roll > 0.93 and published < last - 20:
         status, end = ProductStatus.ARCHIVED, rng.randint(max(published, 0) + 10, last - 5)
@@ -135,6 +164,8 @@ def _draw_product(draw: SellerDraw, first: bool) -> DrawnProduct:
 def _simulate(draw: SellerDraw, product: DrawnProduct, published_index: int, end: int) -> list[ProductDay]:
     rng, ctx, stage = draw.rng, draw.ctx, draw.plan.stage
     factor = [a * b for a, b in zip(draw.curve, ctx.season[product.category], strict=True)]
+    for i in range(max(0, published_index), min(HISTORY_DAYS, published_index + RAMP_DAYS)):
+        factor[i] *= RAMP_START + (1 - RAMP_START) * (i - published_index) / RAMP_DAYS
     conversion = make_conversion_rate(rng, product.quality)
     if stage == "no_first_sale":
         view_level, conversion = rng.uniform(0.3, 2.5), 0.0  # browsed, never bought (yet)
@@ -143,8 +174,10 @@ def _simulate(draw: SellerDraw, product: DrawnProduct, published_index: int, end
     else:
         units = draw.profile.units_level * draw.size * rng.lognormvariate(0, 0.9) * ctx.demand_factor
         view_level = units * QUALITY_UNITS[product.quality] / conversion
+    # The days are drawn from the product's own stream (seeded by its id): how many draws a busy listing takes
+    # cannot shift the next listing's traits, so a persona's level follows its `size` smoothly.
     return simulate_product(
-        rng,
+        random.Random(product.id),
         factor,
         start=max(0, published_index),
         end=end,
@@ -163,15 +196,25 @@ def _derived_stage(draw: SellerDraw, products: list[DrawnProduct]) -> tuple[str,
     sale_days = [i for i, cents in enumerate(revenue) if cents]
     first = sale_days[0] if sale_days else None
     days = draw.ctx.days
+    today = draw.ctx.clock.today
     stage = classify_seller_stage(
         status=SellerStatus.PENDING if draw.approved_at is None else SellerStatus.APPROVED,
         first_sale_day=days[first] if first is not None else None,
         last_sale_day=days[sale_days[-1]] if sale_days else None,
-        revenue_last_90=Decimal(sum(revenue[HISTORY_DAYS - 90 :])),
-        revenue_prev_90=Decimal(sum(revenue[HISTORY_DAYS - 180 : HISTORY_DAYS - 90])),
-        today=draw.ctx.clock.today,
+        revenue_blocks=revenue_blocks(revenue, days, today),
+        today=today,
     )
     return stage, first
+
+
+def revenue_blocks(revenue_cents: list[int], days: list[date], today: date) -> list[Decimal]:
+    """The revenue of each 90-day block of `core.sales.trends.trend_windows(today)` (complete days only)."""
+    first = days[0]
+    out = []
+    for window in trend_windows(today).blocks:
+        lo, hi = max(0, (window.start - first).days), (window.end - first).days
+        out.append(Decimal(sum(revenue_cents[lo : hi + 1]) if hi >= 0 else 0).scaleb(-2))
+    return out
 
 
 def simulate_seller(plan: SellerPlan, ctx: MarketContext, seed: int, max_attempts: int = 40) -> SellerBuild:

@@ -168,8 +168,16 @@ class BulkLoader:
             cursor.close()
 
 
+class JsonText(str):
+    """A JSON document already encoded (exactly as `json.dumps` would write it): stored as it is."""
+
+    __slots__ = ()
+
+
 def _json_text(value: Any) -> str:
-    """json.dumps, with the empty containers most demo rows carry answered without encoding."""
+    """json.dumps, with the empty containers most demo rows carry and pre-encoded `JsonText` answered as they are."""
+    if isinstance(value, JsonText):
+        return value
     if value == {}:
         return "{}"
     if value == []:

@@ -6,6 +6,7 @@ No database and no clock: "today" and "now" are arguments. Rules (issue 5):
   a RATING target is at most 5.0.
 * **Deadline**: a day after today and on or before the same calendar day two years on (29 February → 28
   February), both in the seller's days (APP_TIMEZONE). A deadline day means the end of that day there.
+* **Title**: optional, at most 120 characters, none of the characters `core.text_input` refuses in names.
 * **Active goals**: at most `MAX_ACTIVE_GOALS` (10) at once.
 * **Pace**: expected progress = elapsed ÷ total time (creation → deadline); on pace when progress ≥ expected.
   A RATING goal is a level, not an accumulation: on pace when the current rating ≥ the target.
@@ -20,6 +21,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from core.models import GoalType
 from core.money import CENT, format_money, format_money_whole, format_share, parse_amount, to_cents
 from core.periods import local_day
+from core.text_input import text_problem
 
 MAX_ACTIVE_GOALS = 10
 MAX_TITLE_CHARS = 120
@@ -142,7 +144,11 @@ def clean_title(title: str | None) -> str | None:
 
 
 def title_error(title: str | None) -> str | None:
-    """The message for a title longer than `MAX_TITLE_CHARS` once cleaned (blank is fine: default title)."""
+    """The message for a title with a character `core.text_input` refuses in names (NUL, a direction override,
+    a zero-width character…) or longer than `MAX_TITLE_CHARS` once cleaned (blank is fine: default title)."""
+    problem = text_problem(title, label="Title")
+    if problem:
+        return problem
     cleaned = clean_title(title)
     return MSG_TITLE_TOO_LONG if cleaned is not None and len(cleaned) > MAX_TITLE_CHARS else None
 

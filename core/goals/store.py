@@ -61,6 +61,7 @@ from core.models import (
     SellerProfile,
 )
 from core.periods import local_day, require_aware
+from core.text_input import url_key
 
 __all__ = [
     "ARCHIVE_STATUSES",
@@ -178,6 +179,9 @@ def _view(goal: SellerGoal, *, now: datetime, tz: tzinfo) -> GoalView:
 
 
 def _seller_goal(session: Session, *, seller_id: str, goal_id: str) -> SellerGoal:
+    # A goal id comes from the page; one PostgreSQL cannot store (a NUL) is simply no goal of this seller.
+    if url_key(goal_id, max_chars=64) is None:
+        raise LookupError("Goal not found")
     goal = session.execute(
         select(SellerGoal).where(
             SellerGoal.id == goal_id, SellerGoal.seller_id == seller_id, SellerGoal.deleted_at.is_(None)

@@ -246,8 +246,8 @@ def opportunity_findings(opportunities: Iterable[MarketOpportunity]) -> list[Fin
         description = (
             f"Buyers searched “{o.term}” {plural(o.search_volume, 'time')} in the last 90 days "
             f"({o.searches_last_30_days:,} in the last 30, {o.trend}) and found {listings}. "
-            f"It is close to what you already sell: {_a(kind)} could meet about "
-            f"{plural(o.estimated_monthly_demand, 'buyer')} a month."
+            f"It is close to what you already sell: {_a(kind)} could meet "
+            f"{_buyers_a_month(o.estimated_monthly_demand)}."
         )
         market, benchmarks = (urls.page_link(urls.MARKET, section=s) for s in ("Opportunities", "Benchmarks"))
         actions = (
@@ -275,3 +275,10 @@ def opportunity_findings(opportunities: Iterable[MarketOpportunity]) -> list[Fin
             )
         )
     return out
+
+
+def _buyers_a_month(estimate: float) -> str:
+    """ "about 3 buyers a month", or "fewer than one buyer a month" rather than "about 0 buyers"."""
+    if estimate < 1:
+        return "fewer than one buyer a month"
+    return f"about {plural(round(estimate), 'buyer')} a month"

@@ -1,5 +1,10 @@
-"""Insight findings from trends and traffic (pure): PERFORMANCE (revenue month over month, with the forecast)
-and MARKETING (good traffic with few buyers; strong listings nobody sees). Rules: `core.insights.findings`."""
+"""Insight findings from trends and traffic (pure): PERFORMANCE (the revenue trend, with the forecast) and MARKETING
+(good traffic with few buyers; strong listings nobody sees). Rules: `core.insights.findings`.
+
+PERFORMANCE reads the seller's trend over 12 months and 90 days (`core.sales.trends`, carried by the forecast)
+before the last 30 days: a declining seller (the documented rule) gets a HIGH finding that names the decline —
+never "up 8 %: keep it going" because one month was better than the one before — and a seller whose last 90
+days fell is never told to keep a 30-day rise going."""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from core.models import InsightPriority, InsightType
 from core.money import format_money, format_share, to_cents, to_decimal
 from core.pricing.rules import PricingAnalysis
 from core.sales.forecast import SalesForecast
+from core.sales.trends import SellerTrend, decline_clause, growth_supported
 
 # ---------------------------------------------------------------- performance
 
@@ -52,8 +58,87 @@ def monthly_revenue_of(activity: Iterable[ProductActivity]) -> Decimal:
     return sum((a.revenue_30 for a in activity), Decimal(0))
 
 
+def _driver(activity: Sequence[ProductActivity], down: bool) -> ProductActivity | None:
+    """The product whose 30-day revenue moved most in the direction of the change (ties: by title)."""
+    moves = [(a, a.revenue_30 - a.revenue_previous_30) for a in activity]
+    movers = [(a, d) for a, d in moves if (d < 0 if down else d > 0)]
+    return max(movers, key=lambda m: (abs(m[1]), m[0].title))[0] if movers else None
+
+
+def _forecast_sentence(forecast: SalesForecast | None) -> str:
+    if forecast is None or not forecast.available or forecast.projected_revenue is None:
+        return ""
+    text = f" The forecast for the next 30 days is {format_money(forecast.projected_revenue)}"
+    if forecast.confidence_interval is not None:
+        ci = forecast.confidence_interval
+        text += f" (likely {format_money(ci.low)}–{format_money(ci.high)})"
+    return text + "."
+
+
+def decline_finding(activity: Sequence[ProductActivity], forecast: SalesForecast | None, trend: SellerTrend) -> Finding:
+    """HIGH: the seller is declining (`core.sales.trends`); the last 30 days are context, not the headline."""
+    last = sum((a.revenue_30 for a in activity), Decimal(0))
+    previous = sum((a.revenue_previous_30 for a in activity), Decimal(0))
+    share = trend.share_of_peak
+    if trend.peak_month is not None and share is not None and share < 1:
+        title = f"Your revenue is {format_share(1 - share, places=0)} below its {trend.peak_month:%B} peak"
+    else:
+        title = "Your revenue is falling over the last 90 days"
+    clause = decline_clause(trend)
+    description = clause[0].upper() + clause[1:] + "."
+    change = revenue_change(last, previous)
+    if change is not None and change > 0:
+        description += (
+            f" The last 30 days brought {format_money(last)} against {format_money(previous)} in the 30 before "
+            f"({format_share(change, places=0, signed=True)}): one better month does not turn that trend."
+        )
+    driver = _driver(activity, down=True)
+    if driver is not None:
+        description += (
+            f" The biggest drop of the last 30 days: “{driver.title}”, {format_money(driver.revenue_30)} against "
+            f"{format_money(driver.revenue_previous_30)}."
+        )
+    description += _forecast_sentence(forecast)
+    actions = []
+    if driver is not None:
+        actions.append(
+            action_item(f"Check the listing of “{driver.title}”", "improve_listing", listing_url(driver.product_id))
+        )
+    actions += [
+        action_item(
+            "See your 12-month trend and forecast", "see_forecast", urls.page_link(urls.MARKET, section="Forecast")
+        ),
+        action_item("Set a revenue goal to win it back", "set_goal", urls.page_link(urls.GOALS)),
+    ]
+    base = trend.comparison_90 or Decimal(0)
+    return Finding(
+        key="performance:forecast",
+        insight_type=InsightType.PERFORMANCE,
+        priority=InsightPriority.HIGH,
+        title=title,
+        description=description,
+        action_items=tuple(actions),
+        weight=float(1 - trend.last_90 / base) if base > 0 else 1.0,
+        meta={
+            "declining": True,
+            "revenue_90": str(trend.last_90),
+            "comparison_90": str(base),
+            "decline_base": trend.decline_base,
+            "peak_month": trend.peak_month.isoformat() if trend.peak_month else None,
+            "share_of_peak": None if share is None else str(share),
+            "revenue_30": str(last),
+            "revenue_previous_30": str(previous),
+            "driver_product_id": driver.product_id if driver else None,
+            "projected_revenue_30": str(forecast.projected_revenue) if forecast and forecast.available else None,
+        },
+    )
+
+
 def performance_finding(activity: Sequence[ProductActivity], forecast: SalesForecast | None) -> Finding | None:
-    """The month-over-month revenue trend, with the product that moved it most and the forecast."""
+    """The revenue trend, with the product that moved it most and the forecast (see the module docstring)."""
+    trend = forecast.trend if forecast is not None else None
+    if trend is not None and trend.declining:
+        return decline_finding(activity, forecast, trend)
     last = sum((a.revenue_30 for a in activity), Decimal(0))
     previous = sum((a.revenue_previous_30 for a in activity), Decimal(0))
     change = revenue_change(last, previous)
@@ -61,9 +146,7 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
     if change is None or priority is None:
         return None
     down = change < 0
-    moves = [(a, a.revenue_30 - a.revenue_previous_30) for a in activity]
-    movers = [(a, d) for a, d in moves if (d < 0 if down else d > 0)]
-    driver = max(movers, key=lambda m: (abs(m[1]), m[0].title))[0] if movers else None
+    driver = _driver(activity, down)
     pct = format_share(abs(change), places=0)
     money = format_money
     description = f"You made {money(last)} in the last 30 days against {money(previous)} in the 30 days before."
@@ -72,12 +155,13 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
         description += (
             f" {what}: “{driver.title}”, {money(driver.revenue_30)} against {money(driver.revenue_previous_30)}."
         )
-    if forecast is not None and forecast.available and forecast.projected_revenue is not None:
-        description += f" The forecast for the next 30 days is {money(forecast.projected_revenue)}"
-        if forecast.confidence_interval is not None:
-            ci = forecast.confidence_interval
-            description += f" (likely {money(ci.low)}–{money(ci.high)})"
-        description += "."
+    falling_90 = not down and not growth_supported(trend)
+    if falling_90 and trend is not None and trend.change_90_days is not None:
+        description += (
+            f" Over 90 days the picture is different: {money(trend.last_90)} against {money(trend.previous_90)} "
+            f"in the 90 days before ({format_share(trend.change_90_days / 100, places=0, signed=True)})."
+        )
+    description += _forecast_sentence(forecast)
     forecast_url = urls.page_link(urls.MARKET, section="Forecast")
     see_forecast = action_item("See your sales forecast", "see_forecast", forecast_url)
     goals = urls.page_link(urls.GOALS)
@@ -91,6 +175,8 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
         actions += [see_forecast, action_item("Set a revenue goal to win it back", "set_goal", goals)]
     else:
         title = f"Your revenue is up {pct} on the previous 30 days: keep it going"
+        if falling_90:
+            title = f"Your revenue is up {pct} on the previous 30 days, but down over 90 days"
         actions = [action_item("Set a goal for the next 30 days", "set_goal", goals), see_forecast]
         if driver is not None:
             price_url = pricing_url(driver.product_id)

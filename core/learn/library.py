@@ -30,6 +30,7 @@ from core.learn.rules import (
     ResourceListItem,
     ResourceValidationError,
     build_article,
+    category_filter,
     safe_thumbnail,
     search_words,
     type_label,
@@ -37,6 +38,7 @@ from core.learn.rules import (
     video_hosts_or_settings,
 )
 from core.models import ResourceType, SellerResource
+from core.text_input import url_key
 
 ORDER_STEP = 10
 _DELETED_MARK = "--deleted-"
@@ -112,8 +114,9 @@ def list_published_resources(
     stmt = select(SellerResource).where(_PUBLISHED)
     if resource_type is not None:
         stmt = stmt.where(SellerResource.type == ResourceType(resource_type))
-    if category and category.strip():
-        stmt = stmt.where(func.lower(SellerResource.category) == " ".join(category.split()).lower())
+    wanted = category_filter(category)
+    if wanted:
+        stmt = stmt.where(func.lower(SellerResource.category) == wanted)
     words = search_words(search)
     if words:
         stmt = stmt.where(_search_condition(words))
@@ -135,9 +138,12 @@ def resource_categories(session: Session) -> list[str]:
 def get_published_resource(
     session: Session, *, slug: str, video_hosts: Iterable[str] | None = None
 ) -> ResourceArticle | None:
-    """The article at `?slug=…`, or None for an unknown, draft or deleted one (the page says "not found")."""
-    slug = (slug or "").strip()
-    if not slug or len(slug) > 255:
+    """The article at `?slug=…`, or None for an unknown, draft or deleted one (the page says "not found").
+
+    A slug no stored resource can have (blank, too long, a NUL or another control character) is not looked up.
+    """
+    slug = url_key(slug, max_chars=255)
+    if slug is None:
         return None
     resource = session.scalars(select(SellerResource).where(SellerResource.slug == slug, _PUBLISHED)).first()
     if resource is None:
@@ -155,7 +161,8 @@ def _live_rows(session: Session) -> list[SellerResource]:
 
 
 def _load_live(session: Session, resource_id: str) -> SellerResource:
-    resource = session.get(SellerResource, resource_id)
+    key = url_key(resource_id, max_chars=64)
+    resource = None if key is None else session.get(SellerResource, key)
     if resource is None or resource.deleted_at is not None:
         raise LookupError("This learn resource does not exist (it may have been deleted).")
     return resource

@@ -23,6 +23,7 @@ from core.html_safety import (
     text_excerpt,
 )
 from core.models import ResourceType
+from core.text_input import NAME, PROSE, clean_search, text_errors
 
 RESOURCE_TYPE_LABELS: dict[ResourceType, str] = {
     ResourceType.TUTORIAL: "Tutorial",
@@ -162,6 +163,17 @@ def validate_resource(
     video_hosts: Iterable[str] | None = None,
 ) -> ResourceInput:
     """Check every field at once; `ResourceValidationError` lists each problem by field. Pure (no database)."""
+    # Characters no stored text may hold (NUL…) or a name must not (direction overrides, zero-width…): checked on
+    # the input as typed, and this message wins over any other about the same field.
+    typed = text_errors(
+        {
+            "title": (title, "The title", NAME),
+            "content": (content, "The content", PROSE),
+            "excerpt": (excerpt, "The excerpt", PROSE),
+            "category": (category, "The category", NAME),
+            "tags": (tags if isinstance(tags, str) else ", ".join(map(str, tags or ())), "The tags", NAME),
+        }
+    )
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())
     if not title:
@@ -206,6 +218,7 @@ def validate_resource(
         errors["tags"] = f"Use at most {MAX_TAGS} tags (there are {len(clean_tags)})."
     elif any(len(t) > MAX_TAG_CHARS for t in clean_tags):
         errors["tags"] = f"Each tag can be at most {MAX_TAG_CHARS} characters."
+    errors.update(typed)
     if errors:
         raise ResourceValidationError(errors)
     assert kind is not None
@@ -290,5 +303,13 @@ def group_cards_by_type(cards: Iterable[ResourceCard]) -> dict[ResourceType, lis
 
 
 def search_words(search: str | None) -> list[str]:
-    """The words of a search box entry (at most 8, 100 characters); each must appear for a match."""
-    return " ".join((search or "").split())[:100].split()[:MAX_SEARCH_WORDS]
+    """The words of a search box entry (at most 8, 100 characters); each must appear for a match.
+
+    Characters no stored text holds (NUL, other controls, direction and zero-width characters) are dropped
+    first (`core.text_input.clean_search`): "pri\x00cing" searches for "pricing"."""
+    return clean_search(search)[:100].split()[:MAX_SEARCH_WORDS]
+
+
+def category_filter(category: str | None) -> str | None:
+    """The category filter as stored (lower case, single spaces), cleaned like a search box; None for no filter."""
+    return clean_search(category).lower() or None

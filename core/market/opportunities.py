@@ -13,6 +13,8 @@ How a report is made:
 3. The gaps' words are matched against published titles and tags to total 90-day revenue per product type
    (one statement), and the AI door classifies every gap (`core.ai.tasks.classify_opportunities`, in calls of
    25 terms), Claude when configured, else the offline rules.
+   **Demand** is a stated chain shown with every estimate (`demand_chain`, rates from `core.market.demand`):
+   searches a month × click-through × the suggested type's conversion = sales a month, never above the searches.
 4. The seller's fit: a gap fits when one of its words is a word of the seller's specialties or of the names
    of the categories the seller's products are in. Order: fitting gaps first, then HIGH → MEDIUM → LOW, then
    volume (highest first), then term.
@@ -43,13 +45,16 @@ from core.ai.tasks.classify_opportunities import (
     OpportunityClassification,
     RelatedSales,
     classify_opportunities,
+    monthly_searches,
     trend_label,
     trend_ratio,
 )
+from core.ai.tasks.opportunity_demand import DemandRates, demand_chain
 from core.catalog.search import count_existing_products, sales_by_word
 from core.catalog.terms import content_words, keyword_product_type, normalize_term, vocabulary
 from core.db import utcnow
 from core.market.benchmarks import sales_window
+from core.market.demand import load_demand_rates
 from core.models import Category, DigitalProduct, SearchQuery, SellerProfile
 
 WINDOW_DAYS, RECENT_DAYS = 90, 30
@@ -59,7 +64,7 @@ MIN_SEARCH_VOLUME = 3
 TOP_TERMS = 100
 RELATED_TYPES = 3
 CACHE_TASK = "opportunities"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: the demand chain (sales a month, never above the searches)
 CACHE_TTL = timedelta(hours=24)
 POTENTIAL_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
 MIXED_ENGINE = "mixed"
@@ -100,6 +105,11 @@ class MarketOpportunity:
     searches_previous_60_days: int
     fits_seller: bool
     engine: str  # who classified this term: "anthropic:<model>" or "offline"
+    # The chain behind `estimated_monthly_demand` (sales a month): searches × click-through × conversion.
+    searches_per_month: int = 0
+    click_through: float = 0.0
+    conversion_rate: float = 0.0  # the suggested type's views that buy
+    demand_chain: str = ""  # the chain in words, with its numbers
 
 
 @dataclass(frozen=True)
@@ -258,7 +268,7 @@ def find_gaps(session: Session, *, now: datetime) -> list[GapFacts]:
 
 
 def _opportunities(
-    gaps: Sequence[GapFacts], results: Sequence[AIResult[OpportunityClassification]]
+    gaps: Sequence[GapFacts], results: Sequence[AIResult[OpportunityClassification]], rates: DemandRates
 ) -> list[MarketOpportunity]:
     answers = {item.term: (item, r.engine) for r in results for item in r.value.opportunities}
     out = []
@@ -266,6 +276,10 @@ def _opportunities(
         item, engine = answers[gap.term]
         recent, earlier = gap.searches_last_30_days, gap.searches_previous_60_days
         ratio = trend_ratio(recent, earlier)
+        chain = demand_chain(monthly_searches(gap), item.suggested_product_type, rates)
+        words = chain.sentence()
+        if item.estimated_monthly_demand != chain.sales:
+            words += f" The estimate shown ({item.estimated_monthly_demand}) is the model's own."
         out.append(
             MarketOpportunity(
                 term=gap.term,
@@ -274,23 +288,24 @@ def _opportunities(
                 potential=item.potential,
                 suggested_product_type=item.suggested_product_type,
                 estimated_monthly_demand=item.estimated_monthly_demand,
-                reasoning=item.reasoning,
+                # The chain ends the reasoning, so every card that shows the estimate also shows how it was made.
+                reasoning=f"{item.reasoning} Demand: {words}",
                 trend=trend_label(recent, earlier),
                 trend_ratio=None if ratio is None else round(ratio, 3),
                 searches_last_30_days=recent,
                 searches_previous_60_days=earlier,
                 fits_seller=False,
                 engine=engine,
+                searches_per_month=chain.searches_per_month,
+                click_through=chain.click_through,
+                conversion_rate=chain.conversion_rate,
+                demand_chain=words,
             )
         )
     return out
 
 
 # ---------------------------------------------------------------- the cache
-
-
-def _report_json(report: OpportunityReport) -> dict[str, Any]:
-    return to_jsonable(report)
 
 
 def _report_from_json(data: dict[str, Any]) -> OpportunityReport:
@@ -323,7 +338,7 @@ def _save_report(session: Session, scope: dict[str, str], report: OpportunityRep
         CACHE_TASK,
         _cache_key(scope),
         engine=report.engine,
-        result=_report_json(report),
+        result=to_jsonable(report),
         ttl=CACHE_TTL,
         now=now,
     )
@@ -340,9 +355,10 @@ def market_opportunities(
     if not refresh and (hit := _load_report(session, MARKET_SCOPE, now)) is not None:
         return hit
     gaps = find_gaps(session, now=now)
-    results = classify_opportunities(gaps, ai=ai or default_ai(), session=session, use_cache=not refresh)
+    rates = load_demand_rates(session, now=now)
+    results = classify_opportunities(gaps, rates=rates, ai=ai or default_ai(), session=session, use_cache=not refresh)
     engine, label = combined_engine(results)
-    report = OpportunityReport(tuple(_opportunities(gaps, results)), engine, label, now)
+    report = OpportunityReport(tuple(_opportunities(gaps, results, rates)), engine, label, now)
     _save_report(session, MARKET_SCOPE, report, now)
     return report
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from core.market.benchmarks import recalculate_benchmarks
 from core.market.queries import BenchmarkView
 from core.models import MarketBenchmark, User, UserRole
-from core.money import CENT, parse_amount, to_cents
+from core.money import CENT, format_money, parse_amount, to_cents
 from core.ops.claims import (
     JobOutcome,
     RetryPolicy,
@@ -40,6 +40,7 @@ from core.ops.claims import (
     run_with_db_retry,
 )
 from core.periods import require_aware
+from core.text_input import PROSE, text_problem, url_key
 
 BENCHMARKS_JOB = "benchmarks"  # the scheduled job's name: its lock and its history
 MANUAL_PERIOD_SUFFIX = " manual"
@@ -122,12 +123,58 @@ def validate_override(
     clean_note = (note or "").strip() if isinstance(note, str) else None
     if clean_note and len(clean_note) > NOTE_MAX_CHARS:
         errors["note"] = f"Note: keep it to {NOTE_MAX_CHARS} characters (it has {len(clean_note)})."
+    if problem := text_problem(clean_note, label="Note", kind=PROSE):
+        errors["note"] = problem
     values = OverrideValues(**parsed, note=clean_note or None)
     if values.is_empty and values.note and not errors:
         errors["note"] = "Note: set at least one override value for the note to explain, or clear the override."
     if errors:
         raise OverrideValidationError(errors)
     return values
+
+
+# The order every segment's figures keep: each is an average or a middle of the segment's listing prices, so it lies
+# between the lowest and the highest of them. An override that leaves the range is a typo (250 for 25.0).
+_ORDER_NOUNS = {
+    "average_price": "average",
+    "median_price": "median",
+    "top_seller_avg_price": "top-seller average",
+}
+
+
+def override_order_errors(values: OverrideValues, *, lowest: Decimal, highest: Decimal) -> dict[str, str]:
+    """{field: message} for each overridden figure outside [lowest, highest] of the segment's listing prices,
+    naming the rule it breaks ("lowest price ≤ median ≤ highest price"). Pure."""
+    errors: dict[str, str] = {}
+    for field, noun in _ORDER_NOUNS.items():
+        value = getattr(values, field)
+        if value is None:
+            continue
+        rule = f"the rule is lowest price ≤ {noun} ≤ highest price."
+        if value < lowest:
+            errors[field] = (
+                f"{FIELD_LABELS[field]} {format_money(value)} is below the lowest listing price of this segment "
+                f"({format_money(lowest)}): {rule}"
+            )
+        elif value > highest:
+            errors[field] = (
+                f"{FIELD_LABELS[field]} {format_money(value)} is above the highest listing price of this segment "
+                f"({format_money(highest)}): {rule}"
+            )
+    return errors
+
+
+def price_range_of(row: MarketBenchmark) -> tuple[Decimal, Decimal]:
+    """The (lowest, highest) listing price of a benchmark's segment, to the cent, as computed."""
+    return to_cents(row.price_range["min"]), to_cents(row.price_range["max"])
+
+
+def check_override_order(values: OverrideValues, row: MarketBenchmark) -> None:
+    """`OverrideValidationError` when an overridden figure leaves the segment's price range (see above)."""
+    lowest, highest = price_range_of(row)
+    errors = override_order_errors(values, lowest=lowest, highest=highest)
+    if errors:
+        raise OverrideValidationError(errors)
 
 
 # ---------------------------------------------------------------- what to show and use (pure)
@@ -190,7 +237,8 @@ def _require_admin(session: Session, admin_user_id: str) -> None:
 
 
 def _benchmark(session: Session, benchmark_id: str) -> MarketBenchmark:
-    row = session.get(MarketBenchmark, benchmark_id, populate_existing=True)
+    key = url_key(benchmark_id, max_chars=64)
+    row = None if key is None else session.get(MarketBenchmark, key, populate_existing=True)
     if row is None:
         raise LookupError("Benchmark not found (it may have been removed by a recalculation).")
     return row
@@ -210,8 +258,9 @@ def set_benchmark_override(
     """Store the admin's override of a benchmark's reference figures, stamped with who and when (flushed).
 
     PermissionError unless `admin_user_id` is an active admin; `OverrideValidationError` (one message per
-    field) for an amount that is not a positive number with at most two decimals or a note over 500
-    characters; LookupError for an unknown benchmark. Nothing is written on any error. All three figures
+    field) for an amount that is not a positive number with at most two decimals or lies outside the segment's
+    lowest–highest listing price, or a note over 500 characters or with a control character; LookupError for an
+    unknown benchmark. Nothing is written on any error. All three figures
     None clears the override (see `clear_benchmark_override`).
     """
     require_aware(now)
@@ -220,6 +269,7 @@ def set_benchmark_override(
         average_price=average_price, median_price=median_price, top_seller_avg_price=top_seller_avg_price, note=note
     )
     row = _benchmark(session, benchmark_id)
+    check_override_order(values, row)
     if values.is_empty:
         _clear(row)
     else:
@@ -281,7 +331,8 @@ def save_benchmark_overrides(
     errors: dict[str, dict[str, str]] = {}
     for benchmark_id, row in edits.items():
         try:
-            validate_override(**{f: row.get(f) for f in OVERRIDE_FIELDS})
+            values = validate_override(**{f: row.get(f) for f in OVERRIDE_FIELDS})
+            check_override_order(values, _benchmark(session, benchmark_id))
         except OverrideValidationError as exc:
             errors[benchmark_id] = exc.errors
     if errors:

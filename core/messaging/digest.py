@@ -29,15 +29,18 @@ from core.messaging.rules import (
     FLAT,
     PRIORITY_COLORS,
     digest_idempotency_key,
+    digest_subject,
     digest_week,
     first_name,
     performance_rows,
+    trend_context,
     weakest_dimension_tip,
     week_label,
 )
 from core.models import EmailOutbox, ProductStatus
 from core.notify.email import queue_email
-from core.periods import iso_week
+from core.periods import iso_week, local_day
+from core.sales.queries import load_seller_trend
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +96,17 @@ def compose_weekly_digest(
     tip = weakest_dimension_tip(published)
     payload = WeeklyDigestPayload(numbers=numbers, tip=tip, top_insight_title=insight.title if insight else None)
     result = weekly_digest_text(payload, ai=ai or default_ai(), session=session)
+    # The week is read against the 12-month trend: a declining seller is not told only that the week was up.
+    trend = load_seller_trend(session, seller_id=seller_id, today=local_day(now, settings.timezone))
+    subject = digest_subject(result.value.subject, numbers, trend)
+    summary = " ".join(part for part in (result.value.summary, trend_context(trend)) if part)
 
     def link(page: str) -> str:
         return urls.absolute_link(settings.app_base_url, page)
 
     context = {
-        "subject": result.value.subject,
-        "summary": result.value.summary,
+        "subject": subject,
+        "summary": summary,
         "first_name": first_name(recipient.user_name, recipient.display_name),
         "week_label": week_label(week),
         "this_label": "Last 7 days",
@@ -132,9 +139,10 @@ def compose_weekly_digest(
         "units_this_week": numbers.units_this_week,
         "units_last_week": numbers.units_last_week,
         "tip_dimension": tip.dimension if tip else None,
+        "declining": trend.declining,
         "user_id": recipient.user_id,
     }
-    return Email(to_address=recipient.email, subject=result.value.subject, html=html, text=text, meta=meta)
+    return Email(to_address=recipient.email, subject=subject, html=html, text=text, meta=meta)
 
 
 @dataclass

@@ -1,7 +1,10 @@
-"""The weekly digest's rules (pure): the compared weeks, the once-a-week key, the table's rows, the tip to give.
+"""The weekly digest's rules (pure): the compared weeks, the once-a-week key, the table's rows, the tip to give, and
+the longer view a declining seller gets.
 
 Numbers are the last 7 complete local days (today excluded: it is still being sold) against the 7 days
-before, as `core.periods` windows; money and percentages read as everywhere else (`core.money`).
+before, as `core.periods` windows; money and percentages read as everywhere else (`core.money`). A seller who
+is declining by the one rule (`core.sales.trends`) is never told only that the week was up: the subject names
+the decline instead of the week's change, and the summary ends with the trend's verdict.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from core.ai.tasks.weekly_digest_text import TipFacts, WeekNumbers
 from core.listings.score import listing_suggestions_offline
 from core.money import format_money, format_percent, percent_change
 from core.periods import Window, complete_days, local_day
+from core.sales.trends import SellerTrend
 
 if TYPE_CHECKING:
     from core.listings.queries import ScoredListing
@@ -103,3 +107,25 @@ def weakest_dimension_tip(scored: Iterable[ScoredListing]) -> TipFacts | None:
                 suggestion=fixes[0].suggestion,
             )
     return None
+
+
+MAX_SUBJECT_CHARS = 120
+
+
+def trend_context(trend: SellerTrend | None) -> str | None:
+    """The sentence added to a declining seller's summary (None for everybody else): the 12-month verdict."""
+    if trend is None or not trend.declining:
+        return None
+    return f"The longer view: {trend.verdict[0].lower()}{trend.verdict[1:]}"
+
+
+def digest_subject(subject: str, n: WeekNumbers, trend: SellerTrend | None) -> str:
+    """The subject as written, or — for a declining seller — the week's sales with the decline, not the change."""
+    if trend is None or not trend.declining:
+        return subject
+    week = f"Your week: {format_money(n.revenue_this_week, n.currency)} in sales"
+    share = trend.share_of_peak
+    if trend.peak_month is not None and share is not None and share < 1:
+        below = format_percent((1 - share) * 100, places=0)
+        return f"{week}; revenue is {below} below its {trend.peak_month:%B} peak"[:MAX_SUBJECT_CHARS]
+    return f"{week}; your 90-day revenue is falling"[:MAX_SUBJECT_CHARS]

@@ -1,6 +1,7 @@
 """All models, imported here so `Base.metadata` knows every table (Alembic reads it)."""
 
 from core.db import Base
+from core.models.accounts import LoginAttempt, UserSession
 from core.models.enums import *  # noqa: F403
 from core.models.growth import (
     InsightGenerationRun,
@@ -34,6 +35,7 @@ __all__ = [
     "InsightGenerationRun",
     "JobClaim",
     "JobRun",
+    "LoginAttempt",
     "MarketBenchmark",
     "Notification",
     "PriceChange",
@@ -45,4 +47,5 @@ __all__ = [
     "SellerProfile",
     "SellerResource",
     "User",
+    "UserSession",
 ]

@@ -125,3 +125,11 @@ class PriceChangeSource(StrEnum):
     ANALYSIS = "ANALYSIS"
     MANUAL = "MANUAL"
     ADMIN = "ADMIN"
+
+
+class LoginOutcome(StrEnum):
+    """What became of one submitted login form (the admin's Sign-ins page lists them)."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"  # wrong username or password (which of the two is never told)
+    THROTTLED = "throttled"  # refused before the password was checked: too many recent failures

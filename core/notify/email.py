@@ -2,13 +2,22 @@
 
 Mail is written to `email_outbox` in the caller's transaction (`queue_email`), and delivered
 afterwards (`deliver_pending`), one message per transaction, so a crash never loses a queued
-message. Delivery is at-least-once: a process killed between the SMTP hand-over and the commit
-sends that message again on the next run (the alternative, marking first, would lose it).
+message.
+
+The order is: hand the message over, then commit the SENT row. It stays so on purpose: committing
+SENT first would lose the message for good if the process died before the hand-over (the row says
+sent, nobody got it). The price is at-least-once delivery, and a crash between the two steps has
+one consequence per sender:
+
+* `.eml` files: none. The file of a row always has the same path (`<outbox_dir>/<day queued>/<id>.eml`)
+  and is written through a rename, so the next run replaces it: still one file per message.
+* SMTP: the message is sent a second time. It carries the same `Message-ID` (`<row id@…>`, stable per
+  outbox row), so mail programs and servers recognise the re-send as the same message.
 
 Senders: `SmtpSender` when `SMTP_HOST` is set (STARTTLS when configured, login when a user is
-set, a timeout); otherwise `EmlFileSender`, which writes `<outbox_dir>/<yyyy-mm-dd>/<id>.eml`
-so a newcomer can open the mail in any mail program. Failures are recorded on the row
-(attempts, last_error, FAILED) and retried by later runs until `email_max_attempts`.
+set, a timeout); otherwise `EmlFileSender`, so a newcomer can open the mail in any mail program.
+Failures are recorded on the row (attempts, last_error, FAILED) and retried by later runs until
+`email_max_attempts`.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -35,6 +44,7 @@ from core.models import EmailOutbox, EmailStatus
 log = logging.getLogger(__name__)
 
 MAX_ERROR_CHARS = 2000
+MESSAGE_ID_DOMAIN = "seller-growth-toolkit"
 SMTP_TIMEOUT_SECONDS = 30.0
 
 
@@ -78,6 +88,11 @@ def queue_email(
     return None if new is None else session.get(EmailOutbox, new)
 
 
+def message_id(row: EmailOutbox) -> str:
+    """The row's Message-ID: the same for every attempt, so a re-sent message is recognisably the same one."""
+    return f"<{row.id}@{MESSAGE_ID_DOMAIN}>"
+
+
 def build_message(row: EmailOutbox, *, mail_from: str, now: datetime) -> EmailMessage:
     """A multipart/alternative message: the plain-text part first, the HTML part preferred by mail programs."""
     message = EmailMessage()
@@ -86,7 +101,7 @@ def build_message(row: EmailOutbox, *, mail_from: str, now: datetime) -> EmailMe
     message["Subject"] = row.subject
     message["Date"] = format_datetime(now)
     # Stable per outbox row: a message delivered twice (at-least-once) shows up as one in most mail programs.
-    message["Message-ID"] = f"<{row.id}@seller-growth-toolkit>"
+    message["Message-ID"] = message_id(row)
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
     return message
@@ -102,7 +117,8 @@ class Sender(Protocol):
 
 
 class EmlFileSender:
-    """Writes each message as `<dir>/<yyyy-mm-dd>/<id>.eml`; returns the path (the row's `delivered_to`)."""
+    """Writes each message as `<dir>/<yyyy-mm-dd>/<id>.eml`, the day the row was queued (UTC), so a second attempt
+    replaces the first file instead of adding one; returns the path (the row's `delivered_to`)."""
 
     name = "eml"
     paced = False
@@ -111,7 +127,7 @@ class EmlFileSender:
         self.directory = Path(directory)
 
     def send(self, row: EmailOutbox, message: EmailMessage, *, now: datetime) -> str:
-        folder = self.directory / now.date().isoformat()
+        folder = self.directory / row.created_at.astimezone(UTC).date().isoformat()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{row.id}.eml"
         # Write then rename: a reader never sees half a file.

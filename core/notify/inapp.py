@@ -6,19 +6,23 @@ Writers flush and leave the commit to the caller's `session_scope()`. Every read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from core import urls
 from core.models import Notification, NotificationType
 
 TITLE_MAX_CHARS = 255
 LINK_MAX_CHARS = 500
 MAX_LIST_LIMIT = 200
+_URL_PATH = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -43,17 +47,36 @@ def _aware(now: datetime) -> datetime:
     return now
 
 
-def _checked_link(link: str | None) -> str | None:
-    """A link inside the app ("/listing-health?product=…"), or None.
+def app_pages() -> frozenset[str]:
+    """The url paths of the app's pages: every page name constant of `core.urls` (the router builds its pages
+    from the same constants), i.e. its upper-case constants that read like a url path ("listing-health")."""
+    return frozenset(
+        value
+        for name, value in vars(urls).items()
+        if name.isupper() and isinstance(value, str) and _URL_PATH.fullmatch(value)
+    )
 
-    Only app-relative paths are accepted: a notification is rendered as a clickable link, and an
-    absolute or scheme URL ("javascript:…", "https://evil.example") there would be a phishing vector.
+
+def _checked_link(link: str | None) -> str | None:
+    """A link to one of the app's own pages ("/listing-health?product=…"), or None for no link.
+
+    A notification is rendered as a clickable link, so anything else is refused: another site ("//evil.example",
+    "/\\evil.example", which browsers read as "//evil.example"), a scheme ("https:", "javascript:"), a page the
+    app does not have ("/no-such-page"), a fragment, or a control character or space anywhere.
     """
     if link is None or not link.strip():
         return None
     link = link.strip()
-    if not link.startswith("/") or link.startswith("//") or len(link) > LINK_MAX_CHARS:
-        raise ValueError(f"a notification link must be an app path starting with '/', got {link!r}")
+    refused = ValueError(
+        f"a notification link must be the path of one of the app's pages, like '/pricing?product=…'; got {link!r}"
+    )
+    if len(link) > LINK_MAX_CHARS or "\\" in link or any(c.isspace() or not c.isprintable() for c in link):
+        raise refused
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or parts.fragment or not parts.path.startswith("/"):
+        raise refused
+    if parts.path[1:] not in app_pages():
+        raise refused
     return link
 
 
@@ -68,7 +91,8 @@ def create_notification(
     meta: dict[str, Any] | None = None,
     now: datetime,
 ) -> Notification:
-    """Add an unread notification for `user_id` (flushed, not committed); ValueError on a bad title/type/link."""
+    """Add an unread notification for `user_id` (flushed, not committed); ValueError on a bad title/type/link
+    (a link must be one of the app's own pages, see `_checked_link`)."""
     kind = NotificationType(type)
     clean_title = (title or "").strip()
     if not clean_title:

@@ -52,6 +52,7 @@ from core.pricing.rules import (
     price_spread,
     unavailable,
 )
+from core.text_input import url_key
 
 DEFAULT_BATCH_SIZE = 20
 Progress = Callable[[int, int, str], None]
@@ -141,8 +142,11 @@ def analyze_pricing(
     Five queries (product, quartiles, extras, benchmarks, the AI cache lookup). `now` fixes the 90-day window
     (default: the current time); `use_cache=False` asks the model anew ("regenerate").
     """
+    key = url_key(product_id, max_chars=64)  # `?product=` may hold anything: a NUL is "not found", not DataError
+    if key is None:
+        raise LookupError("Product not found")
     window = sales_window(now or utcnow())
-    rows = load_product_rows(session, seller_id=seller_id, window=window, conditions=(DigitalProduct.id == product_id,))
+    rows = load_product_rows(session, seller_id=seller_id, window=window, conditions=(DigitalProduct.id == key,))
     if not rows:
         raise LookupError("Product not found")
     data = load_market(session, rows, window)
@@ -205,9 +209,12 @@ def apply_price(
     The two rows are written in a savepoint, so a failure leaves neither; the caller's transaction commits.
     """
     amount = parse_price(new_price)
+    key = url_key(product_id, max_chars=64)
+    if key is None:
+        raise LookupError("Product not found")
     product = session.execute(
         select(DigitalProduct).where(
-            DigitalProduct.id == product_id,
+            DigitalProduct.id == key,
             DigitalProduct.seller_id == seller_id,
             DigitalProduct.deleted_at.is_(None),
         )

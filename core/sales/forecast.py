@@ -14,7 +14,10 @@ The method, stated so that a seller can check every number (the arithmetic is in
    day first divided by its time-of-month multiplier when one is used (step 5).
 4. **Growth.** Own monthly growth = (last 30 days ÷ the 30 days before) − 1, with 60+ days of history
    (otherwise 0: flat), limited to ±50 %. The market trend (the segment's monthly growth) is limited the
-   same way. Growth used g = 80 % own + 20 % market, an unknown part counting as 0. It is **damped**:
+   same way, and the limit is mentioned only when it was hit. The market trend is the segment's own monthly
+   growth measured so that seasons cancel (`core.sales.trends.monthly_growth`: the same 90 days a year earlier,
+   else a line through its complete months); a 30-day comparison would read every holiday peak as growth.
+   Growth used g = 80 % own + 20 % market, an unknown part counting as 0. It is **damped**:
    days 1–30 ahead × (1 + g/2), days 31–60 × (1 + g/2)(1 + g/4), days 61–90 × (1 + g/2)(1 + g/4)(1 + g/8),
    so a trend is assumed to fade rather than compound for ever.
 5. **Seasonality.** Weekday multipliers: each day ÷ its centred 7-day mean, averaged per weekday (needs 2
@@ -33,7 +36,12 @@ The method, stated so that a seller can check every number (the arithmetic is in
    give the spread below and above a 30-day projection; for a day or total `h` days ahead beyond 30 it is
    widened by √(h ÷ 30); the low end is never below $0. Fewer than 3 checkable starts (under 58 days of
    history) → a stated ±50 % for 30 days, widened the same way.
-8. **Backtest.** With 44+ days of history, the method forecasts the last 30 known days from the days before
+8. **The trend the seller sees** (`core.sales.trends`) bounds the projection: when the last 90 days fell
+   against the 90 before, the growth used is at most 0 (no growth the recent trend does not support); when the
+   seller is declining (the documented rule), the projected total is at most the last 90 days' revenue per day
+   × the days projected — every projected day (and its range) is lowered by the same factor, so the weekly
+   shape stays. The range and the backtest measure the unbounded method.
+9. **Backtest.** With 44+ days of history, the method forecasts the last 30 known days from the days before
    them (same market trend), and the mean absolute percentage error over the days with sales is set beside
    that of the naive guess "same as the same weekday last week" on the same days.
 
@@ -42,21 +50,26 @@ Money is returned as `Decimal` rounded to cents; rates as floats (0.05 = 5 %).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from core.db import hundredths
-from core.models import DigitalProduct, RevenueRecord
-from core.money import format_money, to_cents
-from core.periods import require_aware
+from core.money import format_money, format_share, to_cents
 from core.sales import rules as fm
+from core.sales.forecast_text import assumptions
+from core.sales.queries import (
+    DailySales,
+    load_daily_sales,
+    load_market_growth,
+    load_market_trend,
+    load_seller_trend,
+    utc_yesterday,
+)
 from core.sales.rules import Backtest, BacktestDay, ErrorBand, ModelParameters
+from core.sales.trends import SellerTrend, decline_clause, growth_supported, run_rate_per_day
 
 __all__ = [
     "FORECAST_DAYS",
@@ -67,6 +80,7 @@ __all__ = [
     "DailySales",
     "ModelParameters",
     "SalesForecast",
+    "bound_by_trend",
     "forecast_for_seller",
     "forecast_revenue",
     "load_daily_sales",
@@ -74,7 +88,6 @@ __all__ = [
 ]
 
 FORECAST_DAYS = (30, 60, 90)
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _NO_HISTORY = "No sales history yet: a forecast needs at least 14 days since the first sale."
 
 DailyValues = Mapping[date, float | Decimal | int] | Iterable[tuple[date, float | Decimal | int]]
@@ -111,6 +124,8 @@ class SalesForecast:
     model: ModelParameters | None
     error_band: ErrorBand | None
     average_unit_price: Decimal | None
+    trend: SellerTrend | None = None  # the seller's trend, when the forecast was bounded by it
+    trend_limit: str | None = None  # the sentence saying how the trend bounded this forecast; None: it did not
 
 
 def check_forecast_days(days: int) -> None:
@@ -125,12 +140,16 @@ def forecast_revenue(
     days: int,
     market_trend: float | None,
     as_of: date | None = None,
+    trend: SellerTrend | None = None,
+    market_method: str | None = None,
 ) -> SalesForecast:
     """Forecast the next `days` days of revenue from a daily series (see the module docstring for the rules).
 
     `daily_revenue` / `daily_units`: {day: value} or [(day, value)] (repeated days are added up; missing days
-    are $0 / 0 units). `market_trend`: the segment's monthly growth (0.03 = +3 %), None when unknown.
-    `as_of`: the last known day (default: the latest day in the inputs); later days are ignored.
+    are $0 / 0 units). `market_trend`: the segment's monthly growth (0.03 = +3 %), None when unknown, and
+    `market_method` how it was measured (`core.sales.trends.MonthlyGrowth.method`). `as_of`: the last known
+    day (default: the latest day in the inputs); later days are ignored. `trend`: the seller's trend, which
+    bounds the projection (rule 8); None: unbounded.
     """
     check_forecast_days(days)
     revenue = _by_day(daily_revenue)
@@ -160,9 +179,10 @@ def forecast_revenue(
     params = fm.fit(values, start, market_trend)
     band = fm.measure_error_band(values, start, market_trend)
     backtest = fm.run_backtest(values, start, market_trend)
+    params, projected, limit = bound_by_trend(params, fm.project(params, days), trend)
 
     daily = []
-    for h, value in enumerate(fm.project(params, days), start=1):
+    for h, value in enumerate(projected, start=1):
         low, high = band.factors(h)
         daily.append(
             DailyProjection(as_of + timedelta(days=h), _cents(value), _cents(value * low), _cents(value * high))
@@ -173,7 +193,19 @@ def forecast_revenue(
 
     price = _average_unit_price(revenue, units, start, as_of)
     sales = int((total / price).quantize(Decimal(1), ROUND_HALF_UP)) if price else None
-    assumptions = _assumptions(params, band, backtest, days, total, interval, price, sales)
+    lines = assumptions(
+        params,
+        band,
+        backtest,
+        days,
+        total,
+        interval,
+        price,
+        sales,
+        market_measured=market_trend,
+        market_method=market_method,
+        limit=limit,
+    )
     return SalesForecast(
         forecast_days=days,
         as_of=as_of,
@@ -183,12 +215,53 @@ def forecast_revenue(
         projected_sales=sales,
         confidence_interval=interval,
         daily_projections=tuple(daily),
-        assumptions=tuple(assumptions),
+        assumptions=tuple(lines),
         backtest=backtest,
         model=params,
         error_band=band,
         average_unit_price=price,
+        trend=trend,
+        trend_limit=limit,
     )
+
+
+def bound_by_trend(
+    params: ModelParameters, projected: list[float], trend: SellerTrend | None
+) -> tuple[ModelParameters, list[float], str | None]:
+    """Rule 8: no growth against a falling 90 days; a declining seller's total at most the 90-day run rate.
+
+    Returns the parameters (with the growth used), the bounded daily projections and the sentence saying what was
+    bounded (None when nothing was).
+    """
+    if trend is None:
+        return params, projected, None
+    notes = []
+    if not growth_supported(trend) and params.growth.used > 0:
+        held = params.growth.used
+        params = replace(params, growth=replace(params.growth, used=0.0))
+        projected = fm.project(params, len(projected))
+        change = trend.change_90_days or Decimal(0)
+        notes.append(
+            f"Your last 90 days brought {format_money(trend.last_90)}, {format_share(abs(change) / 100, places=1)} "
+            f"less than the 90 days before ({format_money(trend.previous_90)}), so no growth is projected: growth "
+            f"used 0.0% a month instead of {held:+.1%}."
+        )
+    if trend.declining:
+        ceiling = float(run_rate_per_day(trend)) * len(projected)
+        total = sum(projected)
+        if total > ceiling:
+            projected = [value * ceiling / total for value in projected]
+            notes.append(
+                f"Your sales are declining ({decline_clause(trend)}), so the forecast is held to your last 90 days' "
+                f"run rate, {format_money(run_rate_per_day(trend))} a day: every projected day is lowered by "
+                f"{format_share(1 - ceiling / total, places=0)}."
+            )
+        else:
+            notes.append(
+                f"Your sales are declining ({decline_clause(trend)}); the projection is already below your last 90 "
+                f"days' run rate of {format_money(run_rate_per_day(trend))} a day."
+            )
+    return params, projected, " ".join(notes) or None
 
 
 def _by_day(values: DailyValues) -> dict[date, float]:
@@ -221,165 +294,23 @@ def _unavailable(days: int, as_of: date | None, reason: str) -> SalesForecast:
     return SalesForecast(days, as_of, False, reason, None, None, None, (), (reason,), None, None, None, None)
 
 
-def _assumptions(
-    params: ModelParameters,
-    band: ErrorBand,
-    backtest: Backtest | None,
-    days: int,
-    total: Decimal,
-    interval: ConfidenceInterval,
-    price: Decimal | None,
-    sales: int | None,
-) -> list[str]:
-    """The forecast explained in plain sentences, each with the numbers it used."""
-    g = params.growth
-    lines = [
-        f"Based on your sales from {params.start:%b %d, %Y} to {params.as_of:%b %d, %Y} ({params.history_days} "
-        "days, at most the last 180; days without a sale count as $0, days before your first sale are not counted)."
-    ]
-    if params.spike_guard.cap is not None:
-        spikes = ", ".join(f"{d:%b %d} ({format_money(v)})" for d, v in params.spike_guard.capped_days)
-        lines.append(
-            f"Exceptional days count as {format_money(params.spike_guard.cap)} (1.5 × your third-biggest day) so that "
-            f"a one-off spike doesn't inflate the forecast: {spikes}."
-        )
-    adjusted = (
-        " (adjusted for the time of month)" if params.month_position and set(params.month_position) != {1.0} else ""
-    )
-    lines.append(f"Starting level: your last 7 days averaged {format_money(params.moving_average)} a day{adjusted}.")
-    if g.own_measured is not None:
-        limited = " (limited to ±50%)" if g.own != g.own_measured else ""
-        lines.append(
-            f"Your last 30 days brought {format_money(g.last_30)} against {format_money(g.previous_30)} in the "
-            f"30 days before: {g.own_measured:+.1%} a month{limited}."
-        )
-    elif g.previous_30 is not None:
-        lines.append("You had no sales in the 30 days before the last 30, so your growth is taken at the +50% limit.")
-    else:
-        lines.append("Fewer than 60 days of history, so your own growth can't be measured yet and counts as flat.")
-    if g.market is None:
-        lines.append("The market trend for your product types is unknown and counts as flat.")
-    else:
-        lines.append(f"The market for your product types is changing by {g.market:+.1%} a month.")
-    month_factors = ", ".join(
-        f"days {30 * (m - 1) + 1}–{30 * m} {fm.growth_factor(g.used, m) - 1:+.1%}" for m in range(1, days // 30 + 1)
-    )
-    lines.append(
-        f"Growth used: 80% of yours and 20% of the market's = {g.used:+.1%} a month, damped so a trend fades "
-        f"instead of compounding (half of it in the first month, a quarter more in the next, …): {month_factors}."
-    )
-    if params.weekday is None:
-        lines.append("No weekday pattern is used: there are too few days with sales to measure one.")
-    elif set(params.weekday) == {1.0}:
-        lines.append("No weekday stands out from chance in your sales, so every day of the week counts the same.")
-    else:
-        pattern = ", ".join(f"{name} ×{m:.2f}" for name, m in zip(_WEEKDAYS, params.weekday, strict=True))
-        lines.append(f"Weekday pattern from your history (1.00 = an average day): {pattern}.")
-    if params.month_position is None and params.history_days < fm.MONTH_POSITION_MIN_HISTORY:
-        lines.append("Fewer than 90 days of history, so no start/middle/end-of-month effect is used.")
-    elif params.month_position is None:
-        lines.append("Too few days with sales to compare parts of past months, so no time-of-month effect is used.")
-    elif all(m == 1.0 for m in params.month_position):
-        lines.append("Your sales show no start/middle/end-of-month effect of 5% or more, so none is used.")
-    else:
-        parts = ", ".join(f"{name} ×{m:.2f}" for name, m in zip(fm.MONTH_PARTS, params.month_position, strict=True))
-        lines.append(f"Time of month, from the same parts of past months (limited to ×0.80–×1.20): {parts}.")
-    if price is None:
-        lines.append("No units were recorded with your sales, so the number of sales can't be projected.")
-    else:
-        per_unit = f"your average {format_money(price)} per unit sold"
-        lines.append(f"Sales: {format_money(total)} ÷ {per_unit} = {sales} sales.")
-    lines.append(_band_sentence(band, days, interval))
-    if backtest is None:
-        lines.append("Accuracy check unavailable: it needs at least 44 days of history (30 to check, 14 before).")
-    else:
-        lines.append(backtest.verdict)
-    return lines
-
-
-def _band_sentence(band: ErrorBand, days: int, interval: ConfidenceInterval) -> str:
-    widening = math.sqrt(days / fm.BAND_HORIZON_DAYS)
-    widened = f", widened ×{widening:.2f} (√({days}/30)) for {days} days" if days > fm.BAND_HORIZON_DAYS else ""
-    head = f"Likely range for the {days} days: {format_money(interval.low)} to {format_money(interval.high)}"
-    if not band.measured:
-        return (
-            f"{head}. There is too little history to check this method against its own past forecasts, so the "
-            f"range is a fixed ±50% for 30 days{widened}."
-        )
-    missed = (
-        f" {band.unscorable} more past forecasts said $0 and sales came anyway; they can't be expressed as a ratio,"
-        " so the high end may be too low."
-        if band.unscorable
-        else ""
-    )
-    return (
-        f"{head}, from how far this method's 30-day forecasts were off when started at {len(band.ratios)} past "
-        f"days (10th–90th percentile: {band.low_ratio - 1:+.0%} to {band.high_ratio - 1:+.0%}){widened}.{missed}"
-    )
-
-
 # --- loading from the database ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DailySales:
-    revenue: dict[date, Decimal]
-    units: dict[date, int]
-
-
-def load_daily_sales(session: Session, *, seller_id: str, as_of: date) -> DailySales:
-    """The seller's revenue and units per day for the 180 days ending `as_of` (one GROUP BY query)."""
-    first = as_of - timedelta(days=fm.HISTORY_WINDOW_DAYS - 1)
-    rows = session.execute(
-        select(
-            RevenueRecord.day,
-            func.sum(hundredths(RevenueRecord.revenue)),
-            func.sum(RevenueRecord.units),
-        )
-        .where(RevenueRecord.seller_id == seller_id, RevenueRecord.day >= first, RevenueRecord.day <= as_of)
-        .group_by(RevenueRecord.day)
-        .order_by(RevenueRecord.day)
-    ).all()
-    return DailySales(
-        revenue={day: Decimal(int(cents)) / 100 for day, cents, _ in rows},
-        units={day: int(count) for day, _, count in rows},
-    )
-
-
-def load_market_trend(session: Session, *, seller_id: str, as_of: date) -> float | None:
-    """Monthly growth of the other sellers' revenue in this seller's product types (last 30 days ÷ 30 before − 1).
-
-    `market_benchmarks` holds a snapshot, not a trend, so the trend is measured from `revenue_records` in one
-    aggregate query. The seller's own sales are left out: the market is a second opinion on their trend, not
-    an echo of it. None when the other sellers sold nothing in the earlier 30 days.
-    """
-    split = as_of - timedelta(days=fm.GROWTH_WINDOW_DAYS)
-    first = as_of - timedelta(days=2 * fm.GROWTH_WINDOW_DAYS - 1)
-    cents = hundredths(RevenueRecord.revenue)
-    seller_types = select(DigitalProduct.type).where(DigitalProduct.seller_id == seller_id).distinct()
-    recent, previous = session.execute(
-        select(
-            func.sum(case((RevenueRecord.day > split, cents), else_=0)),
-            func.sum(case((RevenueRecord.day <= split, cents), else_=0)),
-        )
-        .join(DigitalProduct, DigitalProduct.id == RevenueRecord.product_id)
-        .where(
-            RevenueRecord.seller_id != seller_id,
-            RevenueRecord.day >= first,
-            RevenueRecord.day <= as_of,
-            DigitalProduct.type.in_(seller_types),
-        )
-    ).one()
-    if not previous or previous <= 0:
-        return None
-    return float(Decimal(int(recent or 0)) / Decimal(int(previous)) - 1)
-
-
 def forecast_for_seller(session: Session, *, seller_id: str, days: int, now: datetime) -> SalesForecast:
-    """The forecast of one seller from the database, with yesterday (UTC) as the last known day."""
+    """The forecast of one seller from the database, with yesterday (UTC) as the last known day, bounded by the
+    seller's trend over the same days (rule 8)."""
     check_forecast_days(days)
-    require_aware(now)
-    as_of = now.astimezone(UTC).date() - timedelta(days=1)
+    as_of = utc_yesterday(now)
     sales = load_daily_sales(session, seller_id=seller_id, as_of=as_of)
-    market = load_market_trend(session, seller_id=seller_id, as_of=as_of)
-    return forecast_revenue(sales.revenue, sales.units, days=days, market_trend=market, as_of=as_of)
+    market = load_market_growth(session, seller_id=seller_id, as_of=as_of)
+    trend = load_seller_trend(session, seller_id=seller_id, today=as_of + timedelta(days=1))
+    return forecast_revenue(
+        sales.revenue,
+        sales.units,
+        days=days,
+        market_trend=market.rate,
+        as_of=as_of,
+        trend=trend,
+        market_method=market.method,
+    )

@@ -5,9 +5,10 @@ and their trend are in `core.sellers.success`.
 
 - **Stage** (first rule that applies): pending (status PENDING); inactive (suspended or rejected); churned (no
   sale, login, publication, product update or approval in the last 60 days); no_first_sale; new (first sale
-  less than 60 days ago); declining (revenue of the last 30 complete days < 70 % of the 30 days before);
-  active. Revenue windows are complete days ending yesterday (APP_TIMEZONE), as on the home pages
-  (`core.sellers.success.revenue_windows`).
+  less than 60 days ago); declining (the rule of `core.sales.trends`, the one a seller's trend uses: the last
+  90 complete days under 60 % of the same 90 days a year earlier when the seller was already selling on the
+  first of them, else under 60 % of their best 90-day block of the last 360 days); active. Revenue windows are
+  complete days ending yesterday (APP_TIMEZONE), as on the home pages (`core.sellers.success.revenue_windows`).
 
 Dates are local dates in APP_TIMEZONE. Overview rows never hold an e-mail address, only its mask.
 """
@@ -22,10 +23,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.config import get_settings
+from core.db import hundredths
 from core.listings.low_quality import listing_health_by_seller
 from core.models import (
     Category,
@@ -41,11 +43,12 @@ from core.models import (
 )
 from core.money import to_cents
 from core.privacy import mask_email
+from core.sales.trends import BLOCKS, DECLINE_SHARE, trend_windows
 from core.sellers.success import revenue_windows
+from core.text_input import clean_search
 
 NEW_SELLER_DAYS = 60
 CHURN_DAYS = 60
-DECLINE_RATIO = Decimal("0.70")
 STAGES = ("pending", "inactive", "churned", "no_first_sale", "new", "declining", "active")
 
 SORT_KEYS = ("name", "revenue_30d", "listing_health", "last_login", "active_goals", "pending_insights")
@@ -54,7 +57,7 @@ MAX_PAGE_SIZE = 200
 
 @dataclass(frozen=True)
 class SellerFilters:
-    search: str = ""  # in display name and username (never the e-mail), case-insensitive
+    search: str = ""  # in display name and username (never the e-mail), case-insensitive, `clean_search`ed
     status: str | None = None  # a SellerStatus value
     stage: str | None = None  # one of STAGES
 
@@ -76,6 +79,8 @@ class SellerOverviewRow:
     pending_insights: int
     listing_health: float | None = None  # average score of the seller's published listings and drafts
     listings_scored: int = 0
+    revenue_90d: Decimal = Decimal("0.00")  # the last 90 complete days (the stage's declining rule reads them)
+    revenue_prev_90d: Decimal = Decimal("0.00")  # the 90 days before
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,8 @@ class SellerOverviewPage:
 
 
 def _like(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """A LIKE pattern for a cleaned search term (`%`, `_` and the escape character literal)."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -101,14 +107,20 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
     """One row per seller with every overview column and its stage, as a subquery (filters applied)."""
     today = now.astimezone(tz).date()
     last_start, last_end, prev_start, prev_end = revenue_windows(today)
+    windows = trend_windows(today)  # the 90-day blocks of the declining rule (`core.sales.trends`)
     rr, dp, s, u = RevenueRecord, DigitalProduct, SellerProfile, User
+    cents = hundredths(rr.revenue)
     recent = (
         select(
             rr.seller_id,
-            func.sum(case((rr.day >= last_start, rr.revenue), else_=0)).label("last"),
-            func.sum(case((rr.day <= prev_end, rr.revenue), else_=0)).label("prev"),
+            func.sum(case((and_(rr.day >= last_start, rr.day <= last_end), rr.revenue), else_=0)).label("last"),
+            func.sum(case((and_(rr.day >= prev_start, rr.day <= prev_end), rr.revenue), else_=0)).label("prev"),
+            *(
+                func.sum(case((and_(rr.day >= b.start, rr.day <= b.end), cents), else_=0)).label(f"cents_{i}")
+                for i, b in enumerate(windows.blocks)
+            ),
         )
-        .where(rr.day >= prev_start, rr.day <= last_end)
+        .where(rr.day >= windows.first_block_day, rr.day <= last_end)
         .group_by(rr.seller_id)
         .subquery("recent")
     )
@@ -148,6 +160,7 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
             first_sale.label("first_sale_day"),
             func.coalesce(recent.c.last, 0).label("revenue_30d"),
             func.coalesce(recent.c.prev, 0).label("revenue_prev_30d"),
+            *(func.coalesce(recent.c[f"cents_{i}"], 0).label(f"cents_{i}") for i in range(len(windows.blocks))),
             func.coalesce(goals.c.n, 0).label("active_goals"),
             func.coalesce(insights.c.n, 0).label("pending_insights"),
             recent_activity.label("recent_activity"),
@@ -159,8 +172,10 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
         .outerjoin(products, products.c.seller_id == s.id)
         .where(s.deleted_at.is_(None))
     )
-    if filters.search.strip():
-        pattern = _like(filters.search)
+    # The search box is cleaned, not refused: a NUL or a zero-width character is dropped and the rest searched.
+    search = clean_search(filters.search)
+    if search:
+        pattern = _like(search)
         inner = inner.where(
             or_(
                 func.lower(s.display_name).like(pattern, escape="\\"), func.lower(u.username).like(pattern, escape="\\")
@@ -177,8 +192,7 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
         (c.recent_activity == 0, "churned"),
         (c.first_sale_day.is_(None), "no_first_sale"),
         (c.first_sale_day > today - timedelta(days=NEW_SELLER_DAYS), "new"),
-        # × 100 against × 70 keeps the comparison exact on SQLite's floating point sums too.
-        (c.revenue_30d * 100 < c.revenue_prev_30d * 70, "declining"),
+        (_declining(c, windows.year_earlier_90.start), "declining"),
         else_="active",
     )
     outer = select(*c, stage.label("stage"))
@@ -187,6 +201,16 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
             raise ValueError(f"stage must be one of {', '.join(STAGES)}; got {filters.stage!r}")
         outer = outer.where(stage == filters.stage)
     return outer.subquery("overview")
+
+
+def _declining(c: Any, year_earlier_start: date) -> Any:
+    """`core.sales.trends.is_declining` in SQL, on integer cents (exact on both databases): the last 90 days
+    (cents_0) × 100 under the comparison × 60, the comparison being the same 90 days a year earlier (cents_4) with
+    a year of history, else the best 90-day block (cents_1..3; the last block itself can never be undercut)."""
+    share = int(DECLINE_SHARE * 100)
+    under = [c.cents_0 * 100 < c[f"cents_{i}"] * share for i in range(1, BLOCKS)]
+    year = c.first_sale_day <= year_earlier_start
+    return or_(and_(year, c.cents_0 * 100 < c[f"cents_{BLOCKS}"] * share), and_(~year, or_(*under)))
 
 
 def _count_by_seller(model: Any, condition: Any, name: str) -> Any:
@@ -213,6 +237,8 @@ def overview_row(r: Any, health: dict[str, tuple[float | None, int]]) -> SellerO
         last_login_at=r.last_login_at,
         revenue_30d=to_cents(r.revenue_30d),
         revenue_prev_30d=to_cents(r.revenue_prev_30d),
+        revenue_90d=Decimal(int(r.cents_0)).scaleb(-2),
+        revenue_prev_90d=Decimal(int(r.cents_1)).scaleb(-2),
         active_goals=int(r.active_goals),
         pending_insights=int(r.pending_insights),
         listing_health=average,
@@ -296,8 +322,9 @@ def all_seller_overview_rows(
     return _sorted_rows(session, ov, sort, descending)
 
 
-# Seller-written text could start a spreadsheet formula when the CSV is opened (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Seller-written text could start a spreadsheet formula when the CSV is opened (CSV injection): = + - @, the
+# full-width forms some spreadsheets read the same, and tab / line breaks they skip before reading one.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r", "\n")
 # fmt: off
 CSV_COLUMNS = (
     "Seller", "Username", "E-mail (masked)", "Status", "Stage", "Approved", "First sale", "Last login (UTC)",
@@ -308,7 +335,9 @@ CSV_COLUMNS = (
 
 
 def _csv_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """`value` as a spreadsheet shows it, never a formula: prefixed with an apostrophe when it (or the text after
+    its leading spaces) starts like one."""
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_STARTS) else value
 
 
 def seller_overview_csv(rows: Sequence[SellerOverviewRow]) -> str:
@@ -322,7 +351,7 @@ def seller_overview_csv(rows: Sequence[SellerOverviewRow]) -> str:
             (
                 _csv_text(r.display_name),
                 _csv_text(r.username),
-                r.email_masked,
+                _csv_text(r.email_masked),  # the mask keeps the address's first character
                 r.status,
                 r.stage,
                 r.approved_at.astimezone(UTC).date().isoformat() if r.approved_at else "",

@@ -3,6 +3,7 @@ and helpers to log in through the form or by pre-setting the authenticator's ses
 
 from __future__ import annotations
 
+import json
 import re
 import types
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from unittest import mock
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -23,7 +24,7 @@ from components.shell.streamlit_internals import disable_legacy_pages_mode
 from core.config import PROJECT_ROOT, reset_settings
 from core.db import make_engine, set_engine
 from core.migrate import upgrade_engine
-from core.models import DigitalProduct, ProductStatus, SellerStatus, UserRole
+from core.models import DigitalProduct, ProductStatus, SellerStatus, User, UserRole
 from tests.factories import add_revenue, make_product, make_seller, make_user
 
 APP_PATH = str(PROJECT_ROOT / "app.py")
@@ -114,8 +115,8 @@ def app_env(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str,
     reset_settings()
     _clear_streamlit_caches()
     cookies: dict[str, str] = {}
-    # The test runtime's cookies are a MagicMock; give the authenticator a real (empty) jar.
-    client = types.SimpleNamespace(cookies=cookies, headers={})
+    # The test runtime's cookies are a MagicMock; give the app a real (empty) jar. A local browser has no address.
+    client = types.SimpleNamespace(cookies=cookies, headers=[("User-Agent", "AppTest")], remote_ip=None)
     with (
         mock.patch("streamlit.runtime.context._get_client_context", return_value=client),
         mock.patch("streamlit.testing.v1.app_test.PagesManager", _NoLegacyPagesManager),
@@ -128,8 +129,9 @@ def app_env(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str,
 
 def plain(markdown: str) -> str:
     """Markdown source as a reader sees its text: without the backslashes `components.ui.text.md` puts before
-    Markdown control characters (`\\$19\\.00` reads `$19.00`)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    Markdown control characters (`\\$19\\.00` reads `$19.00`), and without the invisible word joiners it puts
+    where a link or an icon would start (`https\\:\u2060//…` reads `https://…`)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def pin_clock(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
@@ -143,14 +145,47 @@ def new_app() -> AppTest:
     return AppTest.from_file(APP_PATH, default_timeout=RUN_TIMEOUT)
 
 
+def start_server_session(username: str) -> tuple[str, str]:
+    """A real login session for `username` in the app database, as a form login writes it, at the app's clock
+    (pinned or not): (session id, cookie value)."""
+    from components.data import clock
+    from core.accounts import SessionPolicy, sign_token, start_session
+    from core.config import get_settings
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            user_id = session.scalar(select(User.id).where(User.username == username))
+            assert user_id is not None, username
+            session_id, token = start_session(session, user_id=user_id, now=clock.now(), policy=SessionPolicy())
+            session.commit()
+    finally:
+        engine.dispose()
+    return session_id, sign_token(token, settings.auth_cookie_key)
+
+
 def logged_in_app(username: str, role: str, name: str) -> AppTest:
-    """An AppTest whose session is already authenticated (skips the form, as after a cookie login)."""
+    """An AppTest whose session is already authenticated (skips the form, as after a cookie login), with the
+    server-side session a login writes (the app checks it on every run)."""
     at = new_app()
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
     at.session_state["name"] = name
     at.session_state["roles"] = [role]
+    at.session_state["sgt_session_id"] = start_server_session(username)[0]
     return at
+
+
+def cookie_calls(at: AppTest) -> list[tuple[str, str]]:
+    """(method, cookie name) of every cookie-component call the last run rendered, e.g. ("delete", "sgt_session")
+    (the test runtime has no browser: this is what the browser would have been told)."""
+    calls = []
+    for element in at.get("component_instance"):
+        args = json.loads(element.proto.json_args)
+        if args.get("cookie"):
+            calls.append((args["method"], args["cookie"]))
+    return calls
 
 
 def login_through_form(at: AppTest, username: str, password: str) -> AppTest:

@@ -6,13 +6,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from core.config import PROJECT_ROOT
-from core.models import User
-from tests.app.conftest import PASSWORDS, World, logged_in_app, login_through_form, new_app
+from core.models import SellerProfile, User, UserSession
+from tests.app.conftest import (
+    PASSWORDS,
+    World,
+    cookie_calls,
+    logged_in_app,
+    login_through_form,
+    new_app,
+    start_server_session,
+)
+from tests.factories import make_seller
 
 
 def registered_pages(at: AppTest) -> dict[str, str]:
@@ -60,6 +69,32 @@ def test_inactive_user_cannot_log_in() -> None:
     at = login_through_form(new_app(), "gone", "gone-test-pass")
     assert [e.value for e in at.error] == ["Incorrect username or password."]
     assert at.session_state["authentication_status"] is False
+
+
+def test_an_account_created_after_the_credentials_were_cached_can_log_in_at_once(world: World) -> None:
+    # The run's credential list is cached for a minute: the first visit caches it without the new seller ...
+    login_through_form(new_app(), "maya", "not-her-password")
+    with Session(world.engine) as session:
+        fay = make_seller(session, username="fresh_fay", password="fresh-fay-pass", name="Fay Fresh")
+        session.commit()
+        user_id, profile_id = fay.user_id, fay.id
+    try:
+        # ... yet her first login is judged by the database as it is now.
+        at = login_through_form(new_app(), "fresh_fay", "fresh-fay-pass")
+        assert not at.exception
+        assert at.session_state["authentication_status"] is True and at.session_state["username"] == "fresh_fay"
+        # And an account deactivated after the list was cached is refused at once.
+        with Session(world.engine) as session:
+            session.execute(update(User).where(User.id == user_id).values(is_active=False))
+            session.commit()
+        again = login_through_form(new_app(), "fresh_fay", "fresh-fay-pass")
+        assert [e.value for e in again.error] == ["Incorrect username or password."]
+    finally:  # the world is shared: leave no extra seller behind
+        with Session(world.engine) as session:
+            session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+            session.execute(delete(SellerProfile).where(SellerProfile.id == profile_id))
+            session.execute(delete(User).where(User.id == user_id))
+            session.commit()
 
 
 def test_seller_logs_in_and_gets_only_seller_pages(world: World) -> None:
@@ -134,39 +169,48 @@ def test_pending_seller_sees_only_the_account_notice() -> None:
         at.switch_page("pages/seller/home.py")
 
 
-def test_logout_clears_the_session_and_shows_the_login_form() -> None:
+def test_logout_clears_the_session_and_shows_the_login_form(world: World) -> None:
     at = logged_in_app("maya", "seller", "Maya Lopez").run()
+    session_id = at.session_state["sgt_session_id"]
     at.sidebar.button(key="sgt_logout").click()
     at.run()
     assert not at.exception
     for key in ("authentication_status", "username", "name", "roles"):
         assert at.session_state[key] is None
     assert at.session_state["logout"] is True
+    assert "sgt_session_id" not in at.session_state
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     assert "You have been logged out." in [i.value for i in at.info]
     assert registered_scripts(at) == set()
+    # The session ended on the server, and the browser was told to delete its cookie.
+    with Session(world.engine) as session:
+        stored = session.get(UserSession, session_id)
+    assert stored is not None and stored.revoked_at is not None and stored.revoked_reason == "logout"
+    assert ("delete", "sgt_session") in cookie_calls(at)
 
 
 def test_cookie_logs_a_returning_browser_in(app_env: dict[str, str]) -> None:
-    import jwt
-
-    from core.config import DEV_COOKIE_KEY
-
-    expires = (datetime.now() + timedelta(days=1)).timestamp()
-    app_env["sgt_auth"] = jwt.encode({"username": "maya", "exp_date": expires}, DEV_COOKIE_KEY, algorithm="HS256")
+    session_id, cookie = start_server_session("maya")
+    app_env["sgt_session"] = cookie
     at = new_app().run()
     assert at.session_state["username"] == "maya"
+    assert at.session_state["roles"] == ["seller"]
+    assert at.session_state["sgt_session_id"] == session_id
     assert [t.value for t in at.title] == ["Welcome back, Maya"]
+    assert not [call for call in cookie_calls(at) if call[0] == "delete"]
 
 
 def test_cookie_signed_with_another_key_is_ignored(app_env: dict[str, str]) -> None:
-    import jwt
+    from core.accounts import sign_token
 
-    expires = (datetime.now() + timedelta(days=1)).timestamp()
-    app_env["sgt_auth"] = jwt.encode({"username": "admin", "exp_date": expires}, "forged-key", algorithm="HS256")
+    _, cookie = start_server_session("admin")
+    token = cookie.split(".")[0]
+    app_env["sgt_session"] = sign_token(token, "forged-key")
     at = new_app().run()
+    assert not at.exception
     assert at.session_state["authentication_status"] is None
     assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert ("delete", "sgt_session") in cookie_calls(at)
 
 
 def test_production_with_the_dev_cookie_key_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:

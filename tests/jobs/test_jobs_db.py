@@ -36,7 +36,7 @@ from tests.conftest import NOW
 from tests.factories import add_revenue, add_search, make_category, make_product, make_seller
 
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # after every job's slot of its period (UTC)
-MORNING = ["benchmarks", "goal-deadlines", "opportunity-alerts", "ai-cache-purge"]
+MORNING = ["benchmarks", "goal-deadlines", "opportunity-alerts", "ai-cache-purge", "sign-in-purge"]
 
 
 def _world(session: Session):
@@ -158,13 +158,19 @@ def test_the_morning_jobs_are_separate_claims(
         ("goal-deadlines", JobStatus.FAILED),
         ("opportunity-alerts", JobStatus.OK),
         ("ai-cache-purge", JobStatus.OK),
+        ("sign-in-purge", JobStatus.OK),
     ]
     assert "RuntimeError: tip facts exploded" in outcomes[1].error
     assert _count(session, MarketBenchmark) == 2  # written before, and kept after, the goal job's failure
     session.refresh(goal)
     assert goal.status == GoalStatus.ACTIVE and _count(session, SellerInsight) == 0  # only its own work rolled back
     claimed = set(session.scalars(select(JobClaim.job_name).where(JobClaim.period == "2026-11-21")))
-    assert claimed == {"benchmarks", "opportunity-alerts", "ai-cache-purge"}  # goal-deadlines is retried later
+    assert claimed == {
+        "benchmarks",
+        "opportunity-alerts",
+        "ai-cache-purge",
+        "sign-in-purge",
+    }  # goal-deadlines is retried later
 
     monkeypatch.setattr(deadlines, "check_goal_deadlines", real)
     retried = _run("goal-deadlines", sessions, offline_settings, NOW + timedelta(minutes=5))

@@ -9,7 +9,7 @@ from jobs.registry import BENCHMARKS, JOBS, WEEKLY_DIGEST, next_run_times, perio
 from jobs.runner import build_scheduler
 
 NEW_YORK = load_settings(env={"APP_TIMEZONE": "America/New_York"})
-MORNING = ["benchmarks", "goal-deadlines", "opportunity-alerts", "ai-cache-purge"]
+MORNING = ["benchmarks", "goal-deadlines", "opportunity-alerts", "ai-cache-purge", "sign-in-purge"]
 
 
 def test_scheduler_registers_the_jobs_at_local_times() -> None:
@@ -23,6 +23,7 @@ def test_scheduler_registers_the_jobs_at_local_times() -> None:
         "goal-deadlines": ("days", 1, time(3, 15), None),
         "opportunity-alerts": ("days", 1, time(3, 30), None),
         "ai-cache-purge": ("days", 1, time(4, 0), None),
+        "sign-in-purge": ("days", 1, time(4, 15), None),
     }
     digest, outbox = jobs["weekly-digest"], jobs["email-outbox"]
     assert (digest.unit, digest.at_time, digest.start_day) == ("weeks", time(9, 0), "monday")
@@ -34,7 +35,7 @@ def test_scheduler_registers_the_jobs_at_local_times() -> None:
 def test_the_table_lists_the_morning_in_its_order() -> None:
     # The table's order is the catch-up order after a restart: the morning's jobs first, at their times' order.
     assert list(JOBS) == [*MORNING, "weekly-digest", "email-outbox"]
-    assert [JOBS[name].schedule.at for name in MORNING] == ["03:00", "03:15", "03:30", "04:00"]
+    assert [JOBS[name].schedule.at for name in MORNING] == ["03:00", "03:15", "03:30", "04:00", "04:15"]
     assert all(JOBS[name].claimed for name in MORNING) and not JOBS["email-outbox"].claimed
     assert WEEKLY_DIGEST.then == ("email-outbox",)
 

@@ -18,7 +18,8 @@ from core.config import (
     load_settings,
 )
 
-STRONG_KEY = "k" * 32  # exactly the minimum length production accepts
+# 32 characters (the minimum length), random: what `secrets.token_hex(16)` printed once.
+STRONG_KEY = "e50a5625fec4896c7cffadb261cd2fb0"
 
 
 def test_defaults_use_sqlite_under_data_and_development() -> None:
@@ -66,7 +67,7 @@ def test_development_accepts_the_dev_cookie_key() -> None:
         pytest.param(None, "APP_ENV=production needs AUTH_COOKIE_KEY", id="missing"),
         pytest.param("", "APP_ENV=production needs AUTH_COOKIE_KEY", id="empty"),
         pytest.param(DEV_COOKIE_KEY, "development default is refused", id="dev-default"),
-        pytest.param("k" * 31, "at least 32 characters", id="31-chars"),
+        pytest.param("e50a5625fec4896c7cffadb261cd2fb", "at least 32 characters in production (it has 31)", id="31"),
     ],
 )
 def test_production_refuses_an_unsafe_cookie_key(cookie_key: str | None, message: str) -> None:
@@ -78,6 +79,62 @@ def test_production_refuses_an_unsafe_cookie_key(cookie_key: str | None, message
         load_settings(env=env)
 
     assert "\n" not in str(caught.value)  # one line a person can act on
+
+
+NEW_KEY_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+# The production key table (issue 12): every weak key is refused with the rule it breaks, every strong one accepted.
+KEY_TABLE = [
+    # (key, None = accepted, or the start of the one-line refusal)
+    pytest.param(" " * 32, "AUTH_COOKIE_KEY is only whitespace", id="32-spaces"),
+    pytest.param("\t \n " * 8, "AUTH_COOKIE_KEY is only whitespace", id="32-mixed-whitespace"),
+    pytest.param("a" * 32, "AUTH_COOKIE_KEY is one character repeated 32 times", id="a-x-32"),
+    pytest.param("k" * 64, "AUTH_COOKIE_KEY is one character repeated 64 times", id="k-x-64"),
+    pytest.param("changeme" * 4, "AUTH_COOKIE_KEY repeats a short pattern of 8 characters", id="changeme-x-4"),
+    pytest.param("ab" * 16, "AUTH_COOKIE_KEY repeats a short pattern of 2 characters", id="ab-x-16"),
+    pytest.param("Tr0ub4dor&3" * 3, "AUTH_COOKIE_KEY repeats a short pattern of 11 characters", id="pattern-x-3"),
+    pytest.param("e50a5625fec4896c" * 2, "AUTH_COOKIE_KEY repeats a short pattern of 16 characters", id="half-x-2"),
+    pytest.param(
+        "password" * 4 + "1", "AUTH_COOKIE_KEY repeats itself too much (only 9 of its 32 character pairs", id="pw-x-4+1"
+    ),
+    pytest.param(
+        "0123456789" * 3 + "ab", "AUTH_COOKIE_KEY repeats itself too much (only 12 of its 31", id="digits-x-3+ab"
+    ),
+    pytest.param(DEV_COOKIE_KEY + " ", "AUTH_COOKIE_KEY contains the development key", id="dev-key+space"),
+    pytest.param(" " + DEV_COOKIE_KEY.upper(), "AUTH_COOKIE_KEY contains the development key", id="space+DEV-KEY"),
+    pytest.param("x" + DEV_COOKIE_KEY + "-2", "AUTH_COOKIE_KEY contains the development key", id="dev-key-inside"),
+    pytest.param(
+        "e50a5625fec4896c7cffadb261cd2fb", "AUTH_COOKIE_KEY must be at least 32 characters in production", id="31-hex"
+    ),
+    # Accepted: what the usual generators print, and a long passphrase.
+    pytest.param(STRONG_KEY, None, id="token_hex(16)"),
+    pytest.param("YMMWlu2DGTKlFoa-Z67JJDF_IM3_OEhXVP2vfGq9sVk", None, id="token_urlsafe(32)"),
+    pytest.param("3f9c1f0e-5a4b-4c1d-9e8f-2b7a6d5c4e3f", None, id="uuid4"),
+    pytest.param("correct horse battery staple xyz", None, id="passphrase"),
+    pytest.param("Zm9vYmFyYmF6cXV4cXV1eHF1dXo0NTY3ODkwMTIzNDU2Nzg5", None, id="base64-48"),
+]
+
+
+@pytest.mark.parametrize(("cookie_key", "refusal"), KEY_TABLE)
+def test_the_production_key_table(cookie_key: str, refusal: str | None) -> None:
+    env = {"APP_ENV": "production", "AUTH_COOKIE_KEY": cookie_key}
+
+    if refusal is None:
+        assert load_settings(env=env).auth_cookie_key == cookie_key
+        return
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env=env)
+
+    message = str(caught.value)
+    assert message.startswith(refusal)
+    assert message.endswith(NEW_KEY_HINT)  # says how to make a good one
+    assert "\n" not in message  # one line
+    assert not cookie_key.strip() or cookie_key.strip() not in message  # never the secret itself
+
+
+def test_weak_keys_are_fine_in_development() -> None:
+    """The rules guard production only: a developer's machine keeps working with any key."""
+    for key in (" " * 32, "a" * 32, "changeme" * 4, DEV_COOKIE_KEY + " "):
+        assert load_settings(env={"APP_ENV": "development", "AUTH_COOKIE_KEY": key}).auth_cookie_key == key
 
 
 def test_production_accepts_a_long_random_key_and_ignores_case_of_app_env() -> None:
@@ -194,6 +251,10 @@ def test_env_example_documents_every_setting_and_loads_as_the_defaults() -> None
         ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS must be true or false (1/0, yes/no, on/off), not 'maybe'."),
         ({"AUTH_COOKIE_EXPIRY_DAYS": "-3"}, "AUTH_COOKIE_EXPIRY_DAYS must be greater than 0, not '-3'."),
         ({"ANTHROPIC_TIMEOUT_SECONDS": "soon"}, "ANTHROPIC_TIMEOUT_SECONDS must be a number, not 'soon'."),
+        ({"SMTP_PORT": "٥٨٧"}, "SMTP_PORT must be a whole number, not '٥٨٧'."),  # Arabic-Indic digits: int() reads 587
+        ({"SMTP_PORT": "５８７"}, "SMTP_PORT must be a whole number, not '５８７'."),  # full-width digits
+        ({"ANTHROPIC_TIMEOUT_SECONDS": "nan"}, "ANTHROPIC_TIMEOUT_SECONDS must be a number, not 'nan'."),
+        ({"DIGEST_PACING_SECONDS": "inf"}, "DIGEST_PACING_SECONDS must be a number, not 'inf'."),
     ],
 )
 def test_malformed_values_are_refused_with_one_line_naming_the_variable(env: dict[str, str], message: str) -> None:

@@ -13,8 +13,12 @@ matching each, and the 90-day sales of related product types. The offline engine
 - Product type: the type the term names ("adhd planner" → PLANNER: the buyer said what they want); else
   the type with the most 90-day revenue among listings sharing a word with the term; else DOCUMENT, the
   most general format.
-- Monthly demand: 90-day volume ÷ 3 × the trend ratio bounded to [0.5, 1.5] (1.5 when the searches are all
-  recent), rounded half up.
+- Monthly demand, a stated chain (`DemandChain`): expected searches a month = 90-day volume ÷ 3 × the trend
+  ratio bounded to [0.5, 1.5] (1.5 when the searches are all recent), rounded half up; × the click-through (the
+  share of searches that open a listing) × the suggested type's conversion (the share of its listings' views
+  that buy, over the last 90 days) = expected **sales** a month, rounded half up. Both rates come with the
+  payload and are shown to the seller. A sale needs a search that opens a listing, so the estimate can never
+  exceed the searches: the model's answer is refused (`SchemaViolation`) when it does.
 """
 
 from __future__ import annotations
@@ -23,12 +27,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, AIResult, Task, default_ai
+from core.ai.tasks.opportunity_demand import (
+    DemandRates,
+    demand_chain,
+    trend_ratio,
+)
+from core.ai.tasks.opportunity_demand import monthly_searches as searches_a_month
 from core.ai.validation import (
     SchemaViolation,
     require_choice,
@@ -49,8 +59,7 @@ MAX_REASONING_CHARS = 400
 CHUNK_SIZE = 25  # gaps per model call: keeps each answer well inside max_tokens
 STRONG_SHARE, MODERATE_SHARE, MIN_STRONG_VOLUME = 0.20, 0.50, 10
 RISING_RATIO, FADING_RATIO = 1.2, 0.8
-RECENT_DAYS, EARLIER_DAYS = 30, 60
-DEMAND_FACTOR_BOUNDS = (0.5, 1.5)
+VERSION = 2  # 2: estimated_monthly_demand is sales a month from the stated chain (was searches a month)
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class GapFacts:
 @dataclass(frozen=True)
 class OpportunityPayload:
     gaps: tuple[GapFacts, ...]
+    rates: DemandRates
 
 
 @dataclass(frozen=True)
@@ -95,14 +105,6 @@ class OpportunityClassification:
 
 
 # ---------------------------------------------------------------- the rules (pure)
-
-
-def trend_ratio(recent: int, earlier: int) -> float | None:
-    """Searches per day in the last 30 days over those in the 60 before; None without earlier searches."""
-    if earlier <= 0:
-        return None
-    # (recent / 30) / (earlier / 60), multiplied out so that ratios on a threshold (1.2, 0.8) are exact.
-    return (recent * EARLIER_DAYS) / (earlier * RECENT_DAYS)
 
 
 def trend_label(recent: int, earlier: int) -> str:
@@ -146,12 +148,14 @@ def suggested_type(gap: GapFacts) -> str:
     return gap.related_sales[0].product_type if gap.related_sales else FALLBACK_TYPE
 
 
-def monthly_demand(gap: GapFacts) -> int:
-    ratio = trend_ratio(gap.searches_last_30_days, gap.searches_previous_60_days)
-    low, high = DEMAND_FACTOR_BOUNDS
-    factor = high if ratio is None else min(max(ratio, low), high)
-    estimate = Decimal(gap.search_volume) / 3 * Decimal(str(factor))
-    return int(estimate.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def monthly_searches(gap: GapFacts) -> int:
+    """`opportunity_demand.monthly_searches` of a gap's counts."""
+    return searches_a_month(gap.search_volume, gap.searches_last_30_days, gap.searches_previous_60_days)
+
+
+def monthly_demand(gap: GapFacts, product_type: str, rates: DemandRates) -> int:
+    """Expected sales a month from the stated chain (`opportunity_demand.demand_chain`), rounded half up."""
+    return demand_chain(monthly_searches(gap), product_type, rates).sales
 
 
 def _trend_phrase(gap: GapFacts) -> str:
@@ -199,19 +203,19 @@ def offline_reasoning(gap: GapFacts, product_type: str) -> str:
     return text[:MAX_REASONING_CHARS]
 
 
-def classify_offline(gap: GapFacts) -> ClassifiedGap:
+def classify_offline(gap: GapFacts, rates: DemandRates) -> ClassifiedGap:
     product_type = suggested_type(gap)
     return ClassifiedGap(
         term=gap.term,
         potential=potential_of(gap),
         suggested_product_type=product_type,
-        estimated_monthly_demand=monthly_demand(gap),
+        estimated_monthly_demand=monthly_demand(gap, product_type, rates),
         reasoning=offline_reasoning(gap, product_type),
     )
 
 
 def offline_classification(payload: OpportunityPayload) -> OpportunityClassification:
-    return OpportunityClassification(opportunities=tuple(classify_offline(gap) for gap in payload.gaps))
+    return OpportunityClassification(opportunities=tuple(classify_offline(gap, payload.rates) for gap in payload.gaps))
 
 
 # ---------------------------------------------------------------- the model's side
@@ -224,7 +228,8 @@ ITEM_SCHEMA: dict[str, Any] = {
         "suggested_product_type": {"type": "string", "enum": list(PRODUCT_TYPES)},
         "estimated_monthly_demand": {
             "type": "integer",
-            "description": "Expected searches per month, 0 to 3 × the 90-day volume.",
+            "description": "Expected sales a month: at least 0 and never more than the term's expected searches a "
+            "month (a sale needs a search that opens a listing).",
         },
         "reasoning": {"type": "string", "description": "1–2 sentences, at most 400 characters, citing the numbers."},
     },
@@ -252,7 +257,9 @@ For every term, classify the opportunity:
   nobody serves; LOW otherwise.
 - suggested_product_type: the format a buyer searching this most likely wants: the type named in the term
   if any, else the type that sells best for related terms.
-- estimated_monthly_demand: searches per month you expect next month, from the 90-day volume and the trend.
+- estimated_monthly_demand: sales a month you expect for a listing that answered the search: the expected searches
+  a month given for the term × the click-through × the suggested type's conversion (all given). Never more than
+  the expected searches a month.
 - reasoning: 1–2 sentences (at most 400 characters) for the seller, citing the numbers given.
 Use only the numbers given. Answer every term exactly once by calling the classify_opportunities tool."""
 
@@ -264,7 +271,7 @@ def _sales_text(gap: GapFacts) -> str:
 
 
 def build_opportunity_message(payload: OpportunityPayload) -> str:
-    """One line of numbers per term."""
+    """One line of numbers per term, then the chain's rates."""
     lines = ["Unmet searches (last 90 days):"]
     for gap in payload.gaps:
         ratio = trend_ratio(gap.searches_last_30_days, gap.searches_previous_60_days)
@@ -274,18 +281,24 @@ def build_opportunity_message(payload: OpportunityPayload) -> str:
             f"last 30 days {gap.searches_last_30_days}, previous 60 days {gap.searches_previous_60_days} "
             f"(trend {trend}, ratio {'n/a' if ratio is None else f'{ratio:.2f}'}); "
             f"matching listings {gap.existing_products}; related sales in 90 days: {_sales_text(gap)}; "
-            f"type named in the term: {gap.keyword_type or 'none'}"
+            f"type named in the term: {gap.keyword_type or 'none'}; expected searches a month: {monthly_searches(gap)}"
         )
+    rates = payload.rates
+    conversions = ", ".join(f"{kind} {rate:.2%}" for kind, rate in rates.conversion_by_type)
+    lines.append(f"Click-through (searches that open a listing): {rates.click_through:.0%}.")
+    lines.append(f"Conversion of listing views into sales over the last 90 days, per product type: {conversions}.")
     lines.append(f"Allowed product types: {', '.join(PRODUCT_TYPES)}.")
     return "\n".join(lines)
 
 
 def _demand(raw: Any, where: str, gap: GapFacts) -> int:
+    """Sales a month: a whole number from 0 to the expected searches a month (never more sales than searches)."""
     number = require_number(raw, where)
     if not number.is_integer():
         raise SchemaViolation(f"{where} {raw!r} is not a whole number")
-    if not 0 <= number <= 3 * gap.search_volume:
-        raise SchemaViolation(f"{where} {int(number)} outside 0–{3 * gap.search_volume}")
+    searches = monthly_searches(gap)
+    if not 0 <= number <= searches:
+        raise SchemaViolation(f"{where} {int(number)} sales outside 0–{searches} (the expected searches a month)")
     return int(number)
 
 
@@ -320,8 +333,8 @@ def parse_opportunity_classification(raw: Any, payload: OpportunityPayload) -> O
 
 CLASSIFY_OPPORTUNITIES: Task[OpportunityPayload, OpportunityClassification] = Task(
     name=NAME,
-    version=1,
-    description="Record potential, product type, monthly demand and reasoning for every unmet search term given.",
+    version=VERSION,
+    description="Record potential, product type, monthly sales and reasoning for every unmet search term given.",
     input_schema=INPUT_SCHEMA,
     system_prompt=SYSTEM_PROMPT,
     build_message=build_opportunity_message,
@@ -336,6 +349,7 @@ CLASSIFY_OPPORTUNITIES: Task[OpportunityPayload, OpportunityClassification] = Ta
 def classify_opportunities(
     gaps: Sequence[GapFacts],
     *,
+    rates: DemandRates,
     ai: AIDoor | None = None,
     session: Session | None = None,
     use_cache: bool = True,
@@ -346,7 +360,7 @@ def classify_opportunities(
     return [
         door.run(
             CLASSIFY_OPPORTUNITIES,
-            OpportunityPayload(gaps=tuple(gaps[i : i + chunk_size])),
+            OpportunityPayload(gaps=tuple(gaps[i : i + chunk_size]), rates=rates),
             session=session,
             use_cache=use_cache,
         )

@@ -124,14 +124,14 @@ def test_filters_narrow_the_table_like_list_benchmarks(world: World) -> None:
 def test_an_edited_override_is_saved_with_who_and_when(world: World) -> None:
     at = open_page()
     target = views(world)[1]
-    seed_edit(at, {1: {"Median override": 15.5, "Override note": "Spam listings removed"}}).run()
+    seed_edit(at, {1: {"Median override": 45.5, "Override note": "Spam listings removed"}}).run()
 
     button(at, "Save overrides").click().run()
 
     assert not at.exception
     assert any("Saved the override of 1 benchmark." in s.value for s in at.success)
     row = stored(world, target.id)
-    assert (row.override_median_price, row.override_note) == (D("15.50"), "Spam listings removed")
+    assert (row.override_median_price, row.override_note) == (D("45.50"), "Spam listings removed")
     assert (row.override_average_price, row.override_top_seller_avg_price) == (None, None)
     with Session(world.engine) as session:
         admin_id = session.scalar(select(User.id).where(User.username == "admin"))
@@ -139,14 +139,14 @@ def test_an_edited_override_is_saved_with_who_and_when(world: World) -> None:
     assert datetime.now(UTC) - row.overridden_at < timedelta(minutes=5)
     # The refreshed editor shows the saved value and who set it.
     table = at.data_editor[0].value
-    assert table.loc[1, "Median override"] == 15.5
+    assert table.loc[1, "Median override"] == 45.5
     assert table.loc[1, "Override by"].startswith("Ada Admin, ")
 
 
 def test_a_bad_value_shows_its_message_and_writes_nothing(world: World) -> None:
     at = open_page()
     first, second = views(world)[:2]
-    seed_edit(at, {0: {"Average override": 20}, 1: {"Median override": -5, "Top-seller avg override": 1.234}}).run()
+    seed_edit(at, {0: {"Average override": 50}, 1: {"Median override": -5, "Top-seller avg override": 1.234}}).run()
 
     button(at, "Save overrides").click().run()
 
@@ -165,9 +165,9 @@ def test_a_bad_value_shows_its_message_and_writes_nothing(world: World) -> None:
 def test_clearing_an_override(world: World) -> None:
     at = open_page()
     target = views(world)[0]
-    seed_edit(at, {0: {"Average override": 25}}).run()
+    seed_edit(at, {0: {"Average override": 50}}).run()
     button(at, "Save overrides").click().run()
-    assert stored(world, target.id).override_average_price == D("25.00")
+    assert stored(world, target.id).override_average_price == D("50.00")
 
     (picker,) = [s for s in at.selectbox if s.label == "Overridden benchmark"]
     assert picker.value == target.id

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.learn.library import list_all_resources, save_resource
 from core.models import ResourceType, SellerResource
-from tests.app.conftest import World, logged_in_app
+from tests.app.conftest import World, logged_in_app, plain
 
 EDITOR = "pages/admin/learn_editor.py"
 
@@ -89,7 +89,7 @@ def test_create_with_errors_shows_each_message_next_to_its_field_and_writes_noth
     form_input(at, "video_url").input("https://evil.example/video")
     at = submit(at, "Save")
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [plain(e.value) for e in at.error]  # each message md()-escaped: it can quote what was typed
     # Title and content empty, the thumbnail not https, the video host not allowed; plus the summary line.
     assert "Enter a title." in errors
     assert "Write the article's content." in errors
@@ -105,7 +105,7 @@ def test_slug_clash_is_refused_with_a_clear_message(world: World) -> None:
     form_input(at, "title").input("Alpha  Guide")  # slug alpha-guide, like the existing "Alpha guide"
     form_input(at, "content").input("<p>Copy</p>")
     at = submit(at, "Save")
-    assert any("already uses the slug 'alpha-guide'" in e.value for e in at.error)
+    assert any("already uses the slug 'alpha-guide'" in plain(e.value) for e in at.error)
     assert resource_count(world) == before
 
 

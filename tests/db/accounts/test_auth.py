@@ -8,7 +8,7 @@ import bcrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.accounts.auth import load_account, load_credentials, record_login
+from core.accounts.auth import load_account, load_credential, load_credentials, record_login
 from core.models import SellerStatus, User, UserRole
 from tests.conftest import NOW
 from tests.factories import make_seller, make_user
@@ -37,6 +37,24 @@ def test_credentials_hold_bcrypt_hashes_and_roles_of_active_users_only(session: 
         assert "pass-1" not in entry["password"]
     assert bcrypt.checkpw(b"seller-pass-1", ours["cred_seller"]["password"].encode())
     assert not bcrypt.checkpw(b"admin-pass-1", ours["cred_seller"]["password"].encode())
+
+
+def test_one_credential_is_read_case_insensitively_and_only_for_active_users(session: Session) -> None:
+    seller = make_seller(session, username="Cred1_Seller", password="seller-pass-1", name="Sam")
+    make_user(session, username="cred1_gone", password="gone-pass-1").is_active = False
+    session.flush()
+
+    entry = load_credential(session, username="  CRED1_seller ")
+    assert entry == {
+        "name": "Sam",
+        "email": "Cred1_Seller@example.com",
+        "password": seller.user.password_hash,
+        "roles": ["seller"],
+    }
+    assert entry == load_credentials(session)["usernames"]["cred1_seller"]  # the same entry as the full list
+    assert load_credential(session, username="cred1_gone") is None
+    assert load_credential(session, username="nobody") is None
+    assert load_credential(session, username="cred1_sel\x00ler") is None  # never a DataError on PostgreSQL
 
 
 def test_load_account(session: Session) -> None:

@@ -25,7 +25,7 @@ from core.migrate import downgrade, upgrade
 from core.models import Base, DigitalProductType, ProductStatus, SellerProfile
 from tests.ai_stub import STUB_MODEL, StubAnthropic, tool_use_response
 from tests.conftest import BACKENDS, NOW
-from tests.factories import add_revenue, add_search, make_category, make_product, make_seller
+from tests.factories import add_revenue, add_search, add_views, make_category, make_product, make_seller
 
 OFFLINE = get_ai(load_settings(env={}))
 T = ProductStatus
@@ -53,8 +53,10 @@ def build_market(session: Session) -> dict[str, SellerProfile]:
     seller_c = make_seller(session, username="opp_c", specialties=["Notion templates"])
     make_product(session, seller=seller_a, category=planners, title="Money Planner", tags=["budget", "spreadsheet"])
 
-    for title in ("Budget Spreadsheet Pro", "Family Budget Spreadsheets", "Budgeting spreadsheet kit"):
+    spreadsheets = [
         make_product(session, seller=seller_b, title=title, type=DigitalProductType.SPREADSHEET)
+        for title in ("Budget Spreadsheet Pro", "Family Budget Spreadsheets", "Budgeting spreadsheet kit")
+    ]
     make_product(
         session, seller=seller_b, title="Monthly Money Sheet", description="A simple budget spreadsheet for couples."
     )
@@ -69,6 +71,12 @@ def build_market(session: Session) -> dict[str, SellerProfile]:
     add_revenue(session, product=pack, day=date(2026, 10, 22), revenue="20.00", units=1)
     add_revenue(session, product=pack, day=date(2026, 8, 13), revenue="500.00", units=25)  # 100 days ago: outside
     add_revenue(session, product=icons, day=date(2026, 11, 1), revenue="50.00", units=2)
+    # The demand chain's conversions (last 90 days): spreadsheets 100 of 2,000 views = 5 %; e-books have only 500
+    # views, too few, so they and every other type get the pooled (100 + 6 + 2) ÷ (2,000 + 500) = 4.32 %.
+    add_views(session, product=spreadsheets[0], day=date(2026, 11, 10), views=2_000)
+    add_revenue(session, product=spreadsheets[0], day=date(2026, 11, 10), revenue="1000.00", units=100)
+    add_views(session, product=pack, day=date(2026, 11, 11), views=500)
+    add_views(session, product=pack, day=date(2026, 8, 13), views=9_000)  # 100 days ago: outside
 
     searches(session, "Notion Budget Templates", days_ago=[1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     searches(session, "notion budget template", days_ago=[40, 50, 60, 70], results=1)
@@ -162,7 +170,11 @@ def test_opportunities_for_a_seller_with_hand_checked_numbers(session: Session) 
     # Ratio 2 × 11 / 5 = 4.4: rising. Rank 1 of 5 with 16 ≥ 10 searches: strong. No listing: HIGH.
     assert (notion.trend, notion.trend_ratio, notion.existing_products, notion.potential) == ("rising", 4.4, 0, "HIGH")
     assert notion.suggested_product_type == "SPREADSHEET"  # "budget" names it
-    assert notion.estimated_monthly_demand == 8  # 16 / 3 × 1.5
+    # Demand: 16 / 3 × 1.5 = 8 searches a month × 30 % open a listing × 5 % of spreadsheet views buy = 0.12.
+    assert (notion.searches_per_month, notion.click_through, notion.conversion_rate) == (8, 0.30, 0.05)
+    assert notion.estimated_monthly_demand == 0
+    chain = "≈ 8 searches a month × 30% open a listing × 5.0% of views buy ≈ 0.12 sales a month."
+    assert notion.demand_chain == chain and notion.reasoning.endswith(f"Demand: {chain}")
     # Wedding: ratio 2 × 2 / 10 = 0.4 fading; rank 2 of 5 moderate but fading: LOW. 12 / 3 × 0.5 = 2.
     wedding = rows["wedding seating chart"]
     assert (wedding.search_volume, wedding.existing_products, wedding.trend, wedding.potential) == (
@@ -171,11 +183,13 @@ def test_opportunities_for_a_seller_with_hand_checked_numbers(session: Session) 
         "fading",
         "LOW",
     )
-    assert (wedding.suggested_product_type, wedding.estimated_monthly_demand) == ("DOCUMENT", 2)
+    assert (wedding.suggested_product_type, wedding.searches_per_month) == ("DOCUMENT", 2)
+    # 2 searches a month × 30 % × 4.32 % (documents: the pooled rate) = 0.026 sales.
+    assert (wedding.conversion_rate, wedding.estimated_monthly_demand) == (0.0432, 0)
     # ADHD: 6 recent, 3 earlier → ratio 4.0; rank 3 of 5 moderate, rising: MEDIUM. 9 / 3 × 1.5 = 4.5 → 5.
     adhd = rows["adhd planner"]
     assert (adhd.search_volume, adhd.existing_products, adhd.trend, adhd.potential) == (9, 0, "rising", "MEDIUM")
-    assert adhd.estimated_monthly_demand == 5
+    assert (adhd.searches_per_month, adhd.estimated_monthly_demand) == (5, 0)
     # AI prompt library: all 4 searches recent (no ratio); weak but rising in an open field: MEDIUM;
     # no type in the term, so the related sales decide: EBOOK 120 + 120 against GRAPHIC 50.
     ai_gap = rows["ai prompt library"]
@@ -185,10 +199,12 @@ def test_opportunities_for_a_seller_with_hand_checked_numbers(session: Session) 
         "MEDIUM",
         "EBOOK",
     )
-    assert ai_gap.reasoning.endswith("E-books sell best for related terms ($240 in 90 days).")
+    assert "E-books sell best for related terms ($240 in 90 days). Demand: ≈ 2 searches" in ai_gap.reasoning
     # Sourdough: 0 recent, 3 earlier: fading, LOW, 3 / 3 × 0.5 = 0.5 → 1.
     sourdough = rows["sourdough journal"]
-    assert (sourdough.trend, sourdough.potential, sourdough.estimated_monthly_demand) == ("fading", "LOW", 1)
+    assert (sourdough.trend, sourdough.potential, sourdough.searches_per_month) == ("fading", "LOW", 1)
+    # Never more sales than searches: every estimate is at most its searches a month.
+    assert all(o.estimated_monthly_demand <= o.searches_per_month for o in report)
 
     # Seller A: specialties "Wedding stationery" and a product in "Planners & Journals" → fit first.
     assert [(o.term, o.fits_seller) for o in report] == [
@@ -300,7 +316,7 @@ def test_the_model_classifies_the_gaps_when_configured(session: Session) -> None
                 "term": term,
                 "potential": "HIGH" if term == "adhd planner" else "LOW",
                 "suggested_product_type": "PLANNER",
-                "estimated_monthly_demand": 3,
+                "estimated_monthly_demand": 1,  # within every term's searches a month (1 to 8)
                 "reasoning": f"Model view of {term}.",
             }
             for term in terms
@@ -316,6 +332,17 @@ def test_the_model_classifies_the_gaps_when_configured(session: Session) -> None
     assert len(stub.requests) == 1
     sent = stub.bodies[0]["messages"][0]["content"]
     assert "opp_a" not in sent and "@" not in sent  # aggregate search data only
+    notion = next(o for o in report if o.term == "notion budget template")
+    # The model's 1 differs from the chain's 0 (8 × 30 % × 4.32 % as a planner): the chain says whose number it is.
+    assert notion.estimated_monthly_demand == 1 and notion.conversion_rate == 0.0432
+    assert notion.demand_chain.endswith("≈ 0.10 sales a month. The estimate shown (1) is the model's own.")
+
+    # More sales than searches (3 for "wedding seating chart", searched 2 times a month) is refused: offline.
+    answer["opportunities"][1]["estimated_monthly_demand"] = 3
+    refused = market_opportunities(
+        session, now=NOW, ai=StubAnthropic(tool_use_response("classify_opportunities", answer)).door(), refresh=True
+    )
+    assert refused.engine == "offline" and all(o.estimated_monthly_demand <= o.searches_per_month for o in refused)
 
 
 # ---------------------------------------------------------------- migration 0003

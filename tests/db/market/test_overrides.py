@@ -252,22 +252,55 @@ def test_an_override_outside_the_quartiles_widens_the_models_band(session: Sessi
     m = build_market(session)
     recalculate_benchmarks(session, now=NOW)
     row = planners_row(session, m.planners.id)
-    set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin.id, median_price="25.00", now=NOW)
+    # Inside the segment's price range [10, 20] (the only order an override must keep) but above p75 = 17.50.
+    set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin.id, median_price="19.00", now=NOW)
 
     a = analyze_pricing(session, seller_id=m.me.id, product_id=m.mine.id, ai=offline(), now=NOW)
 
     assert a.available and a.market is not None
     assert a.market.override_notice() == "Median set by the marketplace team (was $15.00 computed)."
     context = a.market.to_context()
-    # p75 widened to the median 25.00, max to 25.00: band [max(10, 0.8 × 12.50), min(25, 1.2 × 25)] = [10, 25];
-    # target 25.00 (2 strengths) → charm 24.99.
+    # p75 widened to the median 19.00, max stays 20.00: band [max(10, 0.8 × 12.50), min(20, 1.2 × 19.00)] = [10, 20];
+    # target 19.00 (2 strengths) → charm neighbours 18.99 / 19.99 → 18.99.
     assert (context.p25_price, context.median_price, context.p75_price, context.max_price) == (
         D("12.50"),
-        D("25.00"),
-        D("25.00"),
-        D("25.00"),
+        D("19.00"),
+        D("19.00"),
+        D("20.00"),
     )
-    assert a.suggested_price == D("24.99")
+    assert a.suggested_price == D("18.99")
+
+
+def test_an_override_outside_the_segments_price_range_is_refused_and_writes_nothing(
+    session: Session, admin: User
+) -> None:
+    m = build_market(session)
+    recalculate_benchmarks(session, now=NOW)
+    row = planners_row(session, m.planners.id)  # listing prices 10.00 … 20.00
+
+    with pytest.raises(OverrideValidationError) as caught:
+        set_benchmark_override(
+            session, benchmark_id=row.id, admin_user_id=admin.id, average_price="9.00", median_price="25.00",
+            top_seller_avg_price="18.00", now=NOW,
+        )  # fmt: skip
+    with pytest.raises(OverrideBatchError) as batch:
+        save_benchmark_overrides(
+            session, admin_user_id=admin.id, edits={row.id: {"top_seller_avg_price": "250.00"}}, now=NOW
+        )
+
+    assert caught.value.errors == {
+        "average_price": "Average price $9.00 is below the lowest listing price of this segment ($10.00): "
+        "the rule is lowest price ≤ average ≤ highest price.",
+        "median_price": "Median price $25.00 is above the highest listing price of this segment ($20.00): "
+        "the rule is lowest price ≤ median ≤ highest price.",
+    }
+    assert batch.value.errors == {
+        row.id: {
+            "top_seller_avg_price": "Top-seller average price $250.00 is above the highest listing price of this "
+            "segment ($20.00): the rule is lowest price ≤ top-seller average ≤ highest price."
+        }
+    }
+    assert override_columns(row) == (None, None, None, None, None, None)
 
 
 def test_no_override_leaves_the_pricing_market_as_computed(session: Session) -> None:

@@ -135,3 +135,33 @@ def test_one_digest_per_seller_per_week_and_opt_out(session: Session, tmp_path) 
     row = session.scalars(select(EmailOutbox).where(EmailOutbox.idempotency_key.like(f"%{seller.id}:2026-W47"))).one()
     parsed = email.message_from_bytes(Path(row.delivered_to).read_bytes())
     assert parsed["Subject"] == "Your week: $100.50 in sales, up 34.0%"
+
+
+def test_a_declining_seller_is_not_told_only_that_the_week_was_up(session: Session) -> None:
+    """Dana's digest: the week is up 11.5 %, but she sold $10,000 in January and $500 in October."""
+    seller = make_seller(session, name="Dana Whitfield")
+    product = make_product(session, seller=seller, title="Wedding planner")
+    add_revenue(session, product=product, day=date(2026, 1, 10), revenue="10000.00", units=200)
+    add_revenue(session, product=product, day=date(2026, 10, 10), revenue="500.00", units=10)
+    add_revenue(session, product=product, day=date(2026, 11, 8), revenue="100.00", units=2)  # the week before
+    add_revenue(session, product=product, day=date(2026, 11, 15), revenue="111.50", units=2)  # the last 7 days
+
+    mail = compose_weekly_digest(session, seller_id=seller.id, now=NOW, ai=OFFLINE, settings=SETTINGS)
+
+    # Declining (`core.sales.trends`): 500 + 100 + 111.50 = 711.50 in the last 90 days, under 60 % of the best
+    # 90-day block (Nov 26 – Feb 23: 10,000). October (500) is 95 % below January (10,000); 1 − 711.50 ÷ 10,000
+    # = 92.9 % less than the best 90 days.
+    assert mail.subject == "Your week: $111.50 in sales; revenue is 95% below its January peak"
+    assert "up 11.5%" not in mail.subject
+    summary = (
+        "Revenue rose 11.5% to $111.50 on 2 sales (the week before: $100.00 on 2 sales). The longer view: revenue "
+        "is 95% below its January peak: the last 90 days brought $711.50, 93% less than your best 90 days."
+    )
+    assert summary in mail.text and summary in mail.html
+    assert mail.meta["declining"] is True
+    # A seller who is not declining keeps the week's words (see the test above: "up 34.0%").
+    other = build_seller(session)
+    assert (
+        compose_weekly_digest(session, seller_id=other.id, now=NOW, ai=OFFLINE, settings=SETTINGS).meta["declining"]
+        is False
+    )

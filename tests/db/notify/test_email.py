@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.config import load_settings
 from core.models import EmailOutbox, EmailStatus
-from core.notify.email import deliver_pending, queue_email
+from core.notify.email import EmlFileSender, SmtpSender, deliver_pending, message_id, queue_email
 from tests.conftest import NOW
 from tests.factories import make_user
 
@@ -116,3 +117,85 @@ def test_failed_mail_stops_after_the_attempt_limit(session: Session, max_attempt
     assert attempted == [1, 1, 0]  # two tries, then the row is left FAILED for an operator
     session.refresh(row)
     assert (row.status, row.attempts) == (EmailStatus.FAILED, 2)
+
+
+# ---------------------------------------------------------------- a crash between the hand-over and the commit
+
+
+class Crash(BaseException):
+    """The process dying right after the sender returned, before `deliver_pending` commits the SENT row."""
+
+
+class CrashAfterFirstSend:
+    """Wraps a real sender: the first message is really handed over, then the "process" dies."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.paced, self.crashed = inner, inner.name, False, False
+
+    def send(self, row, message, *, now):
+        delivered = self.inner.send(row, message, now=now)
+        if not self.crashed:
+            self.crashed = True
+            raise Crash
+        return delivered
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_crash_before_the_commit_rewrites_the_same_eml_file_next_time(session: Session, tmp_path: Path) -> None:
+    """The order stays "write, then commit SENT" (committing first would lose the mail in a crash); the file of a
+    row has one path, so the next run replaces it instead of adding a second copy — even on another day."""
+    row = _queue(session, "k-crash-eml")
+    session.commit()  # queued by an earlier transaction
+    settings = load_settings(env={"OUTBOX_DIR": str(tmp_path)})
+    sender = CrashAfterFirstSend(EmlFileSender(tmp_path))
+
+    with pytest.raises(Crash):
+        deliver_pending(session, settings=settings, now=NOW, sender=sender)
+    session.rollback()  # the crashed run's transaction never committed
+    session.refresh(row)
+    assert (row.status, row.attempts) == (EmailStatus.QUEUED, 0)  # not lost: still waiting
+    assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*.eml")] == [Path("2026-11-21") / f"{row.id}.eml"]
+
+    report = deliver_pending(session, settings=settings, now=NOW + timedelta(days=1), sender=sender)
+
+    assert (report.attempted, report.sent) == (1, 1)
+    session.refresh(row)
+    assert (row.status, row.attempts) == (EmailStatus.SENT, 1)
+    files = sorted(tmp_path.rglob("*.eml*"))
+    assert files == [tmp_path / "2026-11-21" / f"{row.id}.eml"] and row.delivered_to == str(files[0])
+    assert email.message_from_bytes(files[0].read_bytes())["Message-ID"] == f"<{row.id}@seller-growth-toolkit>"
+
+
+def test_a_resent_smtp_message_carries_the_same_message_id(session: Session) -> None:
+    """A crash after the SMTP hand-over sends the message again (at-least-once): the real server receives it
+    twice, with one Message-ID per outbox row, so mail programs recognise the copy."""
+    port = _free_port()
+    settings = load_settings(env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_STARTTLS": "false"})
+    first, second = _queue(session, "k-resend-1", subject="First"), _queue(session, "k-resend-2", subject="Second")
+    session.commit()
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with pytest.raises(Crash):
+            deliver_pending(session, settings=settings, now=NOW, sender=CrashAfterFirstSend(SmtpSender(settings)))
+        session.rollback()
+        report = deliver_pending(session, settings=settings, now=NOW + timedelta(minutes=5), pacing_seconds=0)
+    finally:
+        controller.stop()
+
+    assert (report.attempted, report.sent) == (2, 2)
+    received = [(m["Subject"], m["Message-ID"]) for m in handler.messages]
+    # Oldest first, ties by id: the same row comes first in both runs. It was handed over before the crash and
+    # again after it, with the same id both times; the other row once.
+    assert len(received) == 3 and received[0] == received[1]
+    assert set(received) == {
+        ("First", f"<{first.id}@seller-growth-toolkit>"),
+        ("Second", f"<{second.id}@seller-growth-toolkit>"),
+    }
+    assert message_id(first) != message_id(second)
+    for row in (first, second):
+        session.refresh(row)
+        assert (row.status, row.attempts) == (EmailStatus.SENT, 1)

@@ -58,11 +58,53 @@ def test_create_count_list_and_mark_read_only_own(session: Session) -> None:
     assert unread_count(session, user_id=other.id) == 1
 
 
-@pytest.mark.parametrize("link", ["https://evil.example/x", "javascript:alert(1)", "//evil.example", "goals"])
-def test_links_must_be_app_paths(session: Session, link: str) -> None:
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/\\evil.example",  # browsers read a backslash as a slash: "//evil.example"
+        "/\\/evil.example",
+        "//evil.example",
+        "///evil.example",
+        "https://evil.example/x",
+        "HTTPS://evil.example",
+        "javascript:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "goals",  # not a path
+        "/no-such-page",
+        "/pricing/../../evil",
+        "/pricing/",
+        "/%2F%2Fevil.example",
+        "/goals#top",
+        "/goals\x00",
+        "/learn?slug=a b",
+        "/goals\n?x=1",  # (whitespace around a link is trimmed; inside it is refused)
+    ],
+)
+def test_links_must_be_paths_of_the_apps_own_pages(session: Session, link: str) -> None:
     user = make_user(session)
-    with pytest.raises(ValueError, match="app path"):
+    with pytest.raises(ValueError, match="must be the path of one of the app's pages"):
         create_notification(session, user_id=user.id, type="GOAL", title="t", body="", link=link, now=NOW)
+    assert unread_count(session, user_id=user.id) == 0
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["/pricing?product=1", "/goals", "/market?section=Forecast", "/listing-health?product=abc-123", " /learn?slug=x "],
+)
+def test_links_to_the_apps_pages_are_kept(session: Session, link: str) -> None:
+    user = make_user(session)
+    created = create_notification(session, user_id=user.id, type="GOAL", title="t", body="", link=link, now=NOW)
+    assert created.link == link.strip()
+
+
+def test_every_page_the_app_links_to_is_allowed() -> None:
+    """The links core writes (urls.page_link) are all accepted: the allowed set is core/urls.py's page names."""
+    from core import urls
+    from core.notify.inapp import app_pages
+
+    assert {"home", "pricing", "listing-health", "goals", "learn", "market", "insights", "settings"} <= app_pages()
+    assert urls.PRICING in app_pages() and "login" not in app_pages()
 
 
 def test_bad_title_type_and_limit_are_refused(session: Session) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from core.models import DigitalProductType
 from core.sales.forecast import forecast_for_seller, forecast_revenue, load_daily_sales, load_market_trend
+from core.sales.queries import load_market_growth, load_seller_trend
 from tests.conftest import NOW
 from tests.factories import add_revenue, make_product, make_seller
 
@@ -66,27 +67,60 @@ def test_daily_sales_are_summed_per_day_for_the_seller_only(session, marketplace
     assert sales.revenue[AS_OF - timedelta(days=2)] == Decimal("59.97")  # 19.99 × 3
 
 
-def test_market_trend_is_other_sellers_in_the_same_product_types(session, marketplace):
-    seller_a, _, _ = marketplace["a"]
-    seller_b, _, _ = marketplace["b"]
-    # For A (e-books and courses): only B's e-books count (C sells graphics; A's own sales are left out):
-    # 10 × $110 in the last 30 days ÷ 10 × $100 in the 30 before − 1 = +10 %.
-    assert load_market_trend(session, seller_id=seller_a.id, as_of=AS_OF) == 0.1
-    # For B (e-books): A's e-book, 19.99 × (1 + 2 + 3) × 10 in both windows = 1199.40 ÷ 1199.40 − 1 = 0.
-    assert load_market_trend(session, seller_id=seller_b.id, as_of=AS_OF) == 0.0
-    # C's graphics have no other seller: unknown.
+def test_market_trend_needs_six_complete_months_of_the_segment(session, marketplace):
+    # 70 days of e-book and course sales are two complete months at most: too short to tell a trend from a
+    # season, so the market trend is unknown (it counts as flat) rather than last 30 days ÷ the 30 before.
+    for name in ("a", "b"):
+        assert load_market_trend(session, seller_id=marketplace[name][0].id, as_of=AS_OF) is None
+    # C's graphics have no other seller: unknown too.
     assert load_market_trend(session, seller_id=marketplace["c"].id, as_of=AS_OF) is None
+
+
+def test_market_trend_is_the_segments_own_monthly_growth(session, marketplace):
+    """Other sellers' PowerPoint sales: first sale Apr 15, then May – Oct growing 10 % a month (Nov is running)."""
+    subject = make_seller(session)
+    make_product(session, seller=subject, type=DigitalProductType.POWERPOINT)
+    other = make_product(session, seller=make_seller(session), type=DigitalProductType.POWERPOINT)
+    add_revenue(session, product=other, day=date(2026, 4, 15), revenue="5.00", units=1)
+    for i, month in enumerate(range(5, 11)):
+        add_revenue(session, product=other, day=date(2026, month, 12), revenue=str(round(1000 * 1.1**i, 2)), units=1)
+    # A December holiday burst in the running month is not a trend: Nov is not a complete month yet.
+    add_revenue(session, product=other, day=date(2026, 11, 10), revenue="9000.00", units=1)
+    growth = load_market_growth(session, seller_id=subject.id, as_of=AS_OF)
+    # 1000, 1100, 1210, 1331, 1464.10, 1610.51: ln grows by ln 1.1 each month → exactly +10 % a month.
+    assert (growth.method, growth.months_used) == ("12_month_fit", 6)
+    assert growth.rate == pytest.approx(0.1)
+    # The subject's own sales do not count.
+    mine = make_product(session, seller=subject, type=DigitalProductType.POWERPOINT)
+    add_revenue(session, product=mine, day=date(2026, 10, 1), revenue="100000.00", units=1)
+    assert load_market_trend(session, seller_id=subject.id, as_of=AS_OF) == pytest.approx(0.1)
+
+
+def test_market_trend_with_a_year_of_history_compares_the_same_season(session, marketplace):
+    subject = make_seller(session)
+    make_product(session, seller=subject, type=DigitalProductType.SPREADSHEET)
+    other = make_product(session, seller=make_seller(session), type=DigitalProductType.SPREADSHEET)
+    add_revenue(session, product=other, day=date(2025, 1, 5), revenue="1.00", units=1)  # selling since Jan 2025
+    add_revenue(session, product=other, day=date(2025, 10, 1), revenue="1000.00", units=1)  # Aug 23 – Nov 20, 2025
+    add_revenue(session, product=other, day=date(2026, 10, 1), revenue="1210.00", units=1)  # Aug 23 – Nov 20, 2026
+    growth = load_market_growth(session, seller_id=subject.id, as_of=AS_OF)
+    assert growth.method == "year_over_year" and growth.rate == pytest.approx(1.21 ** (1 / 12) - 1)
 
 
 def test_forecast_for_seller_equals_the_pure_forecast_of_the_hand_built_series(session, marketplace):
     seller, revenue, units = marketplace["a"]
     loaded = forecast_for_seller(session, seller_id=seller.id, days=30, now=NOW)
-    expected = forecast_revenue(revenue, units, days=30, market_trend=0.1, as_of=AS_OF)
+    trend = load_seller_trend(session, seller_id=seller.id, today=NOW.date())
+    expected = forecast_revenue(
+        revenue, units, days=30, market_trend=None, as_of=AS_OF, trend=trend, market_method="unknown"
+    )
 
     assert loaded == expected
     assert loaded.available and loaded.as_of == AS_OF
     assert loaded.model.history_days == 70
-    assert loaded.model.growth.market == 0.1
+    assert loaded.model.growth.market is None
+    # 70 days of sales: the last 90 days are the best 90, nothing before them: not declining, nothing bounded.
+    assert loaded.trend == trend and not trend.declining and loaded.trend_limit is None
     assert loaded.daily_projections[0].date == NOW.date()  # the forecast starts with today
 
 
@@ -95,7 +129,10 @@ def test_another_sellers_rows_are_not_included(session, marketplace):
     loaded = forecast_for_seller(session, seller_id=seller.id, days=60, now=NOW)
     # B's first sale was 59 days before Nov 20: 60 days of history, only its own 20 sale days.
     assert loaded.model.history_days == 60
-    assert loaded == forecast_revenue(revenue, units, days=60, market_trend=0.0, as_of=AS_OF)
+    trend = load_seller_trend(session, seller_id=seller.id, today=NOW.date())
+    assert loaded == forecast_revenue(
+        revenue, units, days=60, market_trend=None, as_of=AS_OF, trend=trend, market_method="unknown"
+    )
 
 
 def test_a_seller_without_sales_gets_the_reason(session, marketplace):

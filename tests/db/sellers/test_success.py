@@ -176,10 +176,12 @@ def build_overview(session: Session) -> dict[str, object]:
             )
         )
     bob = seller(session, APPROVED_LONG_AGO, username="bob_b", name="bob builder")
-    # 60 last against 100 before: 6000 < 7000 -> declining.
+    # Declining (`core.sales.trends`): no year of history (first sale Jan 5), so the last 90 days (Aug 23 – Nov 20:
+    # 99 + 60 = 159) are compared with the best 90-day block (Feb 24 – May 24: 266): 15,900 < 266 × 60 = 15,960.
     sells(
         bob,
         (date(2026, 1, 5), "1"),
+        (date(2026, 3, 10), "266"),
         (date(2026, 10, 1), "99"),
         (date(2026, 11, 1), "60"),
         status=ProductStatus.PUBLISHED,
@@ -194,8 +196,17 @@ def build_overview(session: Session) -> dict[str, object]:
     seller(session, None, status=SellerStatus.PENDING, username="frank", name="Frank Pending")
     seller(session, APPROVED_LONG_AGO, status=SellerStatus.SUSPENDED, username="gina_x", name="Gina 50% Off")
     hank = seller(session, APPROVED_LONG_AGO, username="hank", name="Hank Home")
-    # Exactly 70 % of the previous 30 days is not a decline (< 70 % is).
-    sells(hank, (date(2025, 6, 1), "1"), (date(2026, 10, 5), "99"), (date(2026, 11, 5), "70"))
+    # A year of history (first sale Jun 1, 2025, before Aug 23, 2025): the last 90 days (169) are compared with the
+    # same 90 days a year earlier (Aug 23 – Nov 20, 2025: 281.66): 16,900 is not under 28,166 × 60 / 100 = 16,899.6,
+    # so not declining — although the 1,000 of March would make the best 90 days far bigger.
+    sells(
+        hank,
+        (date(2025, 6, 1), "1"),
+        (date(2025, 10, 1), "281.66"),
+        (date(2026, 3, 1), "1000"),
+        (date(2026, 10, 5), "99"),
+        (date(2026, 11, 5), "70"),
+    )
     session.flush()
     return {"alice": alice, "bob": bob}
 

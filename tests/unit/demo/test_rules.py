@@ -33,12 +33,16 @@ def stage(**overrides: object) -> str:
         "status": SellerStatus.APPROVED,
         "first_sale_day": date(2026, 1, 1),
         "last_sale_day": date(2026, 11, 20),
-        "revenue_last_90": Decimal("100"),
-        "revenue_prev_90": Decimal("100"),
+        # last 90 complete days, the 90 before, the two blocks before them, the same 90 days a year earlier
+        "revenue_blocks": [Decimal(100), Decimal(100), Decimal(100), Decimal(100), Decimal(0)],
         "today": TODAY,
     }
     values.update(overrides)
     return classify_seller_stage(**values)  # type: ignore[arg-type]
+
+
+def blocks(*values: str) -> list[Decimal]:
+    return [Decimal(v) for v in values]
 
 
 def test_stage_rules_at_their_boundaries() -> None:
@@ -51,11 +55,19 @@ def test_stage_rules_at_their_boundaries() -> None:
     # New: first sale after today - 60 = 2026-09-22.
     assert stage(first_sale_day=date(2026, 9, 23)) == "new"
     assert stage(first_sale_day=date(2026, 9, 22)) == "steady"
-    # 115 >= 100 x 1.15 -> thriving; 114.99 -> steady; 85 <= 100 x 0.85 -> declining; 85.01 -> steady.
-    assert stage(revenue_last_90=Decimal("115")) == "thriving"
-    assert stage(revenue_last_90=Decimal("114.99")) == "steady"
-    assert stage(revenue_last_90=Decimal("85")) == "declining"
-    assert stage(revenue_last_90=Decimal("85.01")) == "steady"
+    # 115 >= 100 x 1.15 -> thriving; 114.99 -> steady.
+    assert stage(revenue_blocks=blocks("115", "100", "100", "100", "0")) == "thriving"
+    assert stage(revenue_blocks=blocks("114.99", "100", "100", "100", "0")) == "steady"
+    # Declining is the product's rule (`core.sales.trends`): no year of history (first sale Jan 1, 2026), so the
+    # last 90 days against the best 90-day block: 59.99 < 60 % of 100 declines, 60 does not — and a fall against
+    # the 90 days before alone (85 against 100, the old demo rule) is only "steady" now.
+    assert stage(revenue_blocks=blocks("59.99", "60", "100", "80", "0")) == "declining"
+    assert stage(revenue_blocks=blocks("60", "60", "100", "80", "0")) == "steady"
+    assert stage(revenue_blocks=blocks("85", "100", "100", "100", "0")) == "steady"
+    # With a year of history (first sale before Aug 23, 2025) the same 90 days a year earlier decide.
+    year = {"first_sale_day": date(2025, 6, 1)}
+    assert stage(revenue_blocks=blocks("59.99", "60", "60", "60", "100"), **year) == "declining"
+    assert stage(revenue_blocks=blocks("60", "10", "500", "500", "100"), **year) == "thriving"
 
 
 def test_demo_logins_are_the_documented_four() -> None:

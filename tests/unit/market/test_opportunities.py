@@ -12,13 +12,16 @@ from core.ai.tasks.classify_opportunities import (
     RelatedSales,
     classify_offline,
     monthly_demand,
+    monthly_searches,
     potential_of,
     top_percent,
     trend_label,
     trend_ratio,
     volume_tier,
 )
+from core.ai.tasks.opportunity_demand import DemandRates
 from core.catalog.search import WordSales
+from core.market.demand import conversion_rates
 from core.market.opportunities import (
     MarketOpportunity,
     SearchCount,
@@ -170,8 +173,31 @@ def test_potential(kwargs: dict[str, int], potential: str) -> None:
         (4, 4, 2),  # no earlier search → 1.5: 4 / 3 × 1.5 = 2
     ],
 )
-def test_monthly_demand(volume: int, recent: int, demand: int) -> None:
-    assert monthly_demand(gap(volume=volume, recent=recent)) == demand
+def test_monthly_searches(volume: int, recent: int, demand: int) -> None:
+    assert monthly_searches(gap(volume=volume, recent=recent)) == demand
+
+
+# Planners convert 4 % of their views, documents 2 %; 30 % of searches open a listing.
+RATES = DemandRates(0.30, (("PLANNER", 0.04), ("DOCUMENT", 0.02), ("EBOOK", 0.03)))
+
+
+def test_monthly_demand_is_searches_times_click_through_times_conversion() -> None:
+    # 121 searches a month (268 ÷ 3 × 1.35 = 120.6) × 0.30 × 0.04 = 1.452 → 1 sale a month as a planner.
+    facts = gap(volume=268, recent=108)
+    assert monthly_searches(facts) == 121
+    assert monthly_demand(facts, "PLANNER", RATES) == 1
+    # As a document: 121 × 0.30 × 0.02 = 0.726 → 1; a type nobody measured converts 0.
+    assert monthly_demand(facts, "DOCUMENT", RATES) == 1 and monthly_demand(facts, "COURSE", RATES) == 0
+
+
+def test_conversion_rates_per_type_with_the_pooled_rate_for_thin_types() -> None:
+    # Planners: 60 of 1,500 views = 4 %; e-books 999 views is too few: the pooled (60 + 30) ÷ (1,500 + 999).
+    rates = conversion_rates({"PLANNER": 1_500, "EBOOK": 999}, {"PLANNER": 60, "EBOOK": 30})
+    assert rates.click_through == 0.30
+    assert rates.conversion("PLANNER") == 0.04
+    assert rates.conversion("EBOOK") == round(90 / 2_499, 4) == 0.036
+    assert rates.conversion("COURSE") == 0.036  # no view at all: the pooled rate too
+    assert conversion_rates({}, {}).conversion("PLANNER") == 0.0
 
 
 def test_reasoning_cites_the_numbers() -> None:
@@ -186,10 +212,10 @@ def test_reasoning_cites_the_numbers() -> None:
         related=(RelatedSales("PLANNER", D("4210.40"), 12), RelatedSales("EBOOK", D("800"), 3)),
         keyword="PLANNER",
     )
-    result = classify_offline(facts)
+    result = classify_offline(facts, RATES)
     assert result.potential == "HIGH"
     assert result.suggested_product_type == "PLANNER"
-    assert result.estimated_monthly_demand == 121  # 268 / 3 × 1.35 = 120.6
+    assert result.estimated_monthly_demand == 1  # 121 searches a month × 30 % × 4 % = 1.45 sales
     assert result.reasoning == (
         "Searched 268 times in 90 days (top 10% of unmet searches), up 35% in the last 30 days; "
         "only 1 listing matches. Planners sell best for related terms ($4,210 in 90 days)."
@@ -199,7 +225,7 @@ def test_reasoning_cites_the_numbers() -> None:
 
 def test_the_type_named_in_the_term_wins_over_related_sales() -> None:
     facts = gap("wedding seating chart", related=(RelatedSales("WEB_TEMPLATE", D("2999.50"), 40),), keyword="DOCUMENT")
-    result = classify_offline(facts)
+    result = classify_offline(facts, RATES)
     assert result.suggested_product_type == "DOCUMENT"
     assert result.reasoning.endswith(
         "The search names documents; related listings sell most as web templates ($3,000 in 90 days)."
@@ -208,9 +234,9 @@ def test_the_type_named_in_the_term_wins_over_related_sales() -> None:
 
 def test_related_sales_decide_without_a_named_type_and_documents_are_the_last_resort() -> None:
     sold = gap("ai prompt library", related=(RelatedSales("EBOOK", D("240"), 2),))
-    assert classify_offline(sold).suggested_product_type == "EBOOK"
+    assert classify_offline(sold, RATES).suggested_product_type == "EBOOK"
     nothing = gap("ai prompt library", existing=0, volume=3, recent=0)
-    result = classify_offline(nothing)
+    result = classify_offline(nothing, RATES)
     assert result.suggested_product_type == "DOCUMENT"
     assert "no listing matches" in result.reasoning
     assert result.reasoning.endswith("documents are the most general format to test it.")

@@ -1,4 +1,5 @@
-"""The weekly digest's pure rules: the compared weeks and their label, the once-a-week key, the table's cells."""
+"""The weekly digest's pure rules: the compared weeks and their label, the once-a-week key, the table's cells, and
+the longer view a declining seller gets."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from core.messaging.rules import (
     PerformanceRow,
     change_cell,
     digest_idempotency_key,
+    digest_subject,
     digest_week,
     first_name,
     performance_rows,
+    trend_context,
     weakest_dimension_tip,
     week_label,
 )
 from core.periods import Window
+from core.sales.trends import History, build_trend, trend_windows
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -73,3 +77,22 @@ def test_performance_rows_in_the_sellers_currency() -> None:
 
 def test_no_listing_no_tip() -> None:
     assert weakest_dimension_tip([]) is None
+
+
+def test_a_declining_sellers_subject_names_the_decline_not_the_week() -> None:
+    w = trend_windows(date(2026, 12, 6))
+    months = dict(zip(w.months, [0, 3_606_200] + [500_000] * 9 + [245_700], strict=True))  # Jan $36,062, Nov $2,457
+    dana = build_trend(History(months, {}, (900_000, 1_700_000, 4_800_000, 7_500_000, 0), date(2025, 12, 10)), w)
+    week = WeekNumbers("USD", D("612.00"), D("548.90"), 12, 11, None, 0)
+    # 2,457 ÷ 36,062 = 6.8 % of the peak: 93 % below it.
+    assert digest_subject("Your week: $612.00 in sales, up 11.5%", week, dana) == (
+        "Your week: $612.00 in sales; revenue is 93% below its January peak"
+    )
+    assert trend_context(dana) == (
+        "The longer view: revenue is 93% below its January peak: the last 90 days brought $9,000.00, 88% less "
+        "than your best 90 days."
+    )
+    steady = build_trend(History(months, {}, (900_000, 900_000, 900_000, 900_000, 0), date(2025, 12, 10)), w)
+    subject = "Your week: $612.00 in sales, up 11.5%"
+    assert digest_subject(subject, week, steady) == subject
+    assert trend_context(steady) is None and trend_context(None) is None

@@ -1,0 +1,158 @@
+"""Loading for a seller's sales: the daily series of the forecast, and the one aggregate query behind a revenue
+trend (a seller's, or the market's in the seller's product types). A Session in, plain data out, no decisions:
+the rules are `core.sales.trends` and `core.sales.rules`.
+
+The trend query groups `revenue_records` by calendar month in the database (`date_trunc` on PostgreSQL,
+`strftime` on SQLite) and adds the 90-day blocks as conditional sums, so 24 months and five 90-day periods
+come back as at most 25 rows from one statement. Money is summed as integer cents (`core.db.hundredths`), so
+SQLite and PostgreSQL agree to the cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, DateTime, and_, case, cast, func, literal_column, select
+from sqlalchemy.orm import Session, aliased
+
+from core.config import get_settings
+from core.db import hundredths
+from core.models import DigitalProduct, RevenueRecord
+from core.periods import require_aware
+from core.sales import rules as fm
+from core.sales.trends import (
+    History,
+    MonthlyGrowth,
+    SellerTrend,
+    TrendWindows,
+    build_trend,
+    monthly_growth,
+    trend_windows,
+)
+
+# (revenue_records alias, digital_products alias) -> the WHERE conditions of one history
+Conditions = Callable[[Any, Any], list[Any]]
+
+
+@dataclass(frozen=True)
+class DailySales:
+    revenue: dict[date, Decimal]
+    units: dict[date, int]
+
+
+def load_daily_sales(session: Session, *, seller_id: str, as_of: date) -> DailySales:
+    """The seller's revenue and units per day for the 180 days ending `as_of` (one GROUP BY query)."""
+    first = as_of - timedelta(days=fm.HISTORY_WINDOW_DAYS - 1)
+    rows = session.execute(
+        select(
+            RevenueRecord.day,
+            func.sum(hundredths(RevenueRecord.revenue)),
+            func.sum(RevenueRecord.units),
+        )
+        .where(RevenueRecord.seller_id == seller_id, RevenueRecord.day >= first, RevenueRecord.day <= as_of)
+        .group_by(RevenueRecord.day)
+        .order_by(RevenueRecord.day)
+    ).all()
+    return DailySales(
+        revenue={day: Decimal(int(cents)) / 100 for day, cents, _ in rows},
+        units={day: int(count) for day, _, count in rows},
+    )
+
+
+# ---------------------------------------------------------------- the trend query
+
+
+def _month_column(session: Session, day: Any) -> Any:
+    """The first day of `day`'s month (PostgreSQL) or its "YYYY-MM" (SQLite), the same expression everywhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Through a plain timestamp: date_trunc on a date would go through the session's time zone.
+        return cast(func.date_trunc(literal_column("'month'"), cast(day, DateTime())), Date)
+    return func.strftime(literal_column("'%Y-%m'"), day)
+
+
+def _as_month(value: date | str) -> date:
+    if isinstance(value, str):  # SQLite: "2026-07"
+        year, month = value.split("-")[:2]
+        return date(int(year), int(month), 1)
+    return date(value.year, value.month, 1)
+
+
+def load_history(session: Session, *, windows: TrendWindows, conditions: Conditions, products: bool) -> History:
+    """Revenue per month and per 90-day block of `windows`, and the first sale ever, of the rows `conditions`
+    selects (`products`: join `digital_products`, for conditions on the product). One statement."""
+    rr, dp = RevenueRecord, DigitalProduct
+    first_rr, first_dp = aliased(RevenueRecord, name="first_rr"), aliased(DigitalProduct, name="first_dp")
+    first = select(func.min(first_rr.day)).where(*conditions(first_rr, first_dp))
+    if products:
+        first = first.join(first_dp, first_dp.id == first_rr.product_id)
+    cents = hundredths(rr.revenue)
+    month = _month_column(session, rr.day)
+    blocks = [func.sum(case((and_(rr.day >= b.start, rr.day <= b.end), cents), else_=0)) for b in windows.blocks]
+    stmt = select(month, func.sum(cents), func.sum(rr.units), *blocks, first.scalar_subquery()).where(
+        *conditions(rr, dp), rr.day >= windows.first_day, rr.day <= windows.as_of
+    )
+    if products:
+        stmt = stmt.join(dp, dp.id == rr.product_id)
+    month_cents: dict[date, int] = {}
+    month_units: dict[date, int] = {}
+    block_cents = [0] * len(windows.blocks)
+    first_sale: date | None = None
+    for row in session.execute(stmt.group_by(month)):
+        key = _as_month(row[0])
+        month_cents[key], month_units[key] = int(row[1] or 0), int(row[2] or 0)
+        for i in range(len(block_cents)):
+            block_cents[i] += int(row[3 + i] or 0)
+        first_sale = _as_date(row[-1])
+    return History(month_cents, month_units, tuple(block_cents), first_sale)
+
+
+def _as_date(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def load_seller_trend(session: Session, *, seller_id: str, today: date) -> SellerTrend:
+    """The seller's trend with `today` as the running day (yesterday is the last complete one)."""
+    windows = trend_windows(today)
+    history = load_history(
+        session, windows=windows, conditions=lambda rr, _dp: [rr.seller_id == seller_id], products=False
+    )
+    return build_trend(history, windows)
+
+
+def seller_trend(session: Session, *, seller_id: str, now: datetime, tz: Any = None) -> SellerTrend:
+    """The seller's trend at `now`: today is `now`'s date in `tz` (default: APP_TIMEZONE), as on the admin pages."""
+    require_aware(now)
+    return load_seller_trend(session, seller_id=seller_id, today=now.astimezone(tz or get_settings().timezone).date())
+
+
+# ---------------------------------------------------------------- the market trend
+
+
+def load_market_growth(session: Session, *, seller_id: str, as_of: date) -> MonthlyGrowth:
+    """The monthly growth of the other sellers' revenue in this seller's product types (`trends.monthly_growth`).
+
+    The seller's own sales are left out: the market is a second opinion on their trend, not an echo of it.
+    """
+    seller_types = select(DigitalProduct.type).where(DigitalProduct.seller_id == seller_id).distinct()
+    windows = trend_windows(as_of + timedelta(days=1))
+
+    def conditions(rr: Any, dp: Any) -> list[Any]:
+        return [rr.seller_id != seller_id, dp.type.in_(seller_types)]
+
+    return monthly_growth(load_history(session, windows=windows, conditions=conditions, products=True), windows)
+
+
+def load_market_trend(session: Session, *, seller_id: str, as_of: date) -> float | None:
+    """`load_market_growth`'s rate: the segment's monthly growth, None when its history is too short to tell."""
+    return load_market_growth(session, seller_id=seller_id, as_of=as_of).rate
+
+
+def utc_yesterday(now: datetime) -> date:
+    require_aware(now)
+    return now.astimezone(UTC).date() - timedelta(days=1)
