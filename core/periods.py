@@ -22,6 +22,15 @@ class DailyPoint:
 
 
 @dataclass(frozen=True)
+class MonthPoint:
+    """One calendar month's revenue and units (`month` is the first day of the month; an empty month is zero)."""
+
+    month: date
+    revenue: Decimal
+    units: int
+
+
+@dataclass(frozen=True)
 class Window:
     """An inclusive range of whole days."""
 

@@ -48,6 +48,10 @@ SORTS: dict[str, tuple[str, bool]] = {
     "Last login, most recent": ("last_login", True),
     "Most active goals": ("active_goals", True),
     "Most pending insights": ("pending_insights", True),
+    "90-day fall, steepest first": ("change_90d", False),
+    "90-day growth, strongest first": ("change_90d", True),
+    "12-month fall, steepest first": ("change_12m", False),
+    "12-month growth, strongest first": ("change_12m", True),
 }
 
 
@@ -136,6 +140,13 @@ def change_text(row: SellerOverviewRow) -> str:
     return "new" if row.revenue_30d else "—"
 
 
+def change_90d_text(row: SellerOverviewRow) -> str:
+    """The last 90 complete days on the 90 before: "-58%", "new" (sales now, none before) or "—"."""
+    if not row.revenue_prev_90d:
+        return "new" if row.revenue_90d else "—"
+    return format_percent(row.change_90d, places=0, signed=True)
+
+
 def stage_text(row: SellerOverviewRow) -> str:
     # "inactive" covers two statuses: name the one that applies.
     return row.status.title() if row.stage == "inactive" else STAGE_LABELS.get(row.stage, row.stage)
@@ -149,6 +160,7 @@ def table_columns(rows: Sequence[SellerOverviewRow]) -> dict[str, list[object]]:
         "Stage": [stage_text(r) for r in rows],
         "Revenue 30 d": [float(r.revenue_30d) for r in rows],
         "Change": [change_text(r) for r in rows],
+        "90 d": [change_90d_text(r) for r in rows],
         "Listing health": [r.listing_health for r in rows],
         "Goals": [r.active_goals for r in rows],
         "Insights": [r.pending_insights for r in rows],
@@ -158,10 +170,13 @@ def table_columns(rows: Sequence[SellerOverviewRow]) -> dict[str, list[object]]:
 
 # Pixel widths that fit a laptop screen (1366 px with the sidebar open) without a horizontal scroll bar.
 TABLE_CONFIG = {
-    "Seller": st.column_config.TextColumn(width=200),
+    "Seller": st.column_config.TextColumn(width=170),
     "Stage": st.column_config.TextColumn(width=125, help="The seller's stage (see the Stage filter's help)."),
     "Revenue 30 d": st.column_config.NumberColumn(format="dollar", width=105, help="Last 30 complete days."),
     "Change": st.column_config.TextColumn(width=70, help="Revenue change against the 30 days before."),
+    "90 d": st.column_config.TextColumn(
+        width=60, help="Revenue change of the last 90 complete days against the 90 days before."
+    ),
     "Listing health": st.column_config.ProgressColumn(
         min_value=0,
         max_value=100,

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from core.market import MonthlySales, PriceHistogram, SellerPrice
+from core.market import PriceHistogram, SellerPrice
 from core.money import format_money
-from core.periods import DailyPoint
+from core.periods import DailyPoint, MonthPoint
 from core.sales import DailyProjection
 
 BAR_COLOR = "#9DB8F2"
@@ -60,7 +60,7 @@ def price_distribution_chart(histogram: PriceHistogram, seller_prices: Sequence[
     return alt.layer(bars, rules).properties(height=260)
 
 
-def monthly_sales_chart(months: Sequence[MonthlySales]) -> alt.Chart:
+def monthly_sales_chart(months: Sequence[MonthPoint]) -> alt.Chart:
     rows = [{"month": m.month.isoformat(), "revenue": float(m.revenue), "units": m.units} for m in months]
     return (
         alt.Chart(alt.Data(values=rows))

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time
 
 from components.data import cached, clock, forget_seller
 from core.db import session_scope
+from core.periods import MonthPoint
 from core.market import (
     BenchmarkView,
-    MonthlySales,
     OpportunityReport,
     PriceHistogram,
     SellerPrice,
@@ -64,7 +64,7 @@ def my_segments(seller_id: str) -> list[SellerSegment]:
 class SegmentCharts:
     histogram: PriceHistogram
     mine: list[SellerPrice]
-    monthly: list[MonthlySales]
+    monthly: list[MonthPoint]
 
 
 @cached("market", ttl=TTL_SECONDS, show_spinner="Loading the segment…")

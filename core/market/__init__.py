@@ -7,14 +7,13 @@ from __future__ import annotations
 from core.market.benchmarks import ALL_CATEGORIES_LABEL, THIN_SAMPLE_SIZE, sales_window
 from core.market.opportunities import MarketOpportunity, OpportunityReport
 from core.market.queries import BenchmarkView, list_benchmarks
-from core.market.segments import MonthlySales, PriceHistogram, SellerPrice, SellerSegment
+from core.market.segments import PriceHistogram, SellerPrice, SellerSegment
 
 __all__ = [
     "ALL_CATEGORIES_LABEL",
     "THIN_SAMPLE_SIZE",
     "BenchmarkView",
     "MarketOpportunity",
-    "MonthlySales",
     "OpportunityReport",
     "PriceHistogram",
     "SellerPrice",

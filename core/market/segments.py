@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from core.db import hundredths
 from core.models import Category, DigitalProduct, DigitalProductType, ProductStatus, RevenueRecord
 from core.money import to_cents
-from core.periods import DailyPoint, Window, fill_missing_days, require_aware
+from core.periods import DailyPoint, MonthPoint, Window, fill_missing_days, require_aware
 from core.sales.forecast import load_daily_sales
 
 DEFAULT_BINS = 12
@@ -60,13 +60,6 @@ class SellerPrice:
     product_id: str
     title: str
     price: Decimal
-
-
-@dataclass(frozen=True)
-class MonthlySales:
-    month: date  # the first day of the month
-    revenue: Decimal
-    units: int
 
 
 @dataclass(frozen=True)
@@ -127,11 +120,11 @@ def month_starts(now: datetime, months: int) -> list[date]:
     return [date((index - k) // 12, (index - k) % 12 + 1, 1) for k in range(months, 0, -1)]
 
 
-def fill_months(rows: Iterable[tuple[date, int, int]], months: list[date]) -> list[MonthlySales]:
+def fill_months(rows: Iterable[tuple[date, int, int]], months: list[date]) -> list[MonthPoint]:
     """One point per month of `months`; rows are (month start, revenue cents, units); missing months are 0."""
     by_month = {m: (cents, units) for m, cents, units in rows}
     return [
-        MonthlySales(m, Decimal(int(by_month.get(m, (0, 0))[0])) / 100, int(by_month.get(m, (0, 0))[1])) for m in months
+        MonthPoint(m, Decimal(int(by_month.get(m, (0, 0))[0])) / 100, int(by_month.get(m, (0, 0))[1])) for m in months
     ]
 
 
@@ -197,7 +190,7 @@ def segment_monthly_sales(
     category_id: str | None,
     now: datetime,
     months: int = 12,
-) -> list[MonthlySales]:
+) -> list[MonthPoint]:
     """Revenue and units per month of the segment, `months` complete months before `now`'s month (one GROUP BY)."""
     starts = month_starts(now, months)
     end = _next_month(starts[-1])

@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from core.money import format_money, format_share, percent_change
-from core.periods import Window, complete_days
+from core.periods import MonthPoint, Window, complete_days
 
 TREND_MONTHS = 12
 QUARTER_DAYS = 90
@@ -138,13 +138,6 @@ def is_declining(last_90: Decimal, base: Decimal | None) -> bool:
 def has_year_of_history(first_sale: date | None, windows: TrendWindows) -> bool:
     """True when the seller was already selling on the first day of the 90 days a year earlier."""
     return first_sale is not None and first_sale <= windows.year_earlier_90.start
-
-
-@dataclass(frozen=True)
-class MonthPoint:
-    month: date  # the first day of the month
-    revenue: Decimal
-    units: int
 
 
 @dataclass(frozen=True)

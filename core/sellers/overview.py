@@ -41,9 +41,9 @@ from core.models import (
     SellerStatus,
     User,
 )
-from core.money import to_cents
+from core.money import percent_change, to_cents
 from core.privacy import mask_email
-from core.sales.trends import BLOCKS, DECLINE_SHARE, trend_windows
+from core.sales.trends import BLOCKS, DECLINE_SHARE, add_months, trend_windows
 from core.sellers.success import revenue_windows
 from core.text_input import clean_search
 
@@ -51,7 +51,9 @@ NEW_SELLER_DAYS = 60
 CHURN_DAYS = 60
 STAGES = ("pending", "inactive", "churned", "no_first_sale", "new", "declining", "active")
 
-SORT_KEYS = ("name", "revenue_30d", "listing_health", "last_login", "active_goals", "pending_insights")
+# change_90d: last 90 days vs the 90 before; change_12m: as SellerTrend.change_vs_year_earlier. No base: last.
+SORT_KEYS = ("name", "revenue_30d", "listing_health", "last_login", "active_goals", "pending_insights", "change_90d")
+SORT_KEYS += ("change_12m",)
 MAX_PAGE_SIZE = 200
 
 
@@ -81,6 +83,11 @@ class SellerOverviewRow:
     listings_scored: int = 0
     revenue_90d: Decimal = Decimal("0.00")  # the last 90 complete days (the stage's declining rule reads them)
     revenue_prev_90d: Decimal = Decimal("0.00")  # the 90 days before
+    change_12m: Decimal | None = None  # percent, 1 decimal: the 12 complete months vs the 12 before (see SORT_KEYS)
+
+    @property
+    def change_90d(self) -> Decimal | None:  # percent, 1 decimal: the last 90 complete days on the 90 before
+        return percent_change(self.revenue_90d, self.revenue_prev_90d)
 
 
 @dataclass(frozen=True)
@@ -119,8 +126,12 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
                 func.sum(case((and_(rr.day >= b.start, rr.day <= b.end), cents), else_=0)).label(f"cents_{i}")
                 for i, b in enumerate(windows.blocks)
             ),
+            *(
+                func.sum(case((and_(rr.day >= ms[0], rr.day < add_months(ms[-1], 1)), cents), else_=0)).label(name)
+                for name, ms in (("cents_12m", windows.months), ("cents_prev_12m", windows.earlier_months))
+            ),
         )
-        .where(rr.day >= windows.first_block_day, rr.day <= last_end)
+        .where(rr.day >= windows.first_day, rr.day <= last_end)
         .group_by(rr.seller_id)
         .subquery("recent")
     )
@@ -161,6 +172,8 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
             func.coalesce(recent.c.last, 0).label("revenue_30d"),
             func.coalesce(recent.c.prev, 0).label("revenue_prev_30d"),
             *(func.coalesce(recent.c[f"cents_{i}"], 0).label(f"cents_{i}") for i in range(len(windows.blocks))),
+            func.coalesce(recent.c.cents_12m, 0).label("cents_12m"),
+            func.coalesce(recent.c.cents_prev_12m, 0).label("cents_prev_12m"),
             func.coalesce(goals.c.n, 0).label("active_goals"),
             func.coalesce(insights.c.n, 0).label("pending_insights"),
             recent_activity.label("recent_activity"),
@@ -195,7 +208,7 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
         (_declining(c, windows.year_earlier_90.start), "declining"),
         else_="active",
     )
-    outer = select(*c, stage.label("stage"))
+    outer = select(*c, stage.label("stage"), _changes(c, windows.earlier_months[0]))
     if filters.stage:
         if filters.stage not in STAGES:
             raise ValueError(f"stage must be one of {', '.join(STAGES)}; got {filters.stage!r}")
@@ -211,6 +224,12 @@ def _declining(c: Any, year_earlier_start: date) -> Any:
     under = [c.cents_0 * 100 < c[f"cents_{i}"] * share for i in range(1, BLOCKS)]
     year = c.first_sale_day <= year_earlier_start
     return or_(and_(year, c.cents_0 * 100 < c[f"cents_{BLOCKS}"] * share), and_(~year, or_(*under)))
+
+
+def _changes(c: Any, earlier_start: date) -> Any:  # the 12-month change as a ratio (NULL: no base / no year)
+    known = and_(c.first_sale_day <= earlier_start, c.cents_prev_12m > 0)
+    ratio = (c.cents_12m - c.cents_prev_12m) * 1.0 / case((known, c.cents_prev_12m), else_=None)
+    return ratio.label("ratio_12m")
 
 
 def _count_by_seller(model: Any, condition: Any, name: str) -> Any:
@@ -239,6 +258,7 @@ def overview_row(r: Any, health: dict[str, tuple[float | None, int]]) -> SellerO
         revenue_prev_30d=to_cents(r.revenue_prev_30d),
         revenue_90d=Decimal(int(r.cents_0)).scaleb(-2),
         revenue_prev_90d=Decimal(int(r.cents_1)).scaleb(-2),
+        change_12m=None if r.ratio_12m is None else percent_change(int(r.cents_12m), int(r.cents_prev_12m)),
         active_goals=int(r.active_goals),
         pending_insights=int(r.pending_insights),
         listing_health=average,
@@ -274,6 +294,8 @@ def _sorted_rows(
         "last_login": ov.c.last_login_at,
         "active_goals": ov.c.active_goals,
         "pending_insights": ov.c.pending_insights,
+        "change_90d": (ov.c.cents_0 - ov.c.cents_1) * 1.0 / case((ov.c.cents_1 > 0, ov.c.cents_1), else_=None),
+        "change_12m": ov.c.ratio_12m,
     }[sort]
     stmt = select(ov).order_by(column.is_(None), column.desc() if descending else column.asc(), *name_order)
     if limit is not None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.catalog.search import count_existing_products
 from core.catalog.terms import normalize_term
-from core.goals.store import GoalValidationError, create_goal, update_goal
+from core.goals.store import GoalValidationError, create_goal, delete_goal, update_goal
 from core.learn.library import (
     ResourceValidationError,
     get_published_resource,
@@ -90,6 +90,18 @@ def test_goal_title_on_edit(session: Session) -> None:
         update_goal(session, seller_id=seller.id, goal_id=goal.id, now=NOW, title=f"{NUL}")
 
     assert list(caught.value.errors) == ["title"]
+    assert session.get(SellerGoal, goal.id).title is None  # unchanged
+
+
+def test_a_goal_id_with_a_nul_is_not_found(session: Session) -> None:
+    seller = make_seller(session)
+    goal = create_goal(session, seller_id=seller.id, now=NOW, type="SALES", target_value="10", deadline=DEADLINE)
+
+    with pytest.raises(LookupError, match="Goal not found"):
+        update_goal(session, seller_id=seller.id, goal_id=f"{goal.id}{NUL}", now=NOW, title="New title")
+    with pytest.raises(LookupError, match="Goal not found"):
+        delete_goal(session, seller_id=seller.id, goal_id=f"{NUL}{goal.id}", now=NOW)
+
     assert session.get(SellerGoal, goal.id).title is None  # unchanged
 
 

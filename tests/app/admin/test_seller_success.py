@@ -158,6 +158,21 @@ def test_search_stage_and_sort(world: World) -> None:
     assert list(table["Revenue 30 d"])[:2] == [500.0, 150.5]
 
 
+def test_sort_by_90_and_12_month_change(world: World) -> None:
+    at = open_page()
+    at.selectbox(key=seller_success.KEY_SORT).set_value("90-day fall, steepest first").run()
+    assert not at.exception
+    # Nobody sold in the 90 days before the last 90: no change to sort by, so name order; the applicants sold
+    # nothing ("—"), maya ($1,199.50 in the last 90 days) is "new".
+    table = seller_table(at).value
+    assert list(table["Seller"])[:2] == ["Applicant 01", "Applicant 02"]
+    assert list(table["90 d"])[:2] == ["—", "—"]
+    at.text_input(key=seller_success.KEY_SEARCH).input("lopez").run()
+    assert list(seller_table(at).value["90 d"]) == ["new"]
+    at.selectbox(key=seller_success.KEY_SORT).set_value("12-month growth, strongest first").run()
+    assert not at.exception and list(seller_table(at).value["Seller"]) == ["Maya Lopez"]
+
+
 def test_no_address_or_id_is_shown(world: World) -> None:
     at = open_page()
     flat = [str(cell) for cell in seller_table(at).value.to_numpy().ravel()]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.market.segments import (
-    MonthlySales,
+    MonthPoint,
     PriceBin,
     bin_prices,
     month_starts,
@@ -151,16 +151,16 @@ def test_segment_monthly_sales_groups_by_month_in_the_database(session: Session,
     ]
     by_month = {m.month: m for m in months}
     # Oct 2026: 24.00 + 12.00 = 36.00, 2 + 1 = 3 units (Design's 30.00 and the COURSE's 120.00 are other segments).
-    assert by_month[date(2026, 10, 1)] == MonthlySales(date(2026, 10, 1), D("36.00"), 3)
+    assert by_month[date(2026, 10, 1)] == MonthPoint(date(2026, 10, 1), D("36.00"), 3)
     # Sep 2026: 5.05 + the since-archived product's 15.00 = 20.05, 2 units.
-    assert by_month[date(2026, 9, 1)] == MonthlySales(date(2026, 9, 1), D("20.05"), 2)
-    assert by_month[date(2025, 11, 1)] == MonthlySales(date(2025, 11, 1), D("19.00"), 1)
+    assert by_month[date(2026, 9, 1)] == MonthPoint(date(2026, 9, 1), D("20.05"), 2)
+    assert by_month[date(2025, 11, 1)] == MonthPoint(date(2025, 11, 1), D("19.00"), 1)
     # Oct 2025 (13 months back) and Nov 2026 (running) are out; the other 9 months are zero.
     assert sum(m.revenue for m in months) == D("75.05")
     assert sum(1 for m in months if m.units == 0) == 9
     everywhere = segment_monthly_sales(session, product_type=EBOOK, category_id=None, now=NOW, months=2)
     # Sep, Oct 2026 across categories: Oct 36.00 + Design 30.00 = 66.00 (4 units); Sep 20.05 (2).
-    assert everywhere == [MonthlySales(date(2026, 9, 1), D("20.05"), 2), MonthlySales(date(2026, 10, 1), D("66.00"), 4)]
+    assert everywhere == [MonthPoint(date(2026, 9, 1), D("20.05"), 2), MonthPoint(date(2026, 10, 1), D("66.00"), 4)]
 
 
 def test_seller_segments_most_products_first(session: Session, market) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -82,3 +83,58 @@ def test_category_choices_are_the_active_ones_by_name(session: Session) -> None:
     choices = category_choices(session)
     assert [(cid, name) for cid, name in choices if cid in (a.id, b.id)] == [(a.id, "Art"), (b.id, "Books")]
     assert "Hidden" not in [name for _, name in choices]
+
+
+def _change_world(session: Session) -> None:
+    """Four sellers (NOW = 2026-11-21): the last 90 complete days are Aug 23 – Nov 20, 2026, the 90 before May 25 –
+    Aug 22; the 12 complete months Nov 2025 – Oct 2026, the 12 before Nov 2024 – Oct 2025.
+
+    Ann: 90 d 100 vs 200 → −50 %; 12 m 200 (Jul 1) vs 100 (Nov 1, 2024) → +100 %.
+    Ben: 90 d 300 vs 100 → +200 %; first sale Jun 2025, after the earlier year began → no 12-month change.
+    Cy: 90 d 100 vs nothing → no 90-day change; 12 m 100 vs 400 (first sale Oct 2024) → −75 %.
+    Di: 90 d 100 vs 100 → 0 %; 12 m 100 (Aug 1) vs 100 (Nov 1, 2024, the earlier year's first day) → 0 %."""
+    sales = {
+        "Ann": [("2026-11-10", "100"), ("2026-07-01", "200"), ("2024-11-01", "100")],
+        "Ben": [("2026-10-01", "300"), ("2026-06-01", "100"), ("2025-06-01", "50")],
+        "Cy": [("2026-09-01", "100"), ("2025-01-10", "400"), ("2024-10-15", "10")],
+        "Di": [("2026-11-01", "100"), ("2026-08-01", "100"), ("2024-11-01", "100")],
+    }
+    for i, (name, days) in enumerate(sales.items()):
+        s = make_seller(session, name=name, username=f"ch{i}", approved_at=datetime(2024, 1, 1, tzinfo=UTC))
+        product = make_product(session, seller=s)
+        for day, revenue in days:
+            add_revenue(session, product=product, day=date.fromisoformat(day), revenue=revenue, units=1)
+
+
+def _names(session: Session, sort: str, descending: bool, **kw: int) -> list[str]:
+    page = seller_overview(session, now=NOW, sort=sort, descending=descending, **kw)
+    return [r.display_name for r in page.rows]
+
+
+def test_sort_by_90_day_change_in_the_database(session: Session) -> None:
+    _change_world(session)
+    # Sellers without a base (Cy: nothing in the 90 days before) sort last either way.
+    assert _names(session, "change_90d", True) == ["Ben", "Di", "Ann", "Cy"]
+    assert _names(session, "change_90d", False) == ["Ann", "Di", "Ben", "Cy"]
+    assert _names(session, "change_90d", True, page=2, page_size=2) == ["Ann", "Cy"]
+    rows = {r.display_name: r for r in seller_overview(session, now=NOW).rows}
+    assert {n: r.change_90d for n, r in rows.items()} == {
+        "Ann": Decimal("-50.0"),
+        "Ben": Decimal("200.0"),
+        "Cy": None,
+        "Di": Decimal("0.0"),
+    }
+    assert (rows["Ann"].revenue_90d, rows["Ann"].revenue_prev_90d) == (Decimal("100.00"), Decimal("200.00"))
+
+
+def test_sort_by_12_month_change_in_the_database(session: Session) -> None:
+    _change_world(session)
+    assert _names(session, "change_12m", True) == ["Ann", "Di", "Cy", "Ben"]
+    assert _names(session, "change_12m", False) == ["Cy", "Di", "Ann", "Ben"]
+    rows = {r.display_name: r for r in seller_overview(session, now=NOW).rows}
+    assert {n: r.change_12m for n, r in rows.items()} == {
+        "Ann": Decimal("100.0"),
+        "Ben": None,  # first sale after the earlier year began: a growth it never had
+        "Cy": Decimal("-75.0"),
+        "Di": Decimal("0.0"),
+    }

@@ -12,7 +12,7 @@ from components.charts.market import (
     monthly_sales_chart,
     price_distribution_chart,
 )
-from core.market.segments import MonthlySales, PriceBin, PriceHistogram, SellerPrice
+from core.market.segments import MonthPoint, PriceBin, PriceHistogram, SellerPrice
 from core.periods import DailyPoint
 from core.sales.forecast import DailyProjection
 from tests.unit.components.charts.vega import layers, marks, rows, spec, tooltip_titles
@@ -49,7 +49,7 @@ def test_an_empty_segment_draws_no_bar() -> None:
 
 
 def test_monthly_sales_is_a_revenue_line_per_calendar_month() -> None:
-    months = [MonthlySales(date(2026, 10, 1), Decimal("120.50"), 4), MonthlySales(date(2026, 11, 1), Decimal("0"), 0)]
+    months = [MonthPoint(date(2026, 10, 1), Decimal("120.50"), 4), MonthPoint(date(2026, 11, 1), Decimal("0"), 0)]
     top = spec(monthly_sales_chart(months))
     assert marks(top) == ["line"]
     assert rows(top, top) == [
