@@ -14,7 +14,7 @@ from components.data import listings as listing_data
 from components.ui.empty import empty_state
 from components.ui.flash import flash
 from components.ui.labels import type_label
-from core.listings import DEFAULT_THRESHOLD, LowQualityListing, NotifyReport
+from core.listings import DEFAULT_THRESHOLD, LowQualityListing, NotifyReport, plural
 from core.models import DigitalProductType
 
 KEY_THRESHOLD, KEY_CATEGORY, KEY_TYPE, KEY_SELLER = "lq_threshold", "lq_category", "lq_type", "lq_seller"
@@ -32,15 +32,11 @@ def load(threshold: float, category_id: str | None, product_type: str | None) ->
 # --------------------------------------------------------------------------- pure helpers
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def notify_message(report: NotifyReport) -> str:
     """ "Notified 3 sellers about 5 listings; 2 listings already had a pending notice." """
     if report.insights_created:
         text = (
-            f"Notified {_plural(report.sellers_notified, 'seller')} about {_plural(report.insights_created, 'listing')}"
+            f"Notified {plural(report.sellers_notified, 'seller')} about {plural(report.insights_created, 'listing')}"
         )
     else:
         text = "No seller notified"
@@ -50,7 +46,7 @@ def notify_message(report: NotifyReport) -> str:
     text += "."
     if report.not_found:
         gone = len(report.not_found)
-        text += f" {_plural(gone, 'listing')} no longer {'exists' if gone == 1 else 'exist'}."
+        text += f" {plural(gone, 'listing')} no longer {'exists' if gone == 1 else 'exist'}."
     return text
 
 
@@ -66,7 +62,7 @@ def seller_choices(rows: Sequence[LowQualityListing]) -> dict[str, str]:
         counts[r.seller_id] = counts.get(r.seller_id, 0) + 1
         names[r.seller_id] = r.seller_name
     ordered = sorted(counts, key=lambda sid: (-counts[sid], names[sid].lower(), sid))
-    return {sid: f"{names[sid] or '(no name)'} ({_plural(counts[sid], 'listing')})" for sid in ordered}
+    return {sid: f"{names[sid] or '(no name)'} ({plural(counts[sid], 'listing')})" for sid in ordered}
 
 
 # Short names of the score's dimensions, so the weakest three fit one table cell.
@@ -173,7 +169,7 @@ def summary(rows: Sequence[LowQualityListing], threshold: float) -> None:
     notified = sum(r.already_notified for r in rows)
     seen = sum(1 for r in rows if r.views_30d)
     st.caption(
-        f"{_plural(len(rows), 'published listing')} of {_plural(sellers, 'seller')} score below {threshold:g}; "
+        f"{plural(len(rows), 'published listing')} of {plural(sellers, 'seller')} score below {threshold:g}; "
         f"{seen:,} of them were viewed in the last 30 days, {notified:,} already have a pending notice. "
         "Worst first; among equal scores the most viewed first."
     )
@@ -208,7 +204,7 @@ def notify_button(selected: Sequence[LowQualityListing], admin_user_id: str) -> 
     label = (
         "Notify seller"
         if len(selected) <= 1
-        else f"Notify {_plural(sellers, 'seller')} about {_plural(len(selected), 'listing')}"
+        else f"Notify {plural(sellers, 'seller')} about {plural(len(selected), 'listing')}"
     )
     clicked = st.button(
         label,

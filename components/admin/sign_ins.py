@@ -215,7 +215,8 @@ def attempts_section() -> None:
         return
     failed = sum(1 for row in rows if row.outcome != LoginOutcome.SUCCESS)
     st.caption(
-        f"The latest {format_count(len(rows))} attempts, newest first: {format_count(failed)} failed or refused. "
+        f"The latest {format_count(len(rows))} attempt{'' if len(rows) == 1 else 's'}, newest first: "
+        f"{format_count(failed)} failed or refused. "
         "“Cleared” failures no longer count (unlocked, or the right person logged in since)."
     )
     st.dataframe(attempts_frame(rows), hide_index=True, width="stretch")

@@ -14,7 +14,7 @@ from core.listings.low_quality import (
     weakest_dimensions,
 )
 from core.listings.queries import ScoredListing, score_seller_listing, score_seller_listings
-from core.listings.rules import BAND_GREEN_ABOVE, BAND_RED_BELOW
+from core.listings.rules import BAND_GREEN_ABOVE, BAND_RED_BELOW, plural
 from core.listings.score import CheckStatus, ListingScore, portfolio_score
 from core.listings.suggestions import listing_suggestions
 
@@ -31,6 +31,7 @@ __all__ = [
     "listing_suggestions",
     "low_quality_listings",
     "notify_sellers_about_listings",
+    "plural",
     "portfolio_score",
     "score_seller_listing",
     "score_seller_listings",
