@@ -31,6 +31,7 @@ ROLE_SECTIONS: dict[str, Sections] = {
             PageSpec(
                 "pages/seller/listing_health.py", "Listing health", ":material/monitor_heart:", urls.LISTING_HEALTH
             ),
+            PageSpec("pages/seller/listing_editor.py", "Listing editor", ":material/edit:", urls.LISTING_EDITOR),
             PageSpec("pages/seller/goals.py", "Goals", ":material/target:", urls.GOALS),
         ],
         "Learn & market": [
@@ -43,6 +44,7 @@ ROLE_SECTIONS: dict[str, Sections] = {
         "Home": [PageSpec("pages/admin/home.py", "Home", ":material/monitoring:", urls.ADMIN_HOME)],
         "Sellers": [
             PageSpec("pages/admin/seller_success.py", "Seller success", ":material/groups:", urls.SELLER_SUCCESS),
+            PageSpec("pages/admin/applications.py", "Applications", ":material/how_to_reg:", urls.APPLICATIONS),
             PageSpec("pages/admin/low_quality.py", "Low-quality listings", ":material/report:", urls.LOW_QUALITY),
         ],
         "Marketplace": [

@@ -100,8 +100,6 @@ class Settings:
     outbox_dir: Path = field(default_factory=lambda: DATA_DIR / "outbox")
     # Learn library: video embeds are allowed from YouTube and Vimeo plus these hosts (https only).
     learn_video_hosts: tuple[str, ...] = ()
-    # Where "Create product" sends a seller: the marketplace's own product form.
-    product_form_url: str = "https://marketplace.example.com/seller-dashboard/products/new"
     # Weekly digest: pause between two sellers' e-mails (seed 000 asks for 500 ms), and delivery retries.
     digest_pacing_seconds: float = 0.5
     email_max_attempts: int = 5
@@ -210,7 +208,6 @@ def load_settings(env: dict[str, str] | None = None, *, env_file: Path | None = 
         app_base_url=(get("APP_BASE_URL") or defaults.app_base_url).rstrip("/"),
         outbox_dir=_path(get("OUTBOX_DIR")) if get("OUTBOX_DIR") else defaults.outbox_dir,
         learn_video_hosts=tuple(h.strip().lower() for h in (get("LEARN_VIDEO_HOSTS") or "").split(",") if h.strip()),
-        product_form_url=get("PRODUCT_FORM_URL") or defaults.product_form_url,
         digest_pacing_seconds=num("DIGEST_PACING_SECONDS", defaults.digest_pacing_seconds, positive=False),
         email_max_attempts=num("EMAIL_MAX_ATTEMPTS", defaults.email_max_attempts, int),
         session_cookie_name=get("SESSION_COOKIE_NAME") or defaults.session_cookie_name,

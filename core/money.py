@@ -72,6 +72,14 @@ def format_money(amount: Number | None, currency: str = "USD") -> str:
     return f"{sign}{digits} {currency.upper()}"
 
 
+def format_signed_money(amount: Number | None, currency: str = "USD") -> str:
+    """A change of money: `+$68.17` / `-$12.00`; zero (or no amount) is `$0.00`, never signed."""
+    value = to_cents(amount)
+    if value == 0:
+        return format_money(Decimal("0.00"), currency)
+    return ("+" if value > 0 else "") + format_money(value, currency)
+
+
 def format_money_compact(amount: Number | None) -> str:
     """Money for a big metric tile: to the cent below $100,000, whole dollars (half up) from there."""
     value = to_decimal(amount)

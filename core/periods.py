@@ -57,6 +57,12 @@ class Window:
         return Window(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
 
+def format_day(day: date | str) -> str:
+    """The pages' one day format: "Dec 6, 2026", from a day or its ISO text ("2026-12-06")."""
+    value = date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{value:%b} {value.day}, {value.year}"
+
+
 def require_aware(moment: datetime) -> None:
     """Refuse a naive datetime: every moment in the product is timezone-aware."""
     if moment.tzinfo is None or moment.utcoffset() is None:

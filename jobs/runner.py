@@ -7,6 +7,9 @@
   run failed because the database was unreachable), up to `max_failures` failed runs per period.
 - Stop: SIGTERM/SIGINT set an event. The loop waits on it (`min(idle, max_idle)`), checks it between
   jobs, and database-retry backoff waits on it; a job in flight finishes or rolls back.
+- Heartbeat (`core.ops.heartbeat`): a beat at start and on every pass of the loop (at least every `max_idle`,
+  `LOOP_SECONDS` = 60 s), stopped_at on a clean exit; the Jobs page calls a runner alive within 3 intervals.
+  A beat that cannot be written (database down) is logged and the loop goes on.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ from core.ai.door import AIDoor
 from core.config import Settings
 from core.db import utcnow
 from core.ops import (
+    LOOP_SECONDS,
     JobOutcome,
     RetryPolicy,
     SessionFactory,
     as_session_factory,
     failed_attempts,
     is_period_claimed,
+    record_beat,
+    record_start,
+    record_stop,
 )
 from jobs.registry import JOBS, run_job
 from jobs.spec import JobSpec
@@ -68,7 +75,7 @@ class Runner:
         catch_up: bool = True,
         catch_up_seconds: float = 300.0,
         max_failures: int = 5,
-        max_idle: float = 60.0,
+        max_idle: float = LOOP_SECONDS,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = as_session_factory(sessions)
@@ -139,12 +146,32 @@ class Runner:
                 log.info("catching up job %s", spec.name)
                 self.run_safely(spec.name)
 
+    def heartbeat(self, write: Callable[..., None] = record_beat) -> bool:
+        """Write one heartbeat row change (`record_start`, `record_beat` or `record_stop`); False when it failed."""
+        try:
+            with self.sessions() as session:
+                write(session, runner=self.claimed_by, now=self.clock())
+                session.commit()
+        except Exception as exc:
+            log.warning("heartbeat of %s not written (will try again): %s", self.claimed_by,
+                        str(exc).splitlines()[0] if str(exc) else type(exc).__name__)  # fmt: skip
+            return False
+        return True
+
     def run_forever(self) -> None:
         tz = self.settings.app_timezone
         log.info("runner started (%s): %s", self.claimed_by,
                  "; ".join(f"{s.name} {s.describe(tz)}" for s in JOBS.values()))  # fmt: skip
+        self.heartbeat(record_start)
+        try:
+            self._loop()
+        finally:
+            self.heartbeat(record_stop)
+
+    def _loop(self) -> None:
         next_catch_up = 0.0
         while not self.stop.is_set():
+            self.heartbeat()
             if self.catch_up and time.monotonic() >= next_catch_up:
                 self.catch_up_pass()
                 next_catch_up = time.monotonic() + self.catch_up_seconds

@@ -18,14 +18,17 @@ from components.ui.format import format_count, format_local
 from components.ui.labels import type_label
 from components.ui.text import md
 from core.accounts import Account
+from core.config import get_settings
 from core.market import ALL_CATEGORIES_LABEL, THIN_SAMPLE_SIZE, BenchmarkView, overrides
 from core.models import JobStatus
 from core.money import format_money
 from core.ops import LOCKED, PERIOD_DONE
+from core.periods import format_day
 
 NONCE_KEY = "bench_admin_nonce"  # a new editor key after each save, so the editor shows the saved rows afresh
 FLASH = "benchmarks"
 EDITOR_KEY = "bench_admin_editor"
+PENDING_KEY = "bench_admin_far_pending"  # the sentences of overrides waiting for their second confirmation
 ANY = "Any"
 TYPE_WIDE = f"{ALL_CATEGORIES_LABEL} (type-wide rows)"
 
@@ -42,6 +45,7 @@ COMPUTED = [
     "Average",
     "Median",
     "Range",
+    "P10–P90",
     "Rating",
     "Monthly sales",
     "Top-seller avg",
@@ -62,6 +66,7 @@ COLUMN_ORDER = [
     "Top-seller avg override",
     "Override note",
     AUDIT,
+    "P10–P90",
     "Range",
     "Rating",
     "Monthly sales",
@@ -130,6 +135,9 @@ def benchmark_frame(views: Sequence[BenchmarkView]) -> pd.DataFrame:
                 "Average": _money(v.average_price),
                 "Median": _money(v.median_price),
                 "Range": f"{format_money(v.price_min)} – {format_money(v.price_max)}",
+                "P10–P90": (
+                    f"{format_money(v.p10_price)} – {format_money(v.p90_price)}" if v.has_distribution else "not yet"
+                ),
                 "Rating": _money(v.average_rating),
                 "Monthly sales": _money(v.average_sales_per_month),
                 "Top-seller avg": _money(v.top_sellers.avg_price),
@@ -161,7 +169,11 @@ def _column_config() -> dict[str, Any]:
         "Median override": st.column_config.NumberColumn(help=override_help, step=0.01, **money),
         "Top-seller avg override": st.column_config.NumberColumn(help=override_help, step=0.01, **money),
         "Override note": st.column_config.TextColumn(
-            help="Why the marketplace team set it (shown to nobody but admins)", max_chars=overrides.NOTE_MAX_CHARS
+            help="Why the marketplace team set it (sellers see it beside the overridden figure on the Pricing tool)",
+            max_chars=overrides.NOTE_MAX_CHARS,
+        ),
+        "P10–P90": st.column_config.TextColumn(
+            help="Where 80 % of the segment's listing prices are; an override outside it needs a second confirmation"
         ),
         AUDIT: st.column_config.TextColumn(help="Who set the override, and when"),
     }
@@ -232,8 +244,12 @@ def _differs(row: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
     return any(_normalized(field, row[field]) != _normalized(field, stored[field]) for field in row)
 
 
-def save_edits(account: Account, views: Sequence[BenchmarkView], key: str) -> None:
-    """Validate and save every edited row in one transaction; per-row errors below the table, nothing written."""
+def save_edits(account: Account, views: Sequence[BenchmarkView], key: str, *, confirm_far: bool = False) -> None:
+    """Validate and save every edited row in one transaction; per-row errors below the table, nothing written.
+
+    An override outside the computed p10–p90 is not saved until confirmed: the sentences to confirm are kept
+    in the session (`PENDING_KEY`) and `far_confirmation` asks for them.
+    """
     state = st.session_state.get(key) or {}
     edits = collect_edits(views, state.get("edited_rows", {}))
     if not edits:
@@ -241,7 +257,12 @@ def save_edits(account: Account, views: Sequence[BenchmarkView], key: str) -> No
         return
     by_id = {v.id: v for v in views}
     try:
-        saved = benchmark_data.save_overrides(account.user_id, edits)
+        saved = benchmark_data.save_overrides(account.user_id, edits, confirm_far=confirm_far)
+    except overrides.OverrideConfirmationNeeded as exc:
+        st.session_state[PENDING_KEY] = {
+            f"{row_label(by_id[bid])}: {sentence}" for bid, found in exc.warnings.items() for sentence in found.values()
+        }
+        return
     except overrides.OverrideBatchError as exc:
         st.error("Nothing was saved. Fix these values and save again:", icon=":material/error:")
         for benchmark_id, errors in exc.errors.items():
@@ -255,9 +276,31 @@ def save_edits(account: Account, views: Sequence[BenchmarkView], key: str) -> No
         st.error(md(str(exc)), icon=":material/block:")
         return
     # The save forgot every cached answer: sellers' pricing and market pages show the new reference figures.
+    st.session_state.pop(PENDING_KEY, None)
     st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
     flash(FLASH, f"Saved the override of {format_count(saved)} benchmark{'s' if saved != 1 else ''}.")
     st.rerun()
+
+
+def far_confirmation(account: Account, views: Sequence[BenchmarkView], key: str) -> None:
+    """The second confirmation of overrides far from the computed figures: one checkbox per figure, then save."""
+    pending: set[str] | None = st.session_state.get(PENDING_KEY)
+    if not pending:
+        return
+    with st.container(border=True, key="bench_far_confirm"):
+        st.warning(
+            "Nothing was saved yet: these overrides are far from the computed figures (outside the 10th–90th "
+            "percentile of the segment's prices). Sellers will see them flagged “set by the marketplace team”; "
+            "their pricing advice keeps using the computed figures.",
+            icon=":material/warning:",
+        )
+        ticks = [st.checkbox(md(sentence), key=f"bench_far_{i}") for i, sentence in enumerate(sorted(pending))]
+        confirm, cancel, _ = st.columns([1.3, 1, 3])
+        if confirm.button("Save anyway", type="primary", disabled=not all(ticks), key="bench_far_save"):
+            save_edits(account, views, key, confirm_far=True)
+        if cancel.button("Cancel", key="bench_far_cancel"):
+            st.session_state.pop(PENDING_KEY, None)
+            st.rerun()
 
 
 def clear_control(account: Account, views: Sequence[BenchmarkView]) -> None:
@@ -275,6 +318,12 @@ def clear_control(account: Account, views: Sequence[BenchmarkView]) -> None:
             st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
             flash(FLASH, f"Cleared the override of {md(labels[chosen])}: the computed figures apply.")
             st.rerun()
+
+
+def computed_note(views: Sequence[BenchmarkView]) -> None:
+    """ "Market figures computed nightly; last on Dec 6, 2026." — the same words as the sellers' pages."""
+    last = max(v.calculated_at for v in views).astimezone(get_settings().timezone).date()
+    st.caption(f"Market figures computed nightly; last on {format_day(last)}.")
 
 
 def no_benchmarks() -> None:

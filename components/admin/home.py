@@ -1,4 +1,5 @@
-"""The admin's Home: the marketplace at a glance — sellers, live products, 30-day GMV and daily GMV."""
+"""The admin's Home: the marketplace at a glance — 30-day GMV, orders, buyers and AOV, e-mails sent today (the one
+definition of each, `core.analytics.metrics`, as on Operator KPIs), sellers, live products and daily GMV."""
 
 from __future__ import annotations
 
@@ -9,25 +10,57 @@ from components.ui.empty import empty_state
 from components.ui.format import format_count
 from components.ui.kpi import change_tile, tile
 from components.ui.text import md
+from core.analytics import HomeMetrics
+from core.analytics.kpis import DEFINITIONS
 from core.models import SellerStatus
-from core.money import format_money, format_money_compact
+from core.money import format_money, format_money_compact, percent_change
 from core.sales import AdminHomeSummary
 
 
-def admin_metrics(summary: AdminHomeSummary) -> None:
-    period_caption(summary.period, summary.previous_period)
-    by_status = summary.sellers_by_status
-    gmv, sellers, selling, products = st.columns([1.4, 1, 1, 1])
+def sales_metrics(metrics: HomeMetrics) -> None:
+    """GMV, orders, buyers, AOV over the last 30 full days against the 30 before, and e-mails sent today."""
+    period_caption(metrics.period, metrics.previous_period)
+    now, before = metrics.sales, metrics.previous_sales
+    gmv, orders, buyers, aov, mails = st.columns([1.4, 1, 1, 1, 1])
     with gmv:
         change_tile(
             "GMV · last 30 days",
-            format_money_compact(summary.gmv),
-            summary.gmv_change,
-            help=(
-                f"Gross merchandise value: every seller's revenue, {format_money(summary.gmv)}. "
-                f"Previous 30 days: {format_money(summary.previous_gmv)}."
-            ),
+            format_money_compact(now.gmv),
+            percent_change(now.gmv, before.gmv),
+            help=f"{DEFINITIONS['gmv']} {format_money(now.gmv)}; previous 30 days: {format_money(before.gmv)}.",
         )
+    with orders:
+        change_tile(
+            "Orders · 30 days",
+            format_count(now.orders),
+            percent_change(now.orders, before.orders),
+            help="Purchases in the window (one per product bought).",
+        )
+    with buyers:
+        change_tile(
+            "Buyers · 30 days",
+            format_count(now.buyers),
+            percent_change(now.buyers, before.buyers),
+            help=DEFINITIONS["paying_buyers"],
+        )
+    with aov:
+        change_tile(
+            "AOV · 30 days",
+            format_money(now.aov) if now.aov is not None else "—",
+            percent_change(now.aov, before.aov),
+            help=DEFINITIONS["aov"],
+        )
+    with mails:
+        tile(
+            "E-mails today",
+            format_count(metrics.emails_sent_today),
+            help=f"{DEFINITIONS['emails_sent']} Today = since local midnight, as on Operator KPIs.",
+        )
+
+
+def admin_metrics(summary: AdminHomeSummary) -> None:
+    by_status = summary.sellers_by_status
+    sellers, selling, products = st.columns(3)
     with sellers:
         tile(
             "Sellers",
@@ -52,6 +85,7 @@ def admin_metrics(summary: AdminHomeSummary) -> None:
             f"{format_count(pending)} seller application{'s are' if pending != 1 else ' is'} waiting for approval.",
             icon=":material/how_to_reg:",
         )
+        st.page_link("pages/admin/applications.py", label="Review applications", icon=":material/arrow_forward:")
 
 
 def admin_gmv_chart(summary: AdminHomeSummary) -> None:

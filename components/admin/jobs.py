@@ -1,5 +1,6 @@
-"""The admin Jobs page's widgets: per job its schedule and next run, "Run now" (benchmarks, weekly digest) with
-progress and the outcome, and the table of its last runs with their errors."""
+"""The admin Jobs page's widgets: whether a jobs runner is alive, per job its schedule and next run (only when a
+runner is alive), "Run now" (benchmarks, weekly digest — the digest after a confirmation with its number of
+recipients and the schedule's warnings) with progress and the outcome, and the table of its last runs."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ import streamlit as st
 from components.data import clock
 from components.data import jobs as job_data
 from components.ui.format import format_count, format_local
-from components.ui.text import md
+from components.ui.text import code, md
 from core.accounts import Account
 from core.config import get_settings
 from core.models import JobStatus
-from core.ops import LOCKED, PERIOD_DONE, JobOutcome, JobRunView
+from core.ops import ALIVE_WITHIN, LOCKED, PERIOD_DONE, JobOutcome, JobRunView, RunnerStatus
 from jobs.registry import BENCHMARKS, JOBS, WEEKLY_DIGEST, JobSpec, next_run_times
 
 RUNNABLE = (BENCHMARKS.name, WEEKLY_DIGEST.name)
+MAILS_SELLERS = frozenset({WEEKLY_DIGEST.name})  # "Run now" asks first, with the number of recipients
+NO_RUNNER = (
+    "No jobs runner is running: scheduled jobs will not run until one is started with `make jobs` (`python -m jobs`)."
+)
 # Plain text with a colour (no emoji: a server without an emoji font shows boxes in their place).
 STATUS_COLOURS = {"ok": "#15803d", "skipped": "#6b7280", "failed": "#b91c1c"}
 DONE_NOUN = {BENCHMARKS.name: "rows written", WEEKLY_DIGEST.name: "digests queued"}
@@ -63,8 +68,30 @@ def runs_frame(runs: Sequence[JobRunView]) -> pd.DataFrame:
 # ---------------------------------------------------------------- one job's section
 
 
-def job_section(spec: JobSpec, next_run: datetime, account: Account, history: dict[str, list[JobRunView]]) -> bool:
-    """The job's header, its "Run now" (when offered) and its last runs; True when a run was started here."""
+def runner_banner(status: RunnerStatus) -> None:
+    """Alive (a beat within 3 loop intervals, `core.ops.heartbeat`) or not, with the last beat's runner and age."""
+    rule = f"A runner counts as alive when it beat in the last {int(ALIVE_WITHIN.total_seconds())} s."
+    if status.alive and status.runner is not None:
+        st.success(
+            f"Runner alive on {code(status.runner)}, last beat {format_count(int(status.seconds_since_beat or 0))} "
+            f"s ago. {rule}",
+            icon=":material/favorite:",
+        )
+        return
+    last = ""
+    if status.runner is not None:
+        how = "stopped" if status.stopped_at else "last beat"
+        last = f" The last one, {code(status.runner)}, {how} {local(status.stopped_at or status.beat_at)}."
+    st.warning(f"{NO_RUNNER}{last} {rule}", icon=":material/heart_broken:")
+
+
+def job_section(
+    spec: JobSpec, next_run: datetime | None, account: Account, history: dict[str, list[JobRunView]]
+) -> bool:
+    """The job's header, its "Run now" (when offered) and its last runs; True when a run was started here.
+
+    `next_run` is None when no runner is alive: then nothing will run at the scheduled time, and the caption
+    says so instead of showing a time."""
     tz_name = get_settings().app_timezone
     ran = False
     with st.container(border=True, key=f"job_{spec.name}"):
@@ -77,7 +104,13 @@ def job_section(spec: JobSpec, next_run: datetime, account: Account, history: di
         runs = history.get(spec.name, [])
         last = runs[0] if runs else None
         last_text = f"last run {local(last.started_at)} ({last.status})" if last else "no run yet"
-        caption.caption(f"`{spec.name}` · {spec.describe(tz_name)} · next run **{local(next_run)}** · {last_text}")
+        if next_run is not None:
+            caption.caption(f"`{spec.name}` · {spec.describe(tz_name)} · next run **{local(next_run)}** · {last_text}")
+        else:
+            caption.caption(
+                f"{code(spec.name)} · {md(spec.describe(tz_name))} · next run — (no jobs runner is running) · "
+                f"{md(last_text)}"
+            )
         runs_table(spec, runs)
     return ran
 
@@ -110,10 +143,50 @@ def _status_colour(cell: str) -> str:
     return f"color: {colour}; font-weight: 600" if colour else ""
 
 
+def _confirm_key(name: str) -> str:
+    return f"jobs_confirming_{name}"
+
+
+def _go_key(name: str) -> str:
+    return f"jobs_confirmed_{name}"
+
+
+def _close(name: str) -> None:
+    st.session_state.pop(_confirm_key(name), None)
+
+
+def _go(name: str) -> None:
+    _close(name)
+    st.session_state[_go_key(name)] = True
+
+
+def confirmation(spec: JobSpec) -> None:
+    """ "E-mail 87 sellers now?" with the schedule's warnings, and Yes / Cancel (their callbacks decide the run)."""
+    check = job_data.digest_check(local)
+    with st.container(border=True, key=f"jobs_confirm_box_{spec.name}"):
+        if check.sends_nothing:
+            st.info(md(check.question), icon=":material/info:")
+        else:
+            st.markdown(f"**{md(check.question)}**")
+        for warning in check.warnings:
+            st.warning(md(warning), icon=":material/schedule:")
+        yes, no, _ = st.columns([2, 1, 3])
+        label = "Run anyway" if check.sends_nothing else f"Yes, e-mail {format_count(check.recipients)} now"
+        yes.button(label, key=f"jobs_confirm_yes_{spec.name}", type="primary", on_click=_go, args=(spec.name,))
+        no.button("Cancel", key=f"jobs_confirm_no_{spec.name}", on_click=_close, args=(spec.name,))
+
+
 def run_now(spec: JobSpec, account: Account) -> bool:
-    """The "Run now" button; when pressed, the claimed run with its progress and outcome (True)."""
+    """The "Run now" button; when pressed (and, for a job that e-mails sellers, confirmed), the claimed run with
+    its progress and outcome (True)."""
     pressed = st.button("Run now", key=f"jobs_run_{spec.name}", icon=":material/play_arrow:")
     st.caption(RUN_NOW_HELP[spec.name])
+    if spec.name in MAILS_SELLERS:
+        if pressed:
+            st.session_state[_confirm_key(spec.name)] = True
+        if st.session_state.get(_confirm_key(spec.name)):
+            confirmation(spec)
+        pressed = bool(st.session_state.pop(_go_key(spec.name), False))
     # Always drawn, empty unless pressed: the elements below keep their place, so a run in progress never
     # shows the previous run's table twice while Streamlit replaces the page.
     outcome_area = st.container()
@@ -153,8 +226,10 @@ def outcome_message(outcome: JobOutcome) -> tuple[str, str]:
 
 
 def all_jobs(account: Account) -> None:
-    """Every job's section, in the registry's order."""
+    """Whether a runner is alive, then every job's section, in the registry's order."""
+    status = job_data.runner()
+    runner_banner(status)
     history = job_data.job_history()
     upcoming = next_run_times(clock.now())
     for name, spec in JOBS.items():
-        job_section(spec, upcoming[name], account, history)
+        job_section(spec, upcoming[name] if status.alive else None, account, history)

@@ -111,7 +111,9 @@ TABLE_CONFIG = {
     ),
     "Category · type": st.column_config.TextColumn(width=130),
     "Notified": st.column_config.CheckboxColumn(
-        width=55, help="The seller has a notice about this listing they have not acted on yet."
+        width=55,
+        help="The seller already has an open insight about this listing (from their own insights or a notice from "
+        "the team) that they have not acted on yet: notifying again adds nothing.",
     ),
 }
 TABLE_HEIGHT = 600  # about 16 rows; the list can hold thousands
@@ -211,8 +213,9 @@ def notify_button(selected: Sequence[LowQualityListing], admin_user_id: str) -> 
         type="primary",
         icon=":material/campaign:",
         disabled=not selected,
-        help="Each seller gets an insight per listing naming its weakest parts, and one in-app notification. "
-        "A listing that already has a pending notice is skipped.",
+        help="Each seller gets an insight per listing naming its weakest parts, with a link to the Listing editor, "
+        "and one in-app notification. A listing that already has an open insight (the seller's own or an earlier "
+        "notice) is skipped: the seller keeps that one card.",
     )
     if not clicked:
         return

@@ -1,18 +1,32 @@
-"""The Operator KPIs page's reads: the today | 7d | 28d KPI strip and one funnel for a date range (cached briefly;
-"today" moves by the minute, 28 days hardly within ten)."""
+"""The operator's metric reads: Admin Home's sales and e-mails (the one definition of each, `core.analytics.metrics`),
+the Operator KPIs page's today | 7d | 28d strip and one funnel for a date range (cached briefly; "today" moves by
+the minute, 28 days hardly within ten)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from components.data import cached, clock
-from core.analytics import FunnelResult, OperatorKpis, funnel_for, operator_kpis
+from core.analytics import FunnelResult, HomeMetrics, OperatorKpis, funnel_for, home_metrics, operator_kpis
 from core.config import get_settings
 from core.db import session_scope
 
 # How long a window's figures may be reused.
 KPI_TTL_SECONDS = {"today": 60, "7d": 300, "28d": 600}
 FUNNEL_TTL_SECONDS = 600
+HOME_TTL_SECONDS = 60
+
+
+@cached("analytics", ttl=HOME_TTL_SECONDS)
+def _home_metrics(day: date, freshness: int) -> HomeMetrics:
+    # `day` and `freshness` are the cache key (a new day, a new minute); the figures are at the clock's now.
+    with session_scope() as session:
+        return home_metrics(session, now=clock.now(), tz=get_settings().timezone)
+
+
+def load_marketplace_metrics(day: date) -> HomeMetrics:
+    """Admin Home's figures, reused for at most a minute (e-mails sent today move while the digest goes out)."""
+    return _home_metrics(day, int(clock.now().timestamp() // HOME_TTL_SECONDS))
 
 
 @cached("analytics", ttl=max(KPI_TTL_SECONDS.values()))

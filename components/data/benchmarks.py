@@ -20,12 +20,13 @@ def all_benchmarks() -> list[BenchmarkView]:
         return list_benchmarks(session)
 
 
-def save_overrides(admin_user_id: str, edits: Mapping[str, Mapping[str, Any]]) -> int:
+def save_overrides(admin_user_id: str, edits: Mapping[str, Mapping[str, Any]], *, confirm_far: bool = False) -> int:
     """Validate and save every edited row in one transaction (how many were saved); raises
-    `OverrideBatchError` (per-row errors), LookupError or PermissionError, nothing written then."""
+    `OverrideBatchError` (per-row errors), `OverrideConfirmationNeeded` (a figure outside p10–p90 without
+    `confirm_far`), LookupError or PermissionError, nothing written then."""
     with session_scope() as session:
         saved = overrides.save_benchmark_overrides(
-            session, admin_user_id=admin_user_id, edits=dict(edits), now=clock.now()
+            session, admin_user_id=admin_user_id, edits=dict(edits), now=clock.now(), confirm_far=confirm_far
         )
     clear_all()
     return saved

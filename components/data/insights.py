@@ -32,22 +32,26 @@ LIST_TTL_SECONDS = 120
 PAGE_SIZE = 12
 
 TABS: dict[str, tuple[InsightStatus, ...]] = {
-    "All": (InsightStatus.PENDING, InsightStatus.VIEWED, InsightStatus.ACTED_ON),
-    "Pending": (InsightStatus.PENDING,),
-    "Viewed": (InsightStatus.VIEWED,),
-    "Acted on": (InsightStatus.ACTED_ON,),
+    "Open": (InsightStatus.PENDING, InsightStatus.VIEWED),
+    "Done": (InsightStatus.ACTED_ON,),
+    "Dismissed": (InsightStatus.DISMISSED,),
 }
-"""Filter tab → statuses. "All" leaves dismissed insights out: dismissing is how a seller clears a card."""
+"""Tab → statuses. Done and dismissed cards leave the main list ("Open": what still needs the seller); the Done
+and Dismissed tabs keep them, the last changed first, with Reopen / Undo back to Open."""
+RECENT_FIRST_TABS = frozenset({"Done", "Dismissed"})
 
 
 @cached("insights", ttl=BADGE_TTL_SECONDS)
 def pending_count(seller_id: str) -> int:
+    """The seller's new open insights (PENDING): never a done or dismissed one; a card the seller has seen stays in
+    Open but leaves the badge, like a read message."""
     with session_scope() as session:
         return insight_counts(session, seller_id=seller_id)[InsightStatus.PENDING]
 
 
 def pending_badge_count(seller_id: str) -> int:
-    """The PENDING count for the menu badge; 0 when it cannot be read (a missing badge must never stop the menu)."""
+    """The new-insights count for the menu badge (`pending_count`); 0 when it cannot be read (a missing badge must
+    never stop the menu)."""
     try:
         return pending_count(seller_id)
     except SQLAlchemyError:
@@ -66,7 +70,14 @@ def status_counts(seller_id: str) -> dict[str, int]:
 @cached("insights", ttl=LIST_TTL_SECONDS, show_spinner="Loading your insights…")
 def insights_page(seller_id: str, tab: str, page: int) -> InsightPage:
     with session_scope() as session:
-        return list_insights(session, seller_id=seller_id, status=TABS[tab], page=page, page_size=PAGE_SIZE)
+        return list_insights(
+            session,
+            seller_id=seller_id,
+            status=TABS[tab],
+            page=page,
+            page_size=PAGE_SIZE,
+            recent_first=tab in RECENT_FIRST_TABS,
+        )
 
 
 def next_generation_at(seller_id: str) -> datetime | None:

@@ -5,19 +5,26 @@ share are in `components.seller.goals_edit`; the ring in `components.charts.goal
 
 Writes happen in button callbacks (before the script reruns), so the errors they leave in session state are drawn
 under the fields of the same run, and a goal that failed validation never reaches the database.
+
+The form's widgets take their values from session state only (never `value=` as well, which makes Streamlit log a
+session-state warning when a callback resets them), and the date field's bounds are wide on purpose: Streamlit's
+`date_input` silently swaps a typed date outside min/max for its default, so a past date must reach core's rules
+(`core.goals.rules`) to be refused next to the field instead of being replaced.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import Decimal
 
 import streamlit as st
 
 from components.charts.goals import STATE_COLORS, goal_state, progress_ring
 from components.data import goals as goal_data
 from components.seller.goals_edit import (
+    DATE_FIELD_MAX,
+    DATE_FIELD_MIN,
+    DUPLICATE_KEY,
     EDIT_ERRORS_KEY,
     EDIT_ID_KEY,
     FLASH,
@@ -31,7 +38,7 @@ from components.ui.empty import empty_state
 from components.ui.flash import flash, show_flash
 from components.ui.format import format_count
 from components.ui.text import md, md_keep_bold
-from core.goals import GoalView, format_day, format_goal_value, latest_deadline, round_up
+from core.goals import GoalSuggestion, GoalView, format_day, format_goal_value, latest_deadline, suggest_first_goal
 from core.goals import store as goals
 from core.models import GoalStatus, GoalType
 from core.money import format_share
@@ -125,32 +132,67 @@ def summary_line(views: Sequence[GoalView]) -> None:
     st.caption(" · ".join(parts))
 
 
-def first_goal_suggestion(summary: SellerHomeSummary, due: date) -> str:
-    """One concrete first goal from the last 30 days: ~10% more revenue, else a first sale, else a first product."""
-    when = format_day(due)
-    if summary.revenue > 0:
-        step = Decimal(50) if summary.revenue >= 500 else Decimal(10)
-        target = round_up(summary.revenue * Decimal("1.1"), step)
+def first_goal(summary: SellerHomeSummary, today: date) -> GoalSuggestion:
+    """The first goal to propose, from the last 30 days (`core.goals.suggest_first_goal`)."""
+    return suggest_first_goal(summary.revenue, summary.live_products, today=today)
+
+
+def first_goal_suggestion(suggestion: GoalSuggestion) -> str:
+    """The suggestion in one sentence (the same goal is filled in the form below)."""
+    when = format_day(suggestion.deadline)
+    if suggestion.type is GoalType.REVENUE:
         return (
-            f"You earned {format_goal_value(GoalType.REVENUE, summary.revenue, cents=True)} in the last 30 days: "
-            f"try **Revenue, {format_goal_value(GoalType.REVENUE, target)} by {when}**, about 10% more."
+            f"You earned {format_goal_value(GoalType.REVENUE, suggestion.revenue_30, cents=True)} in the last 30 days: "
+            f"try **Revenue, {format_goal_value(GoalType.REVENUE, suggestion.target)} by {when}**, about 10% more."
         )
-    if summary.live_products:
+    if suggestion.type is GoalType.SALES:
         return f"No sale in the last 30 days yet: try **Sales, 1 sale by {when}**, and let this page count it."
     return f"Start with **Products, 1 new product by {when}**: publish it and this page counts it."
 
 
-def no_goals(summary: SellerHomeSummary, today: date) -> None:
-    suggestion = first_goal_suggestion(summary, today + timedelta(days=DEFAULT_DEADLINE_DAYS))
+def no_goals(suggestion: GoalSuggestion) -> None:
     empty_state(
         "No goals yet. A goal turns \u201csell more\u201d into a number and a date, and this page tells you each "
-        f"day whether you're on pace. {md_keep_bold(suggestion)}",
+        f"day whether you're on pace. {md_keep_bold(first_goal_suggestion(suggestion))} It's filled in below: "
+        "change anything, then press **Set goal**.",
         icon=":material/flag:",
     )
 
 
-def new_goal_form(seller_id: str, today: date, views: Sequence[GoalView]) -> None:
-    """Type picker (outside the form, so the target field can adapt to it) and the form; errors under each field."""
+def _form_defaults(today: date, suggestion: GoalSuggestion | None) -> None:
+    """Put the form's starting values in session state (the widgets read them from there, see the module docstring):
+    the suggested first goal for a seller without goals, else Revenue due in 30 days. Only where a field has no value
+    yet: what the seller typed (or cleared) stays."""
+    if suggestion is not None:
+        st.session_state.setdefault(TYPE_KEY, suggestion.type)
+        if st.session_state[TYPE_KEY] == suggestion.type:
+            st.session_state.setdefault(_target_key(suggestion.type), float(suggestion.target))
+        st.session_state.setdefault(DEADLINE_KEY, suggestion.deadline)
+    st.session_state.setdefault(TYPE_KEY, GoalType.REVENUE)
+    st.session_state.setdefault(DEADLINE_KEY, today + timedelta(days=DEFAULT_DEADLINE_DAYS))
+
+
+def _duplicate_pointer(views: Sequence[GoalView]) -> None:
+    """After a refused duplicate: a button that opens the goal it duplicates (its edit dialog)."""
+    twin_id = st.session_state.get(DUPLICATE_KEY)
+    twin = next((g for g in views if g.id == twin_id and g.is_active), None)
+    if twin is None:
+        return
+    st.button(
+        f"Open \u201c{md(twin.title)}\u201d",
+        icon=":material/arrow_forward:",
+        key="goal_open_duplicate",
+        on_click=_open_edit,
+        args=(twin.id,),
+        help="The goal with the same type, target and deadline: change it instead.",
+    )
+
+
+def new_goal_form(
+    seller_id: str, today: date, views: Sequence[GoalView], suggestion: GoalSuggestion | None = None
+) -> None:
+    """Type picker (outside the form, so the target field can adapt to it) and the form; errors under each field.
+    `suggestion` (a seller without goals) is filled in once."""
     # Like core's limit: a goal past its deadline waits for the daily check and does not count.
     active_count = sum(g.is_active and not g.awaiting_check for g in views)
     with st.container(border=True):
@@ -163,11 +205,11 @@ def new_goal_form(seller_id: str, today: date, views: Sequence[GoalView]) -> Non
             )
             return
         errors: dict[str, str] = st.session_state.get(NEW_ERRORS_KEY, {})
+        _form_defaults(today, suggestion)
         goal_type = st.segmented_control(
             "Goal type",
             options=list(TYPE_LABELS),
             format_func=TYPE_LABELS.__getitem__,
-            default=GoalType.REVENUE,
             required=True,
             key=TYPE_KEY,
         )
@@ -182,15 +224,13 @@ def new_goal_form(seller_id: str, today: date, views: Sequence[GoalView]) -> Non
             with deadline:
                 st.date_input(
                     "Deadline",
-                    value=today + timedelta(days=DEFAULT_DEADLINE_DAYS),
-                    # Not tomorrow: Streamlit swaps a date below the minimum for the default without a word, so a
-                    # form left open overnight would save a deadline the seller never picked. Today stays pickable
-                    # and is answered by the "after today" message instead.
-                    min_value=today,
-                    max_value=latest_deadline(today),
+                    # Wide on purpose (module docstring): a typed past or far date reaches core and is answered.
+                    min_value=DATE_FIELD_MIN,
+                    max_value=DATE_FIELD_MAX,
                     format="YYYY-MM-DD",
                     key=DEADLINE_KEY,
-                    help="Progress counts until the end of this day.",
+                    help="A day after today, at most two years ahead "
+                    f"({latest_deadline(today):%Y-%m-%d}). Progress counts until the end of that day.",
                 )
                 field_error(errors, "deadline")
             with title:
@@ -206,6 +246,8 @@ def new_goal_form(seller_id: str, today: date, views: Sequence[GoalView]) -> Non
             st.form_submit_button(
                 "Set goal", type="primary", icon=":material/flag:", on_click=_create, args=(seller_id, today)
             )
+        if "goal" in errors:
+            _duplicate_pointer(views)
 
 
 # ---------------------------------------------------------------- goal cards

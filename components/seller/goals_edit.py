@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 FLASH = "goals"
 EDIT_ID_KEY = "goal_edit_id"
 EDIT_ERRORS_KEY = "goal_edit_errors"
+DUPLICATE_KEY = "goal_duplicate_id"  # the active goal a refused new goal duplicates (the form offers to open it)
+
+# The date fields' bounds: as wide as the calendar goes, so no typed day is ever swapped for the default by the
+# widget (Streamlit's date_input resets a value outside min/max without a word); core's rules judge the day.
+DATE_FIELD_MIN = date(1900, 1, 1)
+DATE_FIELD_MAX = date(9999, 12, 31)
 
 TYPE_LABELS = {
     GoalType.REVENUE: "Revenue",
@@ -74,6 +80,7 @@ def write_goal(action: Callable[[], GoalView], errors_key: str | None = None) ->
     try:
         view = action()
     except GoalValidationError as exc:
+        st.session_state[DUPLICATE_KEY] = exc.existing_goal_id
         if errors_key:
             st.session_state[errors_key] = exc.errors
         else:
@@ -89,6 +96,7 @@ def write_goal(action: Callable[[], GoalView], errors_key: str | None = None) ->
         return None
     if errors_key:
         st.session_state.pop(errors_key, None)
+    st.session_state.pop(DUPLICATE_KEY, None)
     return view
 
 
@@ -172,11 +180,12 @@ def _edit_dialog(seller_id: str, goal: GoalView, today: date) -> None:
         st.date_input(
             "Deadline",
             value=goal.deadline_day,
-            # Today, not tomorrow (see the new-goal form); a goal already due today shows its day unchanged.
-            min_value=min(today, goal.deadline_day),
-            max_value=max(latest_deadline(today), goal.deadline_day),
+            # Wide bounds (see DATE_FIELD_MIN): a typed past day reaches core and is answered under the field.
+            min_value=DATE_FIELD_MIN,
+            max_value=DATE_FIELD_MAX,
             format="YYYY-MM-DD",
             key=deadline_key,
+            help=f"A day after today, at most two years ahead ({latest_deadline(today):%Y-%m-%d}).",
         )
         field_error(errors, "deadline")
         st.text_input(

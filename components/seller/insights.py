@@ -1,5 +1,6 @@
-"""Widgets of the Insights page: the generate box with its steps, the filter tabs and the card grid (priority badge,
-type icon, description, action checklist with "Fix now" links, Done and Dismiss)."""
+"""Widgets of the Insights page: the generate box with its steps, the Open / Done / Dismissed tabs and the card grid
+(priority badge, type icon, description, action checklist with "Fix now" links; Done and Dismiss on open cards,
+Reopen on done ones, Undo on dismissed ones)."""
 
 from __future__ import annotations
 
@@ -23,11 +24,21 @@ GRID_COLUMNS = 2
 KEY_DONE = "insights_done_items"  # ticked action items: {"<insight id>|<index>"}
 FLASH = "insights"
 KEY_PAGE = "insights_page"
+OPEN_TAB = "Open"
 # An open card's buttons: (label, key prefix, icon, the status a click sets).
 CARD_ACTIONS = (
     ("Mark as done", "done", ":material/task_alt:", InsightStatus.ACTED_ON),
     ("Dismiss", "dismiss", ":material/close:", InsightStatus.DISMISSED),
 )
+# A closed card's one button, back to Open: (label, key prefix, icon) by its status.
+BACK_ACTIONS = {
+    InsightStatus.ACTED_ON: ("Reopen", "reopen", ":material/undo:"),
+    InsightStatus.DISMISSED: ("Undo", "undo", ":material/undo:"),
+}
+BACK_FLASH = {
+    InsightStatus.ACTED_ON: "Reopened: the card is back in Open.",
+    InsightStatus.DISMISSED: "Restored: the card is back in Open.",
+}
 
 PRIORITY_BADGES = {
     InsightPriority.HIGH: ":red-badge[:material/priority_high: High priority]",
@@ -50,7 +61,8 @@ STATUS_NOTES = {
 
 
 def menu_with_badge(sections: Sections, seller_id: str | None) -> Sections:
-    """The seller's menu with the count of PENDING insights on Insights (the plain menu when it cannot be read)."""
+    """The seller's menu with the count of new open insights (PENDING) on Insights; done and dismissed ones never
+    count (the plain menu when it cannot be read)."""
     if seller_id is None:
         return sections
     return with_badge(sections, urls.INSIGHTS, insights_data.pending_badge_count(seller_id))
@@ -153,6 +165,15 @@ def _set_status(seller_id: str, insight_id: str, status: InsightStatus) -> None:
         flash(FLASH, md(str(exc)), kind="warning")
 
 
+def _back_to_open(seller_id: str, insight_id: str, was: InsightStatus) -> None:
+    try:
+        insights_data.change_status(seller_id, insight_id, InsightStatus.PENDING)
+    except (LookupError, ValueError) as exc:
+        flash(FLASH, md(str(exc)), kind="warning")
+        return
+    flash(FLASH, BACK_FLASH[was], icon=":material/undo:")
+
+
 def insight_card(insight: InsightView, *, seller_id: str) -> None:
     icon, label = TYPE_LABELS[insight.insight_type]
     with st.container(border=True):
@@ -182,6 +203,16 @@ def insight_card(insight: InsightView, *, seller_id: str) -> None:
                 if item.get("url"):
                     _fix_now(item["url"], key=f"fix_{insight.id}_{i}")
         st.caption(f"Generated {format_local(insight.generated_at, '%d %b %Y, %H:%M')}")
+        if insight.status in BACK_ACTIONS:
+            back_label, back_key, back_icon = BACK_ACTIONS[insight.status]
+            st.button(
+                back_label,
+                key=f"{back_key}_{insight.id}",
+                icon=back_icon,
+                on_click=_back_to_open,
+                args=(seller_id, insight.id, insight.status),
+                help="Back to Open, as a new card.",
+            )
         if not final:
             for column, (action, key, action_icon, status) in zip(st.columns(2), CARD_ACTIONS, strict=True):
                 args = (seller_id, insight.id, status)
@@ -205,7 +236,7 @@ def card_grid(insights: Sequence[InsightView], *, seller_id: str) -> None:
 
 
 def no_insights(tab: str, total_everywhere: int) -> None:
-    if total_everywhere == 0:
+    if total_everywhere == 0 and tab == OPEN_TAB:
         empty_state(
             "No insights yet. Press **Generate new insights**: we will review your prices, score your listings, "
             "look for searches nobody answers and check your sales trend.",
@@ -238,10 +269,11 @@ def tab_view(seller_id: str, tab: str, counts: dict[str, int]) -> None:
     """One filter tab: its cards (marked VIEWED as they are shown), an empty state, and paging."""
     total = counts[tab]
     if total == 0:
-        no_insights(tab, counts["All"])
+        no_insights(tab, sum(counts.values()))
         return
     result = insights_data.insights_page(seller_id, tab, current_page(total, tab))
-    st.caption(f"{format_count(result.total)} insight{'' if result.total == 1 else 's'}, most important first.")
+    order = "last changed first" if tab in insights_data.RECENT_FIRST_TABS else "most important first"
+    st.caption(f"{format_count(result.total)} insight{'' if result.total == 1 else 's'}, {order}.")
     card_grid(result.items, seller_id=seller_id)
     pager(result.total, tab)
     insights_data.viewed(seller_id, [i.id for i in result.items if i.status is InsightStatus.PENDING])

@@ -13,17 +13,27 @@ import streamlit as st
 
 from components.charts.listings import score_gauge
 from components.data import DatabaseError, database_errors, describe_database_error
+from components.data import listing_editor as editor_data
 from components.data import listings as listing_data
 from components.ui.empty import empty_state
 from components.ui.flash import flash, show_flash
-from components.ui.format import format_count
+from components.ui.format import format_count, format_local
 from components.ui.kpi import tile
 from components.ui.labels import type_label
 from components.ui.text import md
-from core.config import get_settings
-from core.listings import BAND_GREEN_ABOVE, BAND_RED_BELOW, CheckStatus, ListingScore, ScoredListing, portfolio_score
+from core.listings import (
+    BAND_GREEN_ABOVE,
+    BAND_RED_BELOW,
+    CheckStatus,
+    LastEdit,
+    ListingScore,
+    ScoredListing,
+    portfolio_score,
+    weakest_dimension,
+)
 from core.money import format_money
 
+EDITOR_PAGE = "pages/seller/listing_editor.py"
 PAGE_SIZE = 20
 KEY_BAND = "lh_band"
 KEY_SORT = "lh_sort"
@@ -96,13 +106,18 @@ def biggest_gap(score: ListingScore) -> tuple[str, float] | None:
 # ---------------------------------------------------------------- the top of the page
 
 
+def editor_link(product_id: str, dimension: str | None) -> dict[str, str]:
+    """The Listing editor's query parameters for a listing, opened at `dimension` (its section first)."""
+    return {"product": product_id} | ({"dimension": dimension} if dimension else {})
+
+
 def no_listings() -> None:
     empty_state(
         "You have no published or draft products yet. Create one and its listing health (title, description, "
         "images, SEO, price and tags) will be scored here.",
         icon=":material/inventory_2:",
-        link=("Create a product", get_settings().product_form_url),
     )
+    st.page_link(EDITOR_PAGE, label="Create a product", icon=":material/add_circle:", query_params={"new": "1"})
 
 
 def portfolio_header(summary: PortfolioSummary) -> None:
@@ -237,7 +252,18 @@ def listing_card(item: ScoredListing, *, seller_id: str, revenue: Mapping[str, D
             gap = biggest_gap(score)
             hint = f"Most to win: {md(gap[0])} (+{gap[1]:g} points)" if gap else "Nothing left to win: well done."
             st.caption(md(" · ".join(f for f in facts if f)) + "  \n" + hint)
+            edited = _last_edit(seller_id, pid)
+            if edited is not None:
+                st.caption(f":material/history: {md(edit_note(edited))}")
         with actions:
+            weakest = weakest_dimension(score)
+            st.page_link(
+                EDITOR_PAGE,
+                label="Fix now" if weakest else "Edit",
+                icon=":material/build:" if weakest else ":material/edit:",
+                query_params=editor_link(pid, weakest),
+                help="Open this listing in the editor at the dimension with the most points to win.",
+            )
             st.button(
                 "Hide details" if is_open else "Details",
                 icon=":material/expand_less:" if is_open else ":material/expand_more:",
@@ -264,6 +290,31 @@ def _toggle(product_id: str, is_open: bool) -> None:
     st.session_state[KEY_PINNED] = None
 
 
+def edit_note(edit: LastEdit) -> str:
+    """ "Last edited Dec 06, 21:14: score 20 → 65" (whole points, as the edit's audit row keeps them)."""
+    when = format_local(edit.edited_at)
+    if edit.score_before is None:
+        return f"Created {when}: score {edit.score_after}"
+    return f"Last edited {when}: score {edit.score_before} → {edit.score_after}"
+
+
+def _last_edit(seller_id: str, product_id: str) -> LastEdit | None:
+    try:
+        return editor_data.recent_edits(seller_id).get(product_id)
+    except DatabaseError:  # the note is a nicety: the card shows without it
+        return None
+
+
+def since_edit(before: float | None, now: float, edit: LastEdit | None) -> str | None:
+    """When "Re-score" finds the score the page already showed because the listing was saved in the editor (which
+    refreshes the page's scores), the change that last edit made ("Dec 06, 21:14: score 20 → 65"); else None."""
+    if before is None or before != now or edit is None or edit.score_before is None:
+        return None
+    if edit.score_before == edit.score_after:
+        return None
+    return edit_note(edit).removeprefix("Last edited ")
+
+
 def _rescore(seller_id: str, product_id: str, title: str) -> None:
     try:
         before, now = listing_data.rescore(seller_id, product_id)
@@ -272,6 +323,10 @@ def _rescore(seller_id: str, product_id: str, title: str) -> None:
         return
     except DatabaseError as exc:
         _toast(describe_database_error(exc, doing="re-score that listing")[0])
+        return
+    since = since_edit(before, now, _last_edit(seller_id, product_id))
+    if since is not None:
+        _toast(f"Re-scored “{md(title)}”: {now:g}, unchanged since your edit ({md(since)}).")
         return
     change = "unchanged" if before == now else f"{before:g} → {now:g}" if before is not None else f"now {now:g}"
     _toast(f"Re-scored “{md(title)}”: {change}.")
@@ -318,6 +373,13 @@ def card_details(item: ScoredListing, *, seller_id: str, key_prefix: str) -> Non
                 args=(token, key),
             )
             st.caption(f"~~{md(s.suggestion)}~~" if ticked else md(s.suggestion))
+            if not ticked:
+                st.page_link(
+                    EDITOR_PAGE,
+                    label=f"Fix in the editor: {md(labels.get(s.dimension, s.dimension))}",
+                    icon=":material/edit:",
+                    query_params=editor_link(pid, s.dimension),
+                )
         st.caption(
             "Tick items off as you fix them (kept until you log out).  \n"
             f":material/smart_toy: {md(suggestions.engine_label)}"

@@ -26,6 +26,7 @@ from core.config import get_settings
 from core.market import BenchmarkView, MarketOpportunity, SellerSegment, benchmarks
 from core.models import DigitalProductType
 from core.money import format_money, format_money_compact
+from core.periods import format_day, local_day
 from core.sales import FORECAST_DAYS
 
 OPPORTUNITY_CARDS = 12
@@ -101,7 +102,13 @@ def opportunity_card(item: MarketOpportunity) -> None:
             f"{format_count(item.existing_products)} matching listing{'s' if item.existing_products != 1 else ''}"
         )
         st.caption(md(item.reasoning))
-        st.link_button("Create product", get_settings().product_form_url, icon=":material/add_circle:")
+        st.page_link(
+            "pages/seller/listing_editor.py",
+            label="Create product",
+            icon=":material/add_circle:",
+            query_params={"new": "1", "type": str(item.suggested_product_type)},
+            help="Start a draft of this type in the Listing editor.",
+        )
 
 
 def opportunity_table(items: list[MarketOpportunity]) -> None:
@@ -202,8 +209,10 @@ def benchmark_table(rows: list[BenchmarkView]) -> None:
             "Top sellers' sales / month": st.column_config.NumberColumn(format="%.2f"),
         },
     )
-    calculated = max(r.calculated_at for r in rows)
-    st.caption(f"Calculated {calculated:%b %d, %Y} from the last 90 complete days of sales.")
+    calculated = local_day(max(r.calculated_at for r in rows), get_settings().timezone)
+    st.caption(
+        f"Market figures computed nightly; last on {format_day(calculated)}, from the last 90 complete days of sales."
+    )
 
 
 def segment_details(seller_id: str, rows: list[BenchmarkView], main: SellerSegment | None) -> None:

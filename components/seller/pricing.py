@@ -22,13 +22,15 @@ from components.ui.text import md
 from core.catalog import ProductOption
 from core.config import get_settings
 from core.models import PriceChangeSource
-from core.money import format_money
+from core.money import format_money, format_signed_money
+from core.periods import format_day
 from core.pricing import (
     MIN_CATEGORY_SAMPLE,
     PriceValidationError,
     PricingAnalysis,
     PricingMarket,
     check_price_cap,
+    confidence_words,
     parse_price,
 )
 
@@ -44,6 +46,7 @@ POSITION_BADGES = {
     "competitive": ("Competitive", "green", ":material/check_circle:"),
     "overpriced": ("Overpriced", "orange", ":material/north:"),
 }
+ACTION_WORDS = {"raise": "raise", "cut": "lower", "keep": "keep"}
 POSITION_SENTENCES = {
     "underpriced": "Your price is below the typical range of similar listings.",
     "competitive": "Your price is inside the typical range of similar listings.",
@@ -59,7 +62,12 @@ def no_products() -> None:
         "You have no published products yet. Publish one and come back: the pricing tool compares its price "
         "with similar listings on the marketplace and suggests a better one.",
         icon=":material/sell:",
-        link=("Create a product", get_settings().product_form_url),
+    )
+    st.page_link(
+        "pages/seller/listing_editor.py",
+        label="Create a product",
+        icon=":material/add_circle:",
+        query_params={"new": "1"},
     )
 
 
@@ -147,19 +155,33 @@ def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
     position = analysis.competitive_position or "competitive"
     label, color, icon = POSITION_BADGES[position]
     st.markdown(f"#### :{color}-badge[{icon} {label}] {POSITION_SENTENCES[position]}")
+    if analysis.settled_until is not None and analysis.demand is not None:
+        st.info(
+            md(
+                f"Measuring your new price since {format_day(analysis.demand.since)}: the next advice is on "
+                f"{format_day(analysis.settled_until)}, once four weeks of sales at this price are in."
+            ),
+            icon=":material/hourglass_top:",
+        )
     current, suggested, confidence, stake = st.columns(4)
     with current:
         tile("Current price", format_money(analysis.current_price, currency), height="stretch")
     change = analysis.price_change or Decimal(0)
+    action = ACTION_WORDS[analysis.action or "keep"]
     with suggested:
         tile(
             "Suggested price",
             format_money(analysis.suggested_price, currency),
-            delta=None if change == 0 else f"{'+' if change > 0 else '-'}{format_money(abs(change), currency)}",
+            delta=action
+            if change == 0
+            else f"{action} {'+' if change > 0 else '-'}{format_money(abs(change), currency)}",
             delta_color="off",
+            delta_arrow="off",
             help=(
                 f"Suggested range {format_money(analysis.price_range.min, currency)}–"
-                f"{format_money(analysis.price_range.max, currency)}."
+                f"{format_money(analysis.price_range.max, currency)}: the prices the demand model supports within "
+                "the rules (at most 25% per step, no cut when you convert above the segment median, toward the "
+                "market, not away from it)."
                 if analysis.price_range
                 else None
             ),
@@ -169,16 +191,23 @@ def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
         tile(
             "Confidence",
             f"{format_count(analysis.confidence_score)}/100",
-            help="How much the market data supports the advice: more comparable listings, a tighter market and a "
-            "price clearly inside or outside the typical range all raise it. Thin samples are capped at 25.",
+            delta=confidence_words(analysis.confidence_score),
+            delta_color="off",
+            delta_arrow="off",
+            help="How much evidence backs the advice: up to 40 points for the units sold at the current price "
+            "(full at 60), 20 for the number of comparable listings (full at 30), 40 for how much the evidence "
+            "narrowed the price elasticity; capped at 25 under 10 units or 5 listings.",
             height="stretch",
         )
     with stake:
         tile(
-            "Money at stake / month",
-            format_money(analysis.money_at_stake, currency),
-            help="The gap between your price and the suggested one, times your monthly sales over the last 90 "
-            f"days ({format_count(analysis.units_90_days)} units in 90 days); at least the gap itself.",
+            "Expected change / month",
+            format_signed_money(analysis.money_at_stake, currency),
+            help=md(
+                "The demand model's expected change in monthly revenue if you follow the suggestion: revenue at "
+                "the suggested price minus revenue at your price, with your monthly units at your current price "
+                f"({_units_text(analysis)}) and the estimated elasticity. $0.00 when the advice is to keep."
+            ),
             height="stretch",
         )
     chart, words = st.columns([3, 2], gap="large")
@@ -208,6 +237,24 @@ def analysis_view(analysis: PricingAnalysis) -> DeltaGenerator:
     return chart
 
 
+def _units_text(analysis: PricingAnalysis) -> str:
+    demand = analysis.demand
+    if demand is None:
+        return "no sales data"
+    return (
+        f"{format_count(demand.units_at_price)} units in {format_count(demand.days_at_price)} days since "
+        f"{format_day(demand.since)}, {demand.units_per_month:.1f} a month"
+    )
+
+
+def computed_caption(market: PricingMarket) -> str:
+    """ "Market figures computed nightly; last on Dec 6, 2026." """
+    if market.calculated_at is None:
+        return "Market figures computed nightly."
+    local = market.calculated_at.astimezone(get_settings().timezone).date()
+    return f"Market figures computed nightly; last on {format_day(local)}."
+
+
 def segment_text(market: PricingMarket, analysis: PricingAnalysis) -> str:
     """`45 planner listings in Productivity` / `12 e-book listings across all categories`."""
     kind = type_label(analysis.facts.product_type if analysis.facts else None, lower=True) or "comparable"
@@ -229,9 +276,10 @@ def market_context(market: PricingMarket, analysis: PricingAnalysis) -> None:
         f"Median {md(format_money(market.median_price, currency))} · "
         f"average {md(format_money(market.average_price, currency))} · top-seller average {md(top)}"
     )
+    st.caption(md(computed_caption(market)))
     notice = market.override_notice(currency)
     if notice:
-        note = f" {market.override_note}" if market.override_note else ""
+        note = f" Their note: “{market.override_note}”" if market.override_note else ""
         st.info(md(notice + note), icon=":material/admin_panel_settings:")
     if market.thin_sample:
         st.warning(

@@ -1,5 +1,5 @@
-"""The Pricing tool's portfolio widgets: "Review all my prices" (bulk analysis with a progress bar, the off-market
-products by money at stake) and the table of recent price changes."""
+"""The Pricing tool's portfolio widgets: "Review all my prices" (bulk analysis with a progress bar, the products with
+a suggested change, expected gains and losses apart) and the table of recent price changes."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import streamlit as st
 
 from components.data import clock, database_errors
 from components.data import pricing as pricing_data
-from components.seller.pricing import KEY_PRODUCT, POSITION_BADGES
+from components.seller.pricing import ACTION_WORDS, KEY_PRODUCT, POSITION_BADGES
 from components.ui.format import format_count
 from components.ui.text import md
 from core.config import get_settings
 from core.models import PriceChangeSource
-from core.money import format_money
-from core.pricing import PriceHistoryEntry, PricingAnalysis, needs_attention
+from core.money import format_money, format_signed_money
+from core.pricing import PriceHistoryEntry, PricingAnalysis, ReviewTotals, needs_attention, review_totals
 
 KEY_REVIEW = "pricing_review"
 KEY_REVIEW_TABLE = "pricing_review_table"
@@ -34,7 +34,8 @@ class Review:
     """The last "review all my prices" of this browser session."""
 
     seller_id: str
-    flagged: tuple[PricingAnalysis, ...]  # not competitive, most money at stake first
+    flagged: tuple[PricingAnalysis, ...]  # a suggested change (raise or cut), largest expected change first
+    totals: ReviewTotals
     total: int
     unavailable: int
     reviewed_at: datetime
@@ -46,7 +47,10 @@ def bulk_review(seller_id: str, history: Sequence[PriceHistoryEntry]) -> None:
     Products whose price changed since the review say so (from `history`); clicking a row opens the product above.
     """
     st.subheader("Review all my prices")
-    st.caption("Checks every published product against its market and lists the ones priced outside the typical range.")
+    st.caption(
+        "Runs the demand model on every published product and lists the ones with a suggested change, with the "
+        "expected gains and the expected losses of following them shown apart."
+    )
     if st.button("Review all my prices", icon=":material/fact_check:", key="pricing_review_all"):
         bar = st.progress(0.0, text="Starting the review…")
 
@@ -59,6 +63,7 @@ def bulk_review(seller_id: str, history: Sequence[PriceHistoryEntry]) -> None:
         st.session_state[KEY_REVIEW] = Review(
             seller_id,
             tuple(needs_attention(analyses)),
+            review_totals(analyses),
             total=len(analyses),
             unavailable=sum(1 for a in analyses if not a.available),
             reviewed_at=clock.now(),
@@ -79,26 +84,36 @@ def _review_table(review: Review, changed_since: dict[str, Decimal]) -> None:
         if review.unavailable
         else ""
     )
+    totals = review.totals
     if not review.flagged:
         st.success(
-            f"All {format_count(review.total - review.unavailable)} compared products are priced "
-            f"competitively.{skipped}",
+            f"The model suggests keeping all {format_count(review.total - review.unavailable)} compared "
+            f"prices.{skipped}",
             icon=":material/thumb_up:",
         )
         return
-    at_stake = sum((a.money_at_stake for a in review.flagged), Decimal(0))
+    loss = (
+        f"; expected loss **{md(format_signed_money(totals.expected_loss, 'USD'))} a month**"
+        if totals.expected_loss < 0
+        else "; no suggestion is expected to lose revenue"
+    )
     st.markdown(
-        f"**{len(review.flagged)} of {format_count(review.total)} products** are priced outside the typical range "
-        f"of their market, with about **{format_money(at_stake)} a month** at stake.{skipped} "
-        "Click a row to open it above."
+        f"**{len(review.flagged)} of {format_count(review.total)} products** have a suggested change "
+        f"({format_count(totals.raise_count)} raise, {format_count(totals.cut_count)} lower; "
+        f"{format_count(totals.keep_count)} keep). Following them: expected gain "
+        f"**{md(format_signed_money(totals.expected_gain, 'USD'))} a month**{loss}.{skipped} "
+        "Click a row to open it above.",
+        help="Each product's expected change is its demand model's revenue at the suggested price minus revenue at "
+        "the current price, a month. Gains and losses are added up separately, never netted into one figure.",
     )
     rows = [
         {
             "Product": a.title,
             "Position": POSITION_BADGES[a.competitive_position or "competitive"][0],
+            "Advice": ACTION_WORDS[a.action or "keep"].capitalize(),
             "Current": float(a.current_price),
             "Suggested": float(a.suggested_price or 0),
-            "At stake / month": float(a.money_at_stake),
+            "Expected change / month": float(a.money_at_stake),
             "Confidence": a.confidence_score,
         }
         for a in review.flagged
@@ -119,7 +134,7 @@ def _review_table(review: Review, changed_since: dict[str, Decimal]) -> None:
             "Product": st.column_config.TextColumn(width="medium"),
             "Current": st.column_config.NumberColumn(format="dollar"),
             "Suggested": st.column_config.NumberColumn(format="dollar"),
-            "At stake / month": st.column_config.NumberColumn(format="dollar"),
+            "Expected change / month": st.column_config.NumberColumn(format="%+.2f"),
             "Confidence": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d", width="small"),
         },
     )

@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from components.data import accounts, clock, database_errors
+from components.data import accounts, applications, clock, database_errors
 from components.shell import access, sessions, streamlit_internals
 from components.ui.format import format_duration, format_local
 from components.ui.text import md
@@ -258,9 +258,11 @@ def account_notice(account: Account) -> Callable[[], None]:
                 icon=":material/pause_circle:",
             )
         else:
+            decision = applications.seller_decision(account.seller_id)
+            reason = f" Their reason: {md(decision.reason)}" if decision and decision.reason else ""
             st.warning(
-                "Your seller application was not approved. Contact the marketplace team if you think "
-                "this is a mistake.",
+                "Your seller application was not approved." + reason + " Contact the marketplace team if you "
+                "think this is a mistake.",
                 icon=":material/info:",
             )
 

@@ -1,11 +1,13 @@
-"""Operator analytics: the KPI strip over today / 7 d / 28 d and conversion funnels.
+"""Operator analytics: the one definition of each marketplace metric, the KPI strip over today / 7 d / 28 d and
+conversion funnels.
 
 The face of the package: what components and jobs call, re-exported from its modules."""
 
 from __future__ import annotations
 
 from core.analytics.funnels import CREATOR_FUNNEL, LEARNER_FUNNEL, FunnelResult
-from core.analytics.kpis import BOUNCE_RATE_ALERT_PERCENT, KpiValue, OperatorKpis
+from core.analytics.kpis import BOUNCE_RATE_ALERT_PERCENT, KpiValue, OperatorKpis, TimeRange, average_order_value
+from core.analytics.metrics import HomeMetrics, SalesTotals, day_range, emails_sent, home_metrics, sales_totals
 from core.analytics.queries import funnel_for, operator_kpis
 
 __all__ = [
@@ -13,8 +15,16 @@ __all__ = [
     "CREATOR_FUNNEL",
     "LEARNER_FUNNEL",
     "FunnelResult",
+    "HomeMetrics",
     "KpiValue",
     "OperatorKpis",
+    "SalesTotals",
+    "TimeRange",
+    "average_order_value",
+    "day_range",
+    "emails_sent",
     "funnel_for",
+    "home_metrics",
     "operator_kpis",
+    "sales_totals",
 ]

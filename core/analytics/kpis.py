@@ -13,16 +13,15 @@ Definitions as implemented (also in `DEFINITIONS`, for the page's help tooltips)
   and at most 7×24 h later; **creator activation** = of those who started the creator flow in the window, the
   share with a `creator_published` at most 14×24 h later. Observed up to `now`, so a recent cohort has had less
   time to convert than the previous one (the page says so).
-- **GMV** = sum of `properties.amount_cents` of `purchase` events: events carry the instant of each sale, which a
-  partial "today" and rolling 24 h windows need (revenue_records are whole days). **Platform revenue** = each
-  purchase × its product's seller's `commission_rate`; a purchase whose product cannot be linked counts at
-  `DEFAULT_COMMISSION_RATE` (the column's default). **Paying buyers** = distinct persons with a purchase;
-  **AOV** = GMV ÷ number of purchases.
+- **GMV, platform revenue, paying buyers, AOV** and **e-mails sent** are the one definition of each in
+  `core.analytics.metrics` (the purchases, the outbox), called for this page's windows: the same days give the
+  same figures as on Admin Home. AOV = GMV ÷ number of purchases (`average_order_value`, the one formula).
 - **Traffic by source** = distinct sessions with a `page_view` from the source ÷ all distinct sessions with a page
   view in the window (page views without a session count as one session per person; no source = "(none)"). A
   session counts once, for its source (the alphabetically first if its page views disagree, which the tracker
   does not produce), so the shares add up to 100 %.
-- **E-mail bounce rate** = `email_bounced` events ÷ `email_sent` events in the window, flagged above 2 %.
+- **E-mail bounce rate** = `email_bounced` events ÷ `email_sent` events in the window (the mail provider's delivery
+  reports: the outbox cannot know a bounce), flagged above 2 %.
 
 Rates are percentages rounded half-up to 2 decimals (None when the denominator is 0); money is Decimal, rounded
 to cents (both `core.money`). The numbers come from two aggregate queries per call (`core.analytics.queries`);
@@ -55,12 +54,14 @@ DEFINITIONS: dict[str, str] = {
     "7 days of signing up (so far: recent sign-ups may still convert).",
     "creator_activation": "Of the people who started the creator flow in the window, the share who published "
     "within 14 days (so far).",
-    "gmv": "Gross merchandise value: the sum of all purchases in the window.",
+    "gmv": "Gross merchandise value: the sum of all purchases in the window (the same figure Admin Home shows for "
+    "the same days).",
     "platform_revenue": "The marketplace's commission on those purchases (each at its seller's commission rate).",
     "paying_buyers": "Distinct people who made at least one purchase in the window.",
     "aov": "Average order value: GMV divided by the number of purchases.",
-    "emails_sent": "E-mails sent in the window.",
-    "bounce_rate": "Bounced e-mails divided by e-mails sent; flagged above 2%.",
+    "emails_sent": "E-mails the product sent in the window: the outbox's messages with status sent.",
+    "bounce_rate": "Bounced e-mails divided by e-mails with a delivery report from the mail provider; flagged "
+    "above 2%.",
     "traffic": "Share of visit sessions in the window that came from each source.",
 }
 
@@ -135,8 +136,9 @@ def percent_value(part: int | Decimal, whole: int | Decimal) -> float | None:
     return None if value is None else float(value)
 
 
-def _average(total: Decimal, count: int) -> Decimal | None:
-    return to_cents(total / count) if count else None
+def average_order_value(gmv: Decimal, orders: int) -> Decimal | None:
+    """AOV = GMV ÷ orders, to cents (half up); None without orders. The one AOV formula."""
+    return to_cents(gmv / orders) if orders else None
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ class EventTotals:
     commission_cents: Decimal = Decimal(0)
     purchases: int = 0
     buyers: int = 0
-    emails_sent: int = 0
+    emails_sent: int = 0  # the outbox's sent messages (`core.analytics.metrics.emails_sent`)
+    emails_tracked: int = 0  # `email_sent` delivery reports: the bounce rate's denominator
     emails_bounced: int = 0
 
 
@@ -167,7 +170,7 @@ def build_kpis(current: EventTotals, previous: EventTotals) -> dict[str, KpiValu
         return KpiValue(key, label, value, prev, fmt, flagged, DEFINITIONS[key])
 
     def bounce(t: EventTotals) -> float | None:
-        return percent_value(t.emails_bounced, t.emails_sent)
+        return percent_value(t.emails_bounced, t.emails_tracked)
 
     return {
         k.key: k
@@ -189,7 +192,12 @@ def build_kpis(current: EventTotals, previous: EventTotals) -> dict[str, KpiValu
             kpi("gmv", "GMV", "money", lambda t: to_cents(t.gmv_cents / 100)),
             kpi("platform_revenue", "Platform revenue", "money", lambda t: to_cents(t.commission_cents / 100)),
             kpi("paying_buyers", "Paying buyers", "count", lambda t: t.buyers),
-            kpi("aov", "Average order value", "money", lambda t: _average(to_cents(t.gmv_cents / 100), t.purchases)),
+            kpi(
+                "aov",
+                "Average order value",
+                "money",
+                lambda t: average_order_value(to_cents(t.gmv_cents / 100), t.purchases),
+            ),
             kpi("emails_sent", "E-mails sent", "count", lambda t: t.emails_sent),
             kpi("bounce_rate", "E-mail bounce rate", "percent", bounce, alert=lambda v: v > BOUNCE_RATE_ALERT_PERCENT),
         )

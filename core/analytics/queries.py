@@ -1,5 +1,6 @@
-"""Loading for operator analytics: the KPI strip's two aggregate queries over `analytics_events` (both windows at
-once, conditional aggregates, nothing loaded row by row) and one funnel's events.
+"""Loading for operator analytics: the KPI strip's aggregate queries over `analytics_events` (both windows at once,
+conditional aggregates, nothing loaded row by row; the sales and e-mails sent through `core.analytics.metrics`) and
+one funnel's events.
 
 The definitions and the arithmetic are pure and live beside: `core.analytics.kpis` (windows, the KPI strip
 from the totals) and `core.analytics.funnels` (`compute_funnel`, the funnel definitions).
@@ -8,16 +9,14 @@ from the totals) and `core.analytics.funnels` (`compute_funnel`, the funnel defi
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Numeric, and_, case, exists, func, literal, select, text, type_coerce, union_all
+from sqlalchemy import ColumnElement, and_, case, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from core.analytics.funnels import DEFAULT_WINDOW, FUNNELS, Exclusion, FunnelOrder, FunnelResult, compute_funnel
 from core.analytics.kpis import (
     CREATOR_ACTIVATION_HOURS,
-    DEFAULT_COMMISSION_RATE,
     LEARNER_ACTIVATION_HOURS,
     NO_SOURCE,
     EventTotals,
@@ -27,8 +26,9 @@ from core.analytics.kpis import (
     build_traffic,
     kpi_windows,
 )
+from core.analytics.metrics import SalesTotals, emails_sent, sales_totals
 from core.config import get_settings
-from core.models import AnalyticsEvent, DigitalProduct, SellerProfile
+from core.models import AnalyticsEvent
 
 # --------------------------------------------------------------------------- the KPI strip
 
@@ -52,10 +52,10 @@ def _flag(condition: ColumnElement[bool]) -> Any:
 
 
 def _event_totals(session: Session, current: TimeRange, previous: TimeRange) -> tuple[EventTotals, EventTotals]:
-    """Both windows' totals in one statement. Events are reduced to one row per (person, event type) (a hash
-    aggregate), then summed, so "distinct persons" is a sum of per-person flags instead of one
-    COUNT(DISTINCT …) sort per KPI. Purchases are read in their own branch: only they need `properties` and
-    the commission joins, so the other events can come from an index alone (see the report's index advice)."""
+    """Both windows' totals. Signups, creator starts and e-mail delivery reports come from one statement: events
+    are reduced to one row per (person, event type) (a hash aggregate), then summed, so "distinct persons" is a
+    sum of per-person flags instead of one COUNT(DISTINCT …) sort per KPI. The sales (GMV, purchases, buyers,
+    platform revenue) and the e-mails sent are `core.analytics.metrics`' one definition of each."""
     e = AnalyticsEvent
     later = aliased(AnalyticsEvent, name="later")
     since, until = min(current.start, previous.start), max(current.end, previous.end)
@@ -75,30 +75,15 @@ def _event_totals(session: Session, current: TimeRange, previous: TimeRange) -> 
         (e.event_type == "creator_started", converted("creator_published", CREATOR_ACTIVATION_HOURS)),
         else_=False,
     )
-    zero = literal(0, Numeric(18, 6))
-    others = select(
-        e.person_id, e.event_type, e.occurred_at, activated.label("activated"), zero.label("amount"), zero.label("fee")
-    ).where(
-        e.event_type.in_(("signup", "creator_started", "email_sent", "email_bounced")),
-        e.occurred_at >= since,
-        e.occurred_at < until,
-    )
-    amount = e.properties["amount_cents"].as_numeric(18, 2)
-    rate = func.coalesce(SellerProfile.commission_rate, DEFAULT_COMMISSION_RATE)
-    purchases = (
-        select(
-            e.person_id,
-            e.event_type,
-            e.occurred_at,
-            literal(False).label("activated"),
-            type_coerce(amount, Numeric(18, 6)).label("amount"),
-            type_coerce(amount * rate, Numeric(18, 6)).label("fee"),
+    rows = (
+        select(e.person_id, e.event_type, e.occurred_at, activated.label("activated"))
+        .where(
+            e.event_type.in_(("signup", "creator_started", "email_sent", "email_bounced")),
+            e.occurred_at >= since,
+            e.occurred_at < until,
         )
-        .outerjoin(DigitalProduct, DigitalProduct.id == e.properties["product_id"].as_string())
-        .outerjoin(SellerProfile, SellerProfile.id == DigitalProduct.seller_id)
-        .where(e.event_type == "purchase", e.occurred_at >= since, e.occurred_at < until)
+        .subquery("event_rows")
     )
-    rows = union_all(others, purchases).subquery("event_rows")
     r = rows.c
     per_person_columns = []
     for name, window in (("c", current), ("p", previous)):
@@ -107,8 +92,6 @@ def _event_totals(session: Session, current: TimeRange, previous: TimeRange) -> 
             _flag(inside).label(f"seen_{name}"),
             _flag(and_(inside, r.activated)).label(f"act_{name}"),
             func.sum(case((inside, 1), else_=0)).label(f"n_{name}"),
-            func.sum(case((inside, r.amount), else_=0)).label(f"amount_{name}"),
-            func.sum(case((inside, r.fee), else_=0)).label(f"fee_{name}"),
         ]
     per_person = select(r.event_type, *per_person_columns).group_by(r.person_id, r.event_type).subquery("per_person")
     pp = per_person.c
@@ -124,17 +107,14 @@ def _event_totals(session: Session, current: TimeRange, previous: TimeRange) -> 
             of("signup", act),
             of("creator_started", seen),
             of("creator_started", act),
-            of("purchase", pp[f"amount_{name}"]),
-            of("purchase", pp[f"fee_{name}"]),
-            of("purchase", n),
-            of("purchase", seen),
             of("email_sent", n),
             of("email_bounced", n),
         ]
     _tune_for_aggregates(session)
     row = session.execute(select(*columns)).one()
-    half = len(row) // 2
-    return _totals(row[:half]), _totals(row[half:])
+    sales = sales_totals(session, [current, previous])
+    sent = emails_sent(session, [current, previous])
+    return _totals(row[:6], sales[0], sent[0]), _totals(row[6:], sales[1], sent[1])
 
 
 def _tune_for_aggregates(session: Session) -> None:
@@ -149,18 +129,19 @@ def _tune_for_aggregates(session: Session) -> None:
         session.execute(text("SET LOCAL work_mem = '32MB'"))
 
 
-def _totals(values: Any) -> EventTotals:
-    signups, learners, starts, creators, gmv, commission, purchases, buyers, sent, bounced = values
+def _totals(values: Any, sales: SalesTotals, sent: int) -> EventTotals:
+    signups, learners, starts, creators, tracked, bounced = values
     return EventTotals(
         signups=int(signups),
         learners_activated=int(learners),
         creator_starts=int(starts),
         creators_activated=int(creators),
-        gmv_cents=Decimal(str(gmv)),
-        commission_cents=Decimal(str(commission)),
-        purchases=int(purchases),
-        buyers=int(buyers),
-        emails_sent=int(sent),
+        gmv_cents=sales.gmv_cents,
+        commission_cents=sales.commission_cents,
+        purchases=sales.orders,
+        buyers=sales.buyers,
+        emails_sent=sent,
+        emails_tracked=int(tracked),
         emails_bounced=int(bounced),
     )
 

@@ -129,9 +129,10 @@ def _draw_product(draw: SellerDraw, first: bool) -> DrawnProduct:
     price = make_price_cents(rng, ptype, quality)
     status, published_index, end = _product_timeline(draw, rng.random(), first)
     if published_index is None:
-        created = max(
-            draw.moment(rng.randint(max(ctx.clock.index_of(draw.created_at), last - 40), last)), draw.created_at
-        )
+        # A draft is written in the last weeks the seller was around: never after a churned seller left.
+        joined = ctx.clock.index_of(draw.created_at)
+        newest = max(joined, min(last, draw.churn_index))
+        created = max(draw.moment(rng.randint(max(joined, newest - 40), newest)), draw.created_at)
         published, updated = None, created
     else:
         published = max(draw.moment(published_index), draw.created_at)

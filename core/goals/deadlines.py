@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.config import get_settings
 from core.goals.queries import load_tip_facts, measure_goals
 from core.goals.tips import ClosedGoal, choose_missed_goal_tip, goal_insight
+from core.insights.priority import enforce_high_cap
 from core.models import GoalStatus, InsightType, SellerGoal, SellerInsight
 from core.periods import local_day, require_aware
 
@@ -32,7 +33,8 @@ def check_goal_deadlines(session: Session, *, now: datetime) -> DeadlineReport:
     published up to the deadline, the rating as it is now), then set ACHIEVED when current ≥ target,
     else MISSED, and gets one PERFORMANCE insight with `finding_key = "goal:<id>"`: congratulations, or
     the shortfall and one tip from the seller's data (`core.goals.tips`). A second run finds no such
-    goal; an existing insight with the key is never repeated. Flushes; the job's run commits.
+    goal; an existing insight with the key is never repeated. A missed goal's HIGH insight counts toward the
+    seller's three HIGH at once (`core.insights.enforce_high_cap`). Flushes; the job's run commits.
     """
     require_aware(now)
     tz = get_settings().timezone
@@ -50,6 +52,8 @@ def check_goal_deadlines(session: Session, *, now: datetime) -> DeadlineReport:
         outcomes = _close_goals(session, seller_id=seller_id, goals=goals, now=now, tz=tz)
         closed += outcomes
         created += _tell_seller(session, seller_id=seller_id, outcomes=outcomes, now=now, tz=tz)
+        session.flush()
+        enforce_high_cap(session, seller_id=seller_id, now=now)
     session.flush()
     achieved = sum(c.achieved for c in closed)
     return DeadlineReport(achieved=achieved, missed=len(closed) - achieved, insights_created=created)

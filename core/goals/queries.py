@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core.goals.tips import VIEWS_WINDOW_DAYS, ListingGap, UnderpricedListing
+from core.listings.low_quality import seller_product_labels
 from core.listings.queries import ScoredListing, score_seller_listings
 from core.listings.rules import usable_band
 from core.listings.score import DIMENSIONS, listing_suggestions_offline
@@ -82,8 +83,9 @@ class TipFacts:
     underpriced: list[UnderpricedListing]
 
 
-def listing_gap(scored: ScoredListing, views: int) -> ListingGap:
-    """The listing's dimension with the most points to win (ties: the page's dimension order) and its first fix."""
+def listing_gap(scored: ScoredListing, views: int, name: str | None = None) -> ListingGap:
+    """The listing's dimension with the most points to win (ties: the page's dimension order) and its first fix.
+    `name` is how the seller's cards name the product (`product_labels`); its title by default."""
     order = {key: i for i, (key, _, _) in enumerate(DIMENSIONS)}
     weakest = min(scored.score.dimensions, key=lambda d: (-d.actionable_gap, order[d.key]))
     advice = next(
@@ -92,7 +94,7 @@ def listing_gap(scored: ScoredListing, views: int) -> ListingGap:
     )
     return ListingGap(
         product_id=scored.listing.product_id,
-        title=scored.listing.title,
+        title=name or scored.listing.title,
         status=scored.status,
         views=views,
         overall=scored.score.overall,
@@ -100,10 +102,11 @@ def listing_gap(scored: ScoredListing, views: int) -> ListingGap:
         missing_points=weakest.actionable_gap,
         max_points=weakest.max_points,
         advice=advice,
+        dimension_key=weakest.key,
     )
 
 
-def underpriced_listing(scored: ScoredListing, views: int) -> UnderpricedListing | None:
+def underpriced_listing(scored: ScoredListing, views: int, name: str | None = None) -> UnderpricedListing | None:
     """The published listing when its price is below its segment's p25 (a segment of ≥ 5 listings), else None."""
     band, price = scored.score.facts.benchmark, scored.listing.price
     if scored.status != ProductStatus.PUBLISHED.value or price is None or not usable_band(band):
@@ -113,12 +116,14 @@ def underpriced_listing(scored: ScoredListing, views: int) -> UnderpricedListing
     price = Decimal(str(price))
     if competitive_position(price, p25, p75) != "underpriced":
         return None
-    return UnderpricedListing(scored.listing.product_id, scored.listing.title, price, p25, p75, band.sample_size, views)
+    title = name or scored.listing.title
+    return UnderpricedListing(scored.listing.product_id, title, price, p25, p75, band.sample_size, views)
 
 
 def load_tip_facts(session: Session, *, seller_id: str, now: datetime, tz: tzinfo) -> TipFacts:
     """The seller's published listings and drafts, scored, with their views over the `VIEWS_WINDOW_DAYS` (30)
-    complete days before today. Four queries: three for the scores (`score_seller_listings`), one for views."""
+    complete days before today, named as the seller's cards name them (`product_labels`). Five queries: three for
+    the scores (`score_seller_listings`), one for views, one for the names."""
     scored = score_seller_listings(
         session, seller_id=seller_id, statuses=(ProductStatus.PUBLISHED, ProductStatus.DRAFT)
     )
@@ -134,11 +139,13 @@ def load_tip_facts(session: Session, *, seller_id: str, now: datetime, tz: tzinf
             .group_by(ProductView.product_id)
         ).all()
     )
+    names = seller_product_labels(session, seller_ids=[seller_id])
     listings, underpriced = [], []
     for item in scored:
         seen = int(views.get(item.listing.product_id) or 0)
-        listings.append(listing_gap(item, seen))
-        cheap = underpriced_listing(item, seen)
+        name = names.get(item.listing.product_id)
+        listings.append(listing_gap(item, seen, name))
+        cheap = underpriced_listing(item, seen, name)
         if cheap is not None:
             underpriced.append(cheap)
     return TipFacts(listings, underpriced)

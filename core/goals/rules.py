@@ -5,7 +5,14 @@ No database and no clock: "today" and "now" are arguments. Rules (issue 5):
 * **Target**: a number above 0 with at most two decimals; SALES and PRODUCTS targets are whole numbers;
   a RATING target is at most 5.0.
 * **Deadline**: a day after today and on or before the same calendar day two years on (29 February → 28
-  February), both in the seller's days (APP_TIMEZONE). A deadline day means the end of that day there.
+  February), both in the seller's days (APP_TIMEZONE). A deadline day means the end of that day there. Today is
+  refused too (a goal due in a few hours cannot be paced), and so is a typed text that is not a real day
+  (`parse_deadline`: ISO `YYYY-MM-DD`, ASCII digits). The page's date field never narrows what reaches these rules:
+  Streamlit's `date_input` replaces a value outside its min/max with its default without a word, so the rules here
+  are the only judge and a refused deadline is a message next to the field, never a different deadline.
+* **No duplicate**: an ACTIVE goal identical to another active goal of the seller — same type, same target (to
+  the cent), same deadline day — is refused, pointing at the existing one (`same_goal`). The title does not make
+  two goals different: renaming a number and a date does not double them.
 * **Title**: optional, at most 120 characters, none of the characters `core.text_input` refuses in names.
 * **Active goals**: at most `MAX_ACTIVE_GOALS` (10) at once.
 * **Pace**: expected progress = elapsed ÷ total time (creation → deadline); on pace when progress ≥ expected.
@@ -49,12 +56,18 @@ MSG_PRODUCTS_WHOLE = "Product goals count whole products: enter a whole number."
 MSG_RATING_MAX = "A rating goal can be at most 5.0."
 MSG_DEADLINE_MISSING = "Pick a deadline."
 MSG_DEADLINE_NOT_FUTURE = "Pick a deadline after today."
+MSG_DEADLINE_INVALID = "Enter the deadline as a date, like 2027-03-01."
 MSG_TITLE_TOO_LONG = f"Title can be at most {MAX_TITLE_CHARS} characters."
 MSG_TOO_MANY_ACTIVE = f"You have {MAX_ACTIVE_GOALS} active goals, the most at once: finish or cancel one first."
 
 
 def msg_deadline_too_far(latest: date) -> str:
     return f"Pick a deadline within two years (on or before {latest.isoformat()})."
+
+
+def msg_duplicate(title: str) -> str:
+    """The refusal of a goal identical to an active one, naming it (the page adds a button that opens it)."""
+    return f"You already have this goal: “{title}”. Change that one instead of setting it twice."
 
 
 # ---------------------------------------------------------------- parsing and validation
@@ -125,9 +138,40 @@ def latest_deadline(today: date) -> date:
     return add_years(today, DEADLINE_MAX_YEARS)
 
 
-def deadline_day(deadline: date | datetime, tz: tzinfo) -> date:
-    """The seller's day of a deadline given as a day or as an aware moment."""
-    return local_day(deadline, tz) if isinstance(deadline, datetime) else deadline
+DeadlineInput = date | datetime | str
+
+
+def parse_deadline(value: DeadlineInput | None, tz: tzinfo = UTC) -> date | str | None:
+    """The deadline's day, the message saying why it is not a day, or None when nothing was given.
+
+    A `datetime` (aware) is read as its day in `tz`; a `date` is that day; text must be an ISO day `YYYY-MM-DD`
+    written with ASCII digits ("2027-02-30", "tomorrow" and "２０２７-…" are not days). Blank text is None.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return local_day(value, tz)
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return MSG_DEADLINE_INVALID
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) != 10 or not text.isascii() or text[4] != "-" or text[7] != "-":
+        return MSG_DEADLINE_INVALID
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return MSG_DEADLINE_INVALID
+
+
+def deadline_day(deadline: DeadlineInput, tz: tzinfo) -> date:
+    """The seller's day of a valid deadline given as a day, an aware moment or ISO text; ValueError otherwise."""
+    day = parse_deadline(deadline, tz)
+    if not isinstance(day, date):
+        raise ValueError(day or MSG_DEADLINE_MISSING)
+    return day
 
 
 def end_of_day(day: date, tz: tzinfo) -> datetime:
@@ -156,7 +200,7 @@ def title_error(title: str | None) -> str | None:
 def validate_goal(
     goal_type: GoalType | str | None,
     target: Decimal | str | float | int | None,
-    deadline: date | datetime | None,
+    deadline: DeadlineInput | None,
     *,
     today: date,
     active_count: int,
@@ -187,11 +231,14 @@ def validate_goal(
     return errors
 
 
-def deadline_error(deadline: date | datetime | None, *, today: date, tz: tzinfo = UTC) -> str | None:
-    """ "Pick a deadline after today." for today or earlier; the two-year message after `latest_deadline`."""
-    if deadline is None:
+def deadline_error(deadline: DeadlineInput | None, *, today: date, tz: tzinfo = UTC) -> str | None:
+    """ "Pick a deadline." when none; the date-format message for text that is no day; "Pick a deadline after
+    today." for today or earlier; the two-year message after `latest_deadline`; None for a good deadline."""
+    day = parse_deadline(deadline, tz)
+    if day is None:
         return MSG_DEADLINE_MISSING
-    day = deadline_day(deadline, tz)
+    if isinstance(day, str):
+        return day
     if day <= today:
         return MSG_DEADLINE_NOT_FUTURE
     latest = latest_deadline(today)
@@ -357,3 +404,14 @@ def days_remaining(deadline: datetime, now: datetime, tz: tzinfo) -> int:
 def round_up(value: Decimal, step: Decimal = Decimal(1)) -> Decimal:
     """`value` rounded up to a multiple of `step`."""
     return (value / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
+# ---------------------------------------------------------------- duplicates and the first goal
+
+
+def same_goal(
+    goal_type: GoalType, target: Decimal, day: date, other_type: GoalType, other_target: Decimal, other_day: date
+) -> bool:
+    """True when two goals are the same goal: same type, same target to the cent, same deadline day (the title
+    does not count, see the module docstring)."""
+    return goal_type is other_type and to_cents(target) == to_cents(other_target) and day == other_day

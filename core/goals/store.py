@@ -38,17 +38,21 @@ from core.goals.queries import measure_goals
 from core.goals.rules import (
     MAX_ACTIVE_GOALS,
     UNITS,
+    DeadlineInput,
     Pace,
     clean_title,
     days_remaining,
+    deadline_day,
     deadline_error,
     default_title,
     end_of_day,
     format_goal_value,
     goal_pace,
+    msg_duplicate,
     parse_goal_type,
     parse_target,
     progress_ratio,
+    same_goal,
     target_amount,
     target_error,
     title_error,
@@ -84,11 +88,13 @@ ARCHIVE_STATUSES = (GoalStatus.ACHIEVED, GoalStatus.MISSED, GoalStatus.CANCELED)
 
 
 class GoalValidationError(ValueError):
-    """A goal that cannot be saved; `errors` maps a form field to the message shown next to it."""
+    """A goal that cannot be saved; `errors` maps a form field to the message shown next to it. `existing_goal_id`
+    is the active goal a refused duplicate is identical to (the page offers to open it)."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], *, existing_goal_id: str | None = None) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = dict(errors)
+        self.existing_goal_id = existing_goal_id
 
 
 @dataclass(frozen=True)
@@ -241,8 +247,43 @@ def count_active_goals(session: Session, *, seller_id: str, now: datetime) -> in
 # ---------------------------------------------------------------- writing
 
 
-def _deadline_moment(deadline: date | datetime, tz: tzinfo) -> datetime:
-    return deadline if isinstance(deadline, datetime) else end_of_day(deadline, tz)
+def _deadline_moment(deadline: DeadlineInput, tz: tzinfo) -> datetime:
+    """An aware moment stays as given; a day (or ISO text, already validated) means the end of that day."""
+    return deadline if isinstance(deadline, datetime) else end_of_day(deadline_day(deadline, tz), tz)
+
+
+def _duplicate(
+    session: Session,
+    *,
+    seller_id: str,
+    goal_type: GoalType,
+    target: Decimal,
+    day: date,
+    tz: tzinfo,
+    except_id: str | None = None,
+) -> SellerGoal | None:
+    """The seller's active, not deleted goal that is the same goal (`same_goal`), if any (oldest first)."""
+    query = (
+        select(SellerGoal)
+        .where(
+            SellerGoal.seller_id == seller_id,
+            SellerGoal.type == goal_type,
+            SellerGoal.status == GoalStatus.ACTIVE,
+            SellerGoal.deleted_at.is_(None),
+        )
+        .order_by(SellerGoal.created_at, SellerGoal.id)
+    )
+    for goal in session.execute(query).scalars():
+        if goal.id == except_id:
+            continue
+        if same_goal(goal_type, target, day, goal.type, Decimal(goal.target_value), local_day(goal.deadline, tz)):
+            return goal
+    return None
+
+
+def _refuse_duplicate(goal: SellerGoal, tz: tzinfo) -> GoalValidationError:
+    title = goal.title or default_title(goal.type, Decimal(goal.target_value), local_day(goal.deadline, tz))
+    return GoalValidationError({"goal": msg_duplicate(title)}, existing_goal_id=goal.id)
 
 
 def create_goal(
@@ -251,14 +292,16 @@ def create_goal(
     seller_id: str,
     now: datetime,
     type: GoalType | str,
-    target_value: Decimal | str | float | int,
-    deadline: date | datetime,
+    target_value: Decimal | str | float | int | None,
+    deadline: DeadlineInput | None,
     title: str | None = None,
 ) -> GoalView:
     """Create an ACTIVE goal for the seller, or raise `GoalValidationError` (nothing written).
 
-    The seller's profile row is locked first (PostgreSQL), so two simultaneous requests cannot both
-    pass the limit of 10 active goals.
+    Every rule of `core.goals.rules` applies (a past, today's, unparsable or too-far deadline is a "deadline" error);
+    a goal identical to an active one (same type, target and deadline day) is a "goal" error whose
+    `existing_goal_id` points at that goal. The seller's profile row is locked first (PostgreSQL), so two
+    simultaneous requests cannot both pass the limit of 10 active goals, nor both create the same goal.
     """
     require_aware(now)
     tz = _tz()
@@ -276,11 +319,16 @@ def create_goal(
     goal_type = parse_goal_type(type)
     if errors or goal_type is None:
         raise GoalValidationError(errors)
+    target = target_amount(target_value)
+    day = deadline_day(deadline, tz)
+    twin = _duplicate(session, seller_id=seller_id, goal_type=goal_type, target=target, day=day, tz=tz)
+    if twin is not None:
+        raise _refuse_duplicate(twin, tz)
     goal = SellerGoal(
         seller_id=seller_id,
         type=goal_type,
         title=clean_title(title),
-        target_value=target_amount(target_value),
+        target_value=target,
         current_value=Decimal("0.00"),
         deadline=_deadline_moment(deadline, tz),
         status=GoalStatus.ACTIVE,
@@ -300,15 +348,16 @@ def update_goal(
     goal_id: str,
     now: datetime,
     target_value: Decimal | str | float | int | None = None,
-    deadline: date | datetime | None = None,
+    deadline: DeadlineInput | None = None,
     title: str | None = None,
     cancel: bool = False,
 ) -> GoalView:
     """Change an ACTIVE goal's target, deadline or title (a blank title restores the default one), or cancel it.
 
     Cancelling counts the goal's progress one last time and sets CANCELED; it cannot be combined with
-    changes. The same rules as for a new goal apply to each given field; `GoalValidationError` writes
-    nothing. LookupError("Goal not found") for another seller's, a deleted or a missing goal.
+    changes. The same rules as for a new goal apply to each given field (a change that makes it identical to
+    another active goal is refused like a duplicate new goal); `GoalValidationError` writes nothing.
+    LookupError("Goal not found") for another seller's, a deleted or a missing goal.
     """
     require_aware(now)
     tz = _tz()
@@ -327,6 +376,20 @@ def update_goal(
         errors["title"] = problem
     if errors:
         raise GoalValidationError(errors)
+    if not cancel and (target_value is not None or deadline is not None):
+        new_target = target_amount(target_value) if target_value is not None else Decimal(goal.target_value)
+        new_day = deadline_day(deadline, tz) if deadline is not None else local_day(goal.deadline, tz)
+        twin = _duplicate(
+            session,
+            seller_id=seller_id,
+            goal_type=goal.type,
+            target=new_target,
+            day=new_day,
+            tz=tz,
+            except_id=goal.id,
+        )
+        if twin is not None:
+            raise _refuse_duplicate(twin, tz)
     _refresh(session, [goal], now=now, tz=tz)
     if cancel:
         goal.status = GoalStatus.CANCELED

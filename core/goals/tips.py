@@ -38,8 +38,6 @@ from core.models import GoalType, InsightPriority
 from core.money import format_money, format_share, to_cents
 
 GOALS_URL = urls.page_link(urls.GOALS)
-LISTING_HEALTH_URL = urls.page_link(urls.LISTING_HEALTH)
-PRICING_URL = urls.page_link(urls.PRICING)
 MIN_TIP_POINTS = 3.0
 NEARER_GOAL_DAYS = 30
 NEARER_GOAL_STRETCH = Decimal("1.2")  # the nearer goal asks a fifth more than the pace the seller reached
@@ -61,6 +59,7 @@ class ListingGap:
     missing_points: float
     max_points: float
     advice: str | None = None  # the first offline suggestion for that dimension
+    dimension_key: str | None = None  # its `core.listings.score.DIMENSIONS` key: where the editor opens
 
 
 @dataclass(frozen=True)
@@ -112,8 +111,9 @@ class InsightDraft:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def _listing_url(base: str, product_id: str) -> str:
-    return f"{base}?product={product_id}"
+def _editor_url(product_id: str, dimension: str | None = None) -> str:
+    """The Listing editor at the product (and at the dimension the tip is about)."""
+    return urls.page_link(urls.LISTING_EDITOR, product=product_id, dimension=dimension)
 
 
 def _draft_tip(listings: Sequence[ListingGap]) -> GoalTip | None:
@@ -125,9 +125,7 @@ def _draft_tip(listings: Sequence[ListingGap]) -> GoalTip | None:
         f"Finish and publish your draft “{best.title}”: it already scores {format_points(best.overall)}/100 on listing "
         "health, and every product you publish counts toward your next products goal."
     )
-    return GoalTip(
-        "draft", text, "Finish this draft", _listing_url(LISTING_HEALTH_URL, best.product_id), best.product_id
-    )
+    return GoalTip("draft", text, "Finish this draft", _editor_url(best.product_id), best.product_id)
 
 
 def _listing_tip(listings: Sequence[ListingGap]) -> GoalTip | None:
@@ -146,7 +144,7 @@ def _listing_tip(listings: Sequence[ListingGap]) -> GoalTip | None:
     if pick.advice:
         text += f" {pick.advice}"
     return GoalTip(
-        "listing", text, "Fix this listing", _listing_url(LISTING_HEALTH_URL, pick.product_id), pick.product_id
+        "listing", text, "Fix this listing", _editor_url(pick.product_id, pick.dimension_key), pick.product_id
     )
 
 
@@ -159,7 +157,9 @@ def _pricing_tip(underpriced: Sequence[UnderpricedListing]) -> GoalTip | None:
         f"{format_money(pick.p75)} of {pick.sample_size} comparable listings: raising it toward "
         f"{format_money(pick.p25)} earns more from every sale."
     )
-    return GoalTip("pricing", text, "Review the price", _listing_url(PRICING_URL, pick.product_id), pick.product_id)
+    return GoalTip(
+        "pricing", text, "Review the price", urls.page_link(urls.PRICING, product=pick.product_id), pick.product_id
+    )
 
 
 def nearer_goal_tip(goal: ClosedGoal, *, today: date) -> GoalTip:

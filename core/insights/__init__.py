@@ -13,16 +13,19 @@ from core.insights.generation import (
     mark_viewed,
     set_insight_status,
 )
+from core.insights.priority import enforce_high_cap
 from core.insights.queries import InsightPage, InsightView, insight_counts, list_insights
-from core.insights.rules import RATE_LIMIT_RUNS
+from core.insights.rules import MAX_HIGH, RATE_LIMIT_RUNS
 
 __all__ = [
+    "MAX_HIGH",
     "RATE_LIMIT_RUNS",
     "STEPS",
     "GenerationReport",
     "InsightPage",
     "InsightRateLimited",
     "InsightView",
+    "enforce_high_cap",
     "generate_insights_report",
     "generation_allowed_at",
     "insight_counts",

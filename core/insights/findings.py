@@ -5,13 +5,20 @@ the forecast) and the seller's per-product activity, and writes the title, descr
 from the seller's own numbers. The texts are deterministic rules over those numbers (the offline engine of
 the insights; no model is needed to say "$12 below the median"). Rules:
 
-* **PRICING** (`pricing:<product id>`): every published product whose price is not competitive
-  (`core.pricing.analysis.needs_attention`); priority from the money at stake per month against the seller's
-  monthly revenue (`core.insights.rules.priority_from_money`).
-* **LISTING_QUALITY** (`listing:<product id>`): published listings in the red band (score < 40) or that can
+* **PRICING** (`pricing:<product id>`): every product the pricing review advises to change
+  (`core.pricing.rules.needs_attention`) AND whose suggestion is expected to earn more: the analysis'
+  `money_at_stake` read as the expected change in monthly revenue of following the suggestion (positive = gain);
+  zero or negative (keep, or a change the demand model does not expect to pay) raises nothing. Priority from
+  that gain against the seller's monthly revenue (`core.insights.rules.priority_from_money`); it is the
+  finding's stakes.
+* **LISTING_QUALITY** (`listing:<product id>`, the key `core.listings.low_quality.finding_key` shares with an
+  admin's notice): published listings in the red band (score < 40) or that can
   still win at least `BIG_GAP_POINTS` (30) points. HIGH when red and viewed at least `VIEWED_LISTING_VIEWS`
   (50) times in the last 30 days; MEDIUM when red, or when the gap is big and the listing is that viewed;
-  else LOW. Within a priority, the most viewed first.
+  else LOW. Within a priority, the most viewed first. Each action opens the Listing editor at the dimension it
+  fixes.
+* **Names**: a product is named by `core.listings.low_quality.product_labels` — its title, or, when the seller
+  has two products with that title, "Title · $24.99 · #3f2a" — so two cards never look alike.
 * **OPPORTUNITY** (`opportunity:<term>`): HIGH or MEDIUM potential gaps that fit the seller. HIGH potential
   and a rising trend → HIGH; HIGH potential → MEDIUM; MEDIUM potential → LOW. Most searched first.
 * **PERFORMANCE** (`performance:forecast`): revenue of the last 30 complete days against the 30 before
@@ -34,14 +41,15 @@ from decimal import Decimal
 from functools import partial
 
 from core import urls
-from core.insights.rules import Finding, priority_from_money
+from core.insights.rules import STAKES_META_KEY, Finding, priority_from_money
+from core.listings.low_quality import editor_url, finding_key
 from core.listings.queries import ScoredListing
 from core.listings.rules import format_points, plural
 from core.listings.score import listing_suggestions_offline
 from core.market.opportunities import MarketOpportunity
 from core.models import InsightPriority, InsightType
 from core.models.enums import product_type_label
-from core.money import format_money
+from core.money import ZERO, format_money
 from core.pricing.rules import PricingAnalysis, needs_attention
 
 RED_SCORE_BELOW = 40.0
@@ -72,6 +80,7 @@ class ProductActivity:
     purchases_90: int
     revenue_30: Decimal
     revenue_previous_30: Decimal
+    revenue_90: Decimal = ZERO  # the last 90 complete days: the base of the priority share (÷ 3 = a month)
 
     @property
     def conversion_90(self) -> float | None:
@@ -96,20 +105,35 @@ def pricing_url(product_id: str) -> str:
     return urls.page_link(urls.PRICING, product=product_id)
 
 
-def listing_url(product_id: str) -> str:
-    return urls.page_link(urls.LISTING_HEALTH, product=product_id)
+def listing_url(product_id: str, dimension: str | None = None) -> str:
+    """The Listing editor at the product, and at `dimension` (a `core.listings.score.DIMENSIONS` key) when one
+    dimension is what the action fixes; without it when no single dimension applies."""
+    return editor_url(product_id, dimension)
+
+
+Names = Mapping[str, str]
+"""{product id: label} from `core.listings.low_quality.product_labels`; a product missing from it keeps its title."""
+
+
+def name_of(names: Names | None, product_id: str, title: str) -> str:
+    return (names or {}).get(product_id) or title
 
 
 # ---------------------------------------------------------------- pricing
 
 
-def pricing_findings(analyses: Iterable[PricingAnalysis], *, monthly_revenue: Decimal = Decimal(0)) -> list[Finding]:
-    """One finding per non-competitive product (rules: module docstring)."""
+def pricing_findings(
+    analyses: Iterable[PricingAnalysis], *, monthly_revenue: Decimal = Decimal(0), names: Names | None = None
+) -> list[Finding]:
+    """One finding per product whose suggested change is expected to gain (rules: module docstring); the title
+    says which way (below / above similar listings when the position agrees, else "could earn / sell more")."""
     out = []
     for a in needs_attention(analyses):
         market, suggested = a.market, a.suggested_price
-        if market is None or suggested is None:
+        gain = Decimal(a.money_at_stake)
+        if market is None or suggested is None or suggested == a.current_price or gain <= 0:
             continue
+        name = name_of(names, a.product_id, a.title)
         money = partial(format_money, currency=a.currency)
         kind = _kind(a.facts.product_type) if a.facts else "similar"
         where = f"in {market.category_name}" if market.category_name else "across all categories"
@@ -122,22 +146,24 @@ def pricing_findings(analyses: Iterable[PricingAnalysis], *, monthly_revenue: De
         )
         review_label = f"Review the price (suggested {money(suggested)})"
         review = action_item(review_label, "review_price", pricing_url(a.product_id))
-        if a.competitive_position == "underpriced":
-            title = f"“{a.title}” is priced below similar listings"
-            description += (
-                f" At your {sales}, that is about {money(a.money_at_stake)} more a month."
-                if a.units_90_days
-                else f" Each sale would earn {money(suggested - a.current_price)} more."
+        at_sales = f", at your {sales}" if a.units_90_days else ""
+        expected = f" Expected gain at the suggested price: about {money(gain)} a month{at_sales}."
+        raise_it = suggested > a.current_price
+        if raise_it:
+            below = a.competitive_position == "underpriced"
+            title = (
+                f"“{name}” is priced below similar listings" if below else f"“{name}” could earn more at a higher price"
             )
+            description += expected
             actions = [review]
         else:
-            title = f"“{a.title}” is priced above similar listings"
-            description += (
-                f" Buyers compare before they buy: at {sales}, about {money(a.money_at_stake)} a month depends on "
-                "getting this price right."
-                if a.units_90_days
-                else " It has not sold in the last 90 days, and buyers compare prices before they buy."
+            above = a.competitive_position == "overpriced"
+            title = (
+                f"“{name}” is priced above similar listings" if above else f"“{name}” could sell more at a lower price"
             )
+            description += expected
+            if not a.units_90_days:
+                description += " It has not sold in the last 90 days, and buyers compare prices before they buy."
             actions = [
                 review,
                 action_item("Or show buyers what makes it worth more", "improve_listing", listing_url(a.product_id)),
@@ -146,11 +172,11 @@ def pricing_findings(analyses: Iterable[PricingAnalysis], *, monthly_revenue: De
             Finding(
                 key=f"pricing:{a.product_id}",
                 insight_type=InsightType.PRICING,
-                priority=priority_from_money(a.money_at_stake, monthly_revenue),
+                priority=priority_from_money(gain, monthly_revenue),
                 title=title,
                 description=description,
                 action_items=tuple(actions),
-                weight=float(a.money_at_stake),
+                weight=float(gain),
                 meta={
                     "product_id": a.product_id,
                     "position": a.competitive_position,
@@ -159,7 +185,10 @@ def pricing_findings(analyses: Iterable[PricingAnalysis], *, monthly_revenue: De
                     "money_at_stake": str(a.money_at_stake),
                     "units_90_days": a.units_90_days,
                     "engine": a.engine,
+                    "monthly_revenue": str(monthly_revenue),
+                    STAKES_META_KEY: str(gain),
                 },
+                stakes=gain,
             )
         )
     return out
@@ -179,7 +208,9 @@ def listing_priority(overall: float, gap: float, views_30: int) -> InsightPriori
     return InsightPriority.MEDIUM if red or viewed else InsightPriority.LOW
 
 
-def listing_findings(scored: Iterable[ScoredListing], activity: Mapping[str, ProductActivity]) -> list[Finding]:
+def listing_findings(
+    scored: Iterable[ScoredListing], activity: Mapping[str, ProductActivity], *, names: Names | None = None
+) -> list[Finding]:
     """Red or far-from-complete published listings (rules: module docstring)."""
     out = []
     for item in scored:
@@ -206,15 +237,17 @@ def listing_findings(scored: Iterable[ScoredListing], activity: Mapping[str, Pro
             f"It can win {format_points(gap)} points, most of them in {where}."
         )
         suggestions = listing_suggestions_offline(score, item.listing, limit=LISTING_ACTIONS)
-        actions = [action_item(s.suggestion, f"fix:{s.dimension}", listing_url(pid)) for s in suggestions]
+        actions = [action_item(s.suggestion, f"fix:{s.dimension}", listing_url(pid, s.dimension)) for s in suggestions]
         if not actions:
-            actions = [action_item("Open its listing health", "open_listing", listing_url(pid))]
+            first = weakest[0].key if weakest else None
+            actions = [action_item("Open it in the Listing editor", "open_listing", listing_url(pid, first))]
+        name = name_of(names, pid, item.listing.title)
         out.append(
             Finding(
-                key=f"listing:{pid}",
+                key=finding_key(pid),
                 insight_type=InsightType.LISTING_QUALITY,
                 priority=priority,
-                title=f"“{item.listing.title}” scores {format_points(score.overall)}/100: fix its listing",
+                title=f"“{name}” scores {format_points(score.overall)}/100: fix its listing",
                 description=description,
                 action_items=tuple(actions),
                 weight=views + (100 - score.overall) / 1000,

@@ -20,11 +20,14 @@ from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, default_ai
 from core.insights.findings import listing_findings, opportunity_findings, pricing_findings
+from core.insights.priority import enforce_high_cap
 from core.insights.queries import InsightView, insight_view, load_product_activity, marketing_article_url
 from core.insights.rules import (
+    OPEN_STATUSES,
     PRIORITY_RANK,
     RATE_LIMIT_RUNS,
     RATE_LIMIT_WINDOW,
+    WEIGHT_META_KEY,
     ExistingInsight,
     Finding,
     InsightPlan,
@@ -35,6 +38,7 @@ from core.insights.rules import (
     runs_in_window,
 )
 from core.insights.trend_findings import marketing_findings, monthly_revenue_of, performance_finding
+from core.listings.low_quality import seller_product_labels
 from core.listings.queries import score_seller_listings
 from core.market.opportunities import find_opportunities
 from core.models import (
@@ -111,9 +115,20 @@ def _existing(session: Session, *, seller_id: str) -> tuple[list[ExistingInsight
         )
     )
     summaries = [
-        ExistingInsight(r.id, r.finding_key or "", InsightStatus(r.status), r.updated_at, r.generated_at) for r in rows
+        ExistingInsight(
+            r.id, r.finding_key or "", InsightStatus(r.status), r.updated_at, r.generated_at, not _from_admin(r)
+        )
+        for r in rows
     ]
     return summaries, {r.id: r for r in rows}
+
+
+ADMIN_META_KEYS = ("source", "requested_by")
+
+
+def _from_admin(insight: SellerInsight) -> bool:
+    """An admin's notice (`core.listings.low_quality`): refreshed by generation, never retired by it."""
+    return (insight.meta or {}).get("source") == "admin"
 
 
 # ---------------------------------------------------------------- generating
@@ -133,13 +148,14 @@ def collect_findings(
     opportunities = find_opportunities(session, seller_id=seller_id, now=now, ai=ai)
     report(STEP_FORECAST)
     forecast = forecast_for_seller(session, seller_id=seller_id, days=FORECAST_DAYS, now=now)
+    names = seller_product_labels(session, seller_ids=[seller_id])
     findings = [
-        *pricing_findings(analyses, monthly_revenue=monthly_revenue_of(activity)),
-        *listing_findings(scored, {a.product_id: a for a in activity}),
+        *pricing_findings(analyses, monthly_revenue=monthly_revenue_of(activity), names=names),
+        *listing_findings(scored, {a.product_id: a for a in activity}, names=names),
         *opportunity_findings(opportunities),
-        *marketing_findings(activity, analyses, scored, learn_url=marketing_article_url(session)),
+        *marketing_findings(activity, analyses, scored, learn_url=marketing_article_url(session), names=names),
     ]
-    if (performance := performance_finding(activity, forecast)) is not None:
+    if (performance := performance_finding(activity, forecast, names)) is not None:
         findings.append(performance)
     return rank_findings(findings)
 
@@ -153,7 +169,8 @@ def _apply(
         insight.title = finding.title[:255]
         insight.description = finding.description
         insight.action_items = [dict(i) for i in finding.action_items]
-        insight.meta = dict(finding.meta)
+        kept = {k: v for k, v in (insight.meta or {}).items() if k in ADMIN_META_KEYS}  # an admin's notice stays one
+        insight.meta = {**dict(finding.meta), WEIGHT_META_KEY: finding.weight, **kept}
         insight.generated_at = now
         insight.updated_at = now
 
@@ -173,6 +190,7 @@ def _apply(
         rows[insight_id].deleted_at = now
         rows[insight_id].updated_at = now
     session.flush()
+    enforce_high_cap(session, seller_id=seller_id, now=now)
     return created, updated
 
 
@@ -261,6 +279,9 @@ def set_insight_status(
 ) -> InsightView:
     """Move one of the seller's insights to `status` (transitions: `core.insights.rules.check_transition`).
 
+    Back to PENDING (Undo a dismissal, Reopen a done one) is refused while another open insight has the same
+    finding key: a later generation raised that advice again, with fresher numbers. Reopening may add a HIGH
+    insight: the cap of three applies again (`enforce_high_cap`).
     LookupError("Insight not found") for a missing, deleted or another seller's insight (never revealed to
     exist); ValueError with a clear message for a transition that is not allowed. Flushes.
     """
@@ -275,10 +296,24 @@ def set_insight_status(
         raise LookupError("Insight not found")
     wanted = InsightStatus(status)
     check_transition(InsightStatus(insight.status), wanted)
-    insight.status = wanted
     require_aware(now)
+    if wanted is InsightStatus.PENDING and insight.finding_key:
+        twin = session.scalar(
+            select(SellerInsight.id).where(
+                SellerInsight.seller_id == seller_id,
+                SellerInsight.finding_key == insight.finding_key,
+                SellerInsight.status.in_(OPEN_STATUSES),
+                SellerInsight.deleted_at.is_(None),
+                SellerInsight.id != insight.id,
+            )
+        )
+        if twin is not None:
+            raise ValueError("This advice is already back in Open, with fresher numbers: look for it there.")
+    insight.status = wanted
     insight.updated_at = now
     session.flush()
+    if wanted is InsightStatus.PENDING:
+        enforce_high_cap(session, seller_id=seller_id, now=now)
     return insight_view(insight)
 
 

@@ -98,12 +98,14 @@ def list_insights(
     insight_type: InsightType | None = None,
     page: int = 1,
     page_size: int = 12,
+    recent_first: bool = False,
 ) -> InsightPage:
     """The seller's insights (not deleted), HIGH priority first, then the newest, one page at a time.
 
     `status` filters by one status or several (None: all). Priority first, then newest: the issue asks for
     "newest and highest priority first", and an urgent insight from yesterday matters more than a minor one
-    from today. ValueError for a page < 1 or a page size outside 1–100.
+    from today. With `recent_first` (the Done and Dismissed tabs) the last changed come first instead.
+    ValueError for a page < 1 or a page size outside 1–100.
     """
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValueError(f"page must be ≥ 1 and page_size 1–{MAX_PAGE_SIZE}")
@@ -116,7 +118,13 @@ def list_insights(
     rows = session.scalars(
         select(SellerInsight)
         .where(*conditions)
-        .order_by(_PRIORITY_ORDER, SellerInsight.generated_at.desc(), SellerInsight.id)
+        .order_by(
+            *(
+                (SellerInsight.updated_at.desc(), SellerInsight.id)
+                if recent_first
+                else (_PRIORITY_ORDER, SellerInsight.generated_at.desc(), SellerInsight.id)
+            )
+        )
         .limit(page_size)
         .offset((page - 1) * page_size)
     )
@@ -145,8 +153,8 @@ def pending_insight_count(session: Session, *, seller_id: str) -> int:
 
 
 def load_product_activity(session: Session, *, seller_id: str, now: datetime) -> list[ProductActivity]:
-    """Views (30/90 days), purchases (90 days) and revenue (last 30 / previous 30 days) of the seller's published
-    products: one GROUP BY per activity table. Windows end with yesterday (UTC), the last complete day."""
+    """Views (30/90 days), purchases (90 days) and revenue (last 30 / previous 30 / last 90 days) of the seller's
+    published products: one GROUP BY per activity table. Windows end with yesterday (UTC), the last complete day."""
     require_aware(now)
     today = now.astimezone(UTC).date()
     as_of = today - timedelta(days=1)
@@ -188,15 +196,17 @@ def load_product_activity(session: Session, *, seller_id: str, now: datetime) ->
         ).all()
     )
     last = RevenueRecord.day >= since(30)
+    previous = RevenueRecord.day.between(since(60), since(30) - timedelta(days=1))
     revenue = {
-        r.product_id: (to_cents(r.last), to_cents(r.previous))
+        r.product_id: (to_cents(r.last), to_cents(r.previous), to_cents(r.total))
         for r in session.execute(
             select(
                 RevenueRecord.product_id,
                 func.sum(case((last, RevenueRecord.revenue), else_=0)).label("last"),
-                func.sum(case((last, 0), else_=RevenueRecord.revenue)).label("previous"),
+                func.sum(case((previous, RevenueRecord.revenue), else_=0)).label("previous"),
+                func.sum(RevenueRecord.revenue).label("total"),
             )
-            .where(RevenueRecord.seller_id == seller_id, RevenueRecord.day.between(since(60), as_of))
+            .where(RevenueRecord.seller_id == seller_id, RevenueRecord.day.between(since(90), as_of))
             .group_by(RevenueRecord.product_id)
         )
     }
@@ -209,8 +219,9 @@ def load_product_activity(session: Session, *, seller_id: str, now: datetime) ->
             views_30=views.get(p.id, (0, 0))[0],
             views_90=views.get(p.id, (0, 0))[1],
             purchases_90=int(purchases.get(p.id) or 0),
-            revenue_30=revenue.get(p.id, (ZERO, ZERO))[0],
-            revenue_previous_30=revenue.get(p.id, (ZERO, ZERO))[1],
+            revenue_30=revenue.get(p.id, (ZERO, ZERO, ZERO))[0],
+            revenue_previous_30=revenue.get(p.id, (ZERO, ZERO, ZERO))[1],
+            revenue_90=revenue.get(p.id, (ZERO, ZERO, ZERO))[2],
         )
         for p in products
     ]

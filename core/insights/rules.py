@@ -2,10 +2,17 @@
 
 Rules (issue 5; each function restates its own):
 
-* **Priority from money** (pricing and marketing findings): money at stake per month ≥ $50 and ≥ 1 % of the
-  seller's revenue of the last 30 days → HIGH; ≥ $10 and ≥ 0.25 % → MEDIUM; else LOW. The share keeps a
-  seller who makes $150,000 a month from getting a wall of "urgent" $60 fixes, while for a small shop the
-  dollar floors decide.
+* **Priority from money** (pricing and marketing findings): the money a finding is worth a month (its *stakes*:
+  for pricing the expected monthly gain of following the suggestion; for marketing the sales missed a month,
+  priced) against the seller's own monthly revenue = revenue of the last 90 complete days ÷ 3:
+  HIGH when stakes ≥ 10 % of that monthly revenue and ≥ $50; MEDIUM when ≥ 2 % and ≥ $10; else LOW.
+  A seller without revenue gets the dollar floors alone ($50 HIGH, $10 MEDIUM). So a $51 tweak is LOW for a
+  seller making $3,000 a month (2 % = $60) and a $400 one is HIGH (10 % = $300).
+* **At most three HIGH at once** (`MAX_HIGH`): after every write that can add a HIGH insight (generation, the
+  goal check, an admin's notice), the seller's open HIGH insights beyond three are demoted to MEDIUM; the
+  three with the highest stakes stay HIGH (money findings first, by their stakes; findings without a money
+  figure — a red listing, a missed goal — after them, the newest first, then the finding's weight: a red
+  listing's views). `meta["demoted_from"] = "HIGH"` records it.
 * **Caps** per run: at most 5 pricing, 5 listing-quality, 3 opportunity and 2 marketing findings become
   insights (the best ones: priority HIGH → LOW, then the family's weight: money, views…); the forecast
   gives at most one. Findings suppressed by a recent dismissal (below) do not take a place.
@@ -16,10 +23,13 @@ Rules (issue 5; each function restates its own):
   sales); otherwise a new insight is created.
 * **Retired**: an open insight of a generated family (pricing, listing, opportunity, performance, marketing)
   whose finding is no longer detected at all (the price was fixed, the listing improved…) is soft-deleted,
-  so the list never shows advice that stopped being true. Goal insights (`goal:<id>`) are never touched.
+  so the list never shows advice that stopped being true. Goal insights (`goal:<id>`) are never touched, nor is a
+  notice an admin sent (`meta["source"] == "admin"`, same key as the generated listing finding): it stays until
+  the seller acts on it or dismisses it.
 * **Rate limit**: 3 generations per seller in any rolling hour: runs started in (now − 1 h, now] count.
 * **Status**: PENDING → VIEWED → ACTED_ON (PENDING → ACTED_ON too: a seller may act from the first look);
-  any non-final status → DISMISSED; ACTED_ON and DISMISSED are final.
+  any open status → DISMISSED; DISMISSED and ACTED_ON go back to PENDING only by the seller's Undo / Reopen
+  (refused while another open insight has the same finding key: that one already carries the advice).
 """
 
 from __future__ import annotations
@@ -34,8 +44,11 @@ from core.models import InsightPriority, InsightStatus, InsightType
 
 HIGH_MONEY_PER_MONTH = Decimal("50")
 MEDIUM_MONEY_PER_MONTH = Decimal("10")
-HIGH_SHARE_OF_REVENUE = Decimal("0.01")
-MEDIUM_SHARE_OF_REVENUE = Decimal("0.0025")
+HIGH_SHARE_OF_REVENUE = Decimal("0.10")
+MEDIUM_SHARE_OF_REVENUE = Decimal("0.02")
+MAX_HIGH = 3
+STAKES_META_KEY = "stakes_per_month"  # where an insight keeps its stakes, for the HIGH cap of later writes
+WEIGHT_META_KEY = "weight"  # and its finding's weight (ties among insights without stakes)
 
 CAPS: dict[InsightType, int] = {
     InsightType.PRICING: 5,
@@ -60,7 +73,10 @@ FINAL_STATUSES = (InsightStatus.ACTED_ON, InsightStatus.DISMISSED)
 
 
 def priority_from_money(per_month: Decimal, monthly_revenue: Decimal = Decimal(0)) -> InsightPriority:
-    """HIGH from max($50, 1 % of the monthly revenue) a month, MEDIUM from max($10, 0.25 %), else LOW."""
+    """HIGH from max($50, 10 % of the monthly revenue) a month, MEDIUM from max($10, 2 %), else LOW.
+
+    `monthly_revenue` is the seller's revenue of the last 90 complete days ÷ 3 (0 without revenue: the floors).
+    """
     revenue = max(Decimal(0), monthly_revenue)
     if per_month >= max(HIGH_MONEY_PER_MONTH, revenue * HIGH_SHARE_OF_REVENUE):
         return InsightPriority.HIGH
@@ -81,6 +97,7 @@ class Finding:
     action_items: tuple[dict[str, str], ...]
     weight: float = 0.0  # orders findings of equal priority within a family (bigger first)
     meta: dict[str, Any] = field(default_factory=dict)
+    stakes: Decimal | None = None  # money a month the finding is worth, when it has a money figure (HIGH cap)
 
 
 def rank_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -97,6 +114,7 @@ class ExistingInsight:
     status: InsightStatus
     changed_at: datetime  # when its status (or content) last changed: `updated_at`
     generated_at: datetime
+    retirable: bool = True  # False for an admin's notice: generation refreshes it but never retires it
 
 
 @dataclass(frozen=True)
@@ -154,8 +172,53 @@ def plan_insights(findings: Iterable[Finding], existing: Iterable[ExistingInsigh
                 create.append(finding)
     for key, history in by_key.items():
         if key.startswith(GENERATED_KEY_PREFIXES) and key not in detected:
-            retire.extend(e.id for e in history if e.status in OPEN_STATUSES)
+            retire.extend(e.id for e in history if e.status in OPEN_STATUSES and e.retirable)
     return InsightPlan(create, update, sorted(set(retire)), suppressed)
+
+
+# ---------------------------------------------------------------- at most three HIGH
+
+
+@dataclass(frozen=True)
+class HighInsight:
+    """An open HIGH insight, as the cap compares them."""
+
+    id: str
+    stakes: Decimal | None
+    generated_at: datetime
+    weight: float = 0.0  # the finding's weight within its family (views of a red listing…): breaks ties
+
+
+def weight_of(meta: dict[str, Any] | None) -> float:
+    """The finding weight an insight stored in its meta; 0 without one."""
+    raw = (meta or {}).get(WEIGHT_META_KEY)
+    return float(raw) if isinstance(raw, (int, float)) else 0.0
+
+
+def stakes_of(meta: dict[str, Any] | None) -> Decimal | None:
+    """The stakes an insight stored in its meta (`STAKES_META_KEY`), or None when it has none (or not a number)."""
+    raw = (meta or {}).get(STAKES_META_KEY)
+    try:
+        return None if raw is None else Decimal(str(raw))
+    except ArithmeticError:
+        return None
+
+
+def highs_to_demote(highs: Iterable[HighInsight], limit: int = MAX_HIGH) -> list[str]:
+    """The ids of the open HIGH insights beyond `limit`: those with money stakes rank first (biggest first), then
+    those without, newest first; then the bigger weight (a red listing's views), then the id. Everything after the
+    first `limit` is demoted to MEDIUM."""
+    ranked = sorted(
+        highs,
+        key=lambda h: (
+            h.stakes is None,
+            -(h.stakes or Decimal(0)),
+            -h.generated_at.timestamp(),
+            -h.weight,
+            h.id,
+        ),
+    )
+    return [h.id for h in ranked[limit:]]
 
 
 # ---------------------------------------------------------------- rate limit
@@ -183,8 +246,8 @@ def next_allowed_at(run_starts: Iterable[datetime], now: datetime) -> datetime |
 _ALLOWED: dict[InsightStatus, frozenset[InsightStatus]] = {
     InsightStatus.PENDING: frozenset({InsightStatus.VIEWED, InsightStatus.ACTED_ON, InsightStatus.DISMISSED}),
     InsightStatus.VIEWED: frozenset({InsightStatus.ACTED_ON, InsightStatus.DISMISSED}),
-    InsightStatus.ACTED_ON: frozenset(),
-    InsightStatus.DISMISSED: frozenset(),
+    InsightStatus.ACTED_ON: frozenset({InsightStatus.PENDING}),  # Reopen
+    InsightStatus.DISMISSED: frozenset({InsightStatus.PENDING}),  # Undo
 }
 
 _WORDS = {
@@ -200,7 +263,7 @@ def check_transition(current: InsightStatus, wanted: InsightStatus) -> None:
     if wanted in _ALLOWED[current]:
         return
     if current in FINAL_STATUSES:
-        raise ValueError(f"This insight is already {_WORDS[current]}; its status can no longer change.")
+        raise ValueError(f"This insight is already {_WORDS[current]}; it can only be brought back to Open.")
     if current == wanted:
         raise ValueError(f"This insight is already {_WORDS[current]}.")
     raise ValueError(f"An insight that is {_WORDS[current]} cannot be marked {_WORDS[wanted]}.")

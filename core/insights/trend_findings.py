@@ -22,12 +22,14 @@ from core.insights.findings import (
     MONTHS_IN_90_DAYS,
     TRAFFIC_VIEWS,
     UP_LOW,
+    Names,
     ProductActivity,
     action_item,
     listing_url,
+    name_of,
     pricing_url,
 )
-from core.insights.rules import Finding, priority_from_money
+from core.insights.rules import STAKES_META_KEY, Finding, priority_from_money
 from core.listings.queries import ScoredListing
 from core.listings.rules import format_points, plural
 from core.models import InsightPriority, InsightType
@@ -54,8 +56,9 @@ def performance_priority(change: float) -> InsightPriority | None:
 
 
 def monthly_revenue_of(activity: Iterable[ProductActivity]) -> Decimal:
-    """The seller's revenue of the last 30 days (the base of `priority_from_money`'s share)."""
-    return sum((a.revenue_30 for a in activity), Decimal(0))
+    """The seller's monthly revenue, the base of `priority_from_money`'s share: revenue of the last 90 complete
+    days ÷ 3, to the cent (a month of a seller whose sales swing is read over a quarter, not one month)."""
+    return to_cents(sum((a.revenue_90 for a in activity), Decimal(0)) / MONTHS_IN_90_DAYS)
 
 
 def _driver(activity: Sequence[ProductActivity], down: bool) -> ProductActivity | None:
@@ -75,8 +78,14 @@ def _forecast_sentence(forecast: SalesForecast | None) -> str:
     return text + "."
 
 
-def decline_finding(activity: Sequence[ProductActivity], forecast: SalesForecast | None, trend: SellerTrend) -> Finding:
-    """HIGH: the seller is declining (`core.sales.trends`); the last 30 days are context, not the headline."""
+def decline_finding(
+    activity: Sequence[ProductActivity],
+    forecast: SalesForecast | None,
+    trend: SellerTrend,
+    names: Names | None = None,
+) -> Finding:
+    """HIGH: the seller is declining (`core.sales.trends`); the last 30 days are context, not the headline. Its
+    stakes are the revenue a month lost against the comparison 90 days: (comparison − last 90 days) ÷ 3."""
     last = sum((a.revenue_30 for a in activity), Decimal(0))
     previous = sum((a.revenue_previous_30 for a in activity), Decimal(0))
     share = trend.share_of_peak
@@ -93,16 +102,17 @@ def decline_finding(activity: Sequence[ProductActivity], forecast: SalesForecast
             f"({format_share(change, places=0, signed=True)}): one better month does not turn that trend."
         )
     driver = _driver(activity, down=True)
+    driver_name = name_of(names, driver.product_id, driver.title) if driver is not None else ""
     if driver is not None:
         description += (
-            f" The biggest drop of the last 30 days: “{driver.title}”, {format_money(driver.revenue_30)} against "
+            f" The biggest drop of the last 30 days: “{driver_name}”, {format_money(driver.revenue_30)} against "
             f"{format_money(driver.revenue_previous_30)}."
         )
     description += _forecast_sentence(forecast)
     actions = []
     if driver is not None:
         actions.append(
-            action_item(f"Check the listing of “{driver.title}”", "improve_listing", listing_url(driver.product_id))
+            action_item(f"Check the listing of “{driver_name}”", "improve_listing", listing_url(driver.product_id))
         )
     actions += [
         action_item(
@@ -111,6 +121,7 @@ def decline_finding(activity: Sequence[ProductActivity], forecast: SalesForecast
         action_item("Set a revenue goal to win it back", "set_goal", urls.page_link(urls.GOALS)),
     ]
     base = trend.comparison_90 or Decimal(0)
+    stakes = to_cents(max(Decimal(0), base - trend.last_90) / MONTHS_IN_90_DAYS)
     return Finding(
         key="performance:forecast",
         insight_type=InsightType.PERFORMANCE,
@@ -130,15 +141,19 @@ def decline_finding(activity: Sequence[ProductActivity], forecast: SalesForecast
             "revenue_previous_30": str(previous),
             "driver_product_id": driver.product_id if driver else None,
             "projected_revenue_30": str(forecast.projected_revenue) if forecast and forecast.available else None,
+            STAKES_META_KEY: str(stakes),
         },
+        stakes=stakes,
     )
 
 
-def performance_finding(activity: Sequence[ProductActivity], forecast: SalesForecast | None) -> Finding | None:
+def performance_finding(
+    activity: Sequence[ProductActivity], forecast: SalesForecast | None, names: Names | None = None
+) -> Finding | None:
     """The revenue trend, with the product that moved it most and the forecast (see the module docstring)."""
     trend = forecast.trend if forecast is not None else None
     if trend is not None and trend.declining:
-        return decline_finding(activity, forecast, trend)
+        return decline_finding(activity, forecast, trend, names)
     last = sum((a.revenue_30 for a in activity), Decimal(0))
     previous = sum((a.revenue_previous_30 for a in activity), Decimal(0))
     change = revenue_change(last, previous)
@@ -147,13 +162,14 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
         return None
     down = change < 0
     driver = _driver(activity, down)
+    driver_name = name_of(names, driver.product_id, driver.title) if driver is not None else ""
     pct = format_share(abs(change), places=0)
     money = format_money
     description = f"You made {money(last)} in the last 30 days against {money(previous)} in the 30 days before."
     if driver is not None:
         what = "The biggest drop" if down else "What drove it"
         description += (
-            f" {what}: “{driver.title}”, {money(driver.revenue_30)} against {money(driver.revenue_previous_30)}."
+            f" {what}: “{driver_name}”, {money(driver.revenue_30)} against {money(driver.revenue_previous_30)}."
         )
     falling_90 = not down and not growth_supported(trend)
     if falling_90 and trend is not None and trend.change_90_days is not None:
@@ -170,7 +186,7 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
         actions = []
         if driver is not None:
             actions.append(
-                action_item(f"Check the listing of “{driver.title}”", "improve_listing", listing_url(driver.product_id))
+                action_item(f"Check the listing of “{driver_name}”", "improve_listing", listing_url(driver.product_id))
             )
         actions += [see_forecast, action_item("Set a revenue goal to win it back", "set_goal", goals)]
     else:
@@ -180,7 +196,7 @@ def performance_finding(activity: Sequence[ProductActivity], forecast: SalesFore
         actions = [action_item("Set a goal for the next 30 days", "set_goal", goals), see_forecast]
         if driver is not None:
             price_url = pricing_url(driver.product_id)
-            actions.append(action_item(f"Check the price of “{driver.title}”", "review_price", price_url))
+            actions.append(action_item(f"Check the price of “{driver_name}”", "review_price", price_url))
     return Finding(
         key="performance:forecast",
         insight_type=InsightType.PERFORMANCE,
@@ -208,7 +224,11 @@ def missed_sales(views_90: int, own_rate: float, median_rate: float) -> float:
 
 
 def _conversion_finding(
-    a: ProductActivity, analysis: PricingAnalysis | None, item: ScoredListing | None, monthly_revenue: Decimal
+    a: ProductActivity,
+    analysis: PricingAnalysis | None,
+    item: ScoredListing | None,
+    monthly_revenue: Decimal,
+    name: str,
 ) -> Finding | None:
     median = analysis.market.median_conversion_rate if analysis and analysis.market else None
     own = a.conversion_90
@@ -223,11 +243,17 @@ def _conversion_finding(
         second = action_item("Then check its images and description", "improve_listing", listing_url(a.product_id))
     elif images >= IMAGE_LEVER_POINTS:
         lever = "It lacks images: buyers who cannot see what they get do not buy."
-        first = action_item("Add images that show what buyers get", "fix:image_quality", listing_url(a.product_id))
+        first = action_item(
+            "Add images that show what buyers get", "fix:image_quality", listing_url(a.product_id, "image_quality")
+        )
         second = action_item("Check the price against similar listings", "review_price", pricing_url(a.product_id))
     else:
         lever = "Make the description answer buyers' questions: what they get, for whom, how to use it."
-        first = action_item("Improve the description", "fix:description_completeness", listing_url(a.product_id))
+        first = action_item(
+            "Improve the description",
+            "fix:description_completeness",
+            listing_url(a.product_id, "description_completeness"),
+        )
         second = action_item("Check the price against similar listings", "review_price", pricing_url(a.product_id))
     description = (
         f"{plural(a.views_90, 'view')} in the last 90 days turned into {plural(a.purchases_90, 'purchase')} "
@@ -238,7 +264,7 @@ def _conversion_finding(
         key=f"marketing:conversion:{a.product_id}",
         insight_type=InsightType.MARKETING,
         priority=priority_from_money(money, monthly_revenue),
-        title=f"“{a.title}” gets traffic but few buyers",
+        title=f"“{name}” gets traffic but few buyers",
         description=description,
         action_items=(first, second),
         weight=float(money),
@@ -249,12 +275,14 @@ def _conversion_finding(
             "conversion": round(own, 4),
             "segment_median_conversion": round(median, 4),
             "money_per_month": str(money),
+            STAKES_META_KEY: str(money),
         },
+        stakes=money,
     )
 
 
 def _visibility_finding(
-    a: ProductActivity, analysis: PricingAnalysis | None, item: ScoredListing | None, learn_url: str | None
+    a: ProductActivity, analysis: PricingAnalysis | None, item: ScoredListing | None, learn_url: str | None, name: str
 ) -> Finding | None:
     if item is None or item.score.overall <= GREEN_SCORE_ABOVE or a.views_30 >= FEW_VIEWS:
         return None
@@ -269,14 +297,18 @@ def _visibility_finding(
     if converts and own is not None:
         than = f", at or above similar listings' {format_share(median)}" if median else ""
         description += f" Those who find it buy: {format_share(own)} of its views{than}."
-    actions = [action_item("Check its search keywords and tags", "fix:seo_optimization", listing_url(a.product_id))]
+    actions = [
+        action_item(
+            "Check its search keywords and tags", "fix:seo_optimization", listing_url(a.product_id, "seo_optimization")
+        )
+    ]
     if learn_url:
         actions.insert(0, action_item("Read how to promote a listing", "learn", learn_url))
     return Finding(
         key=f"marketing:visibility:{a.product_id}",
         insight_type=InsightType.MARKETING,
         priority=InsightPriority.MEDIUM if converts else InsightPriority.LOW,
-        title=f"“{a.title}” is a strong listing few buyers see",
+        title=f"“{name}” is a strong listing few buyers see",
         description=description,
         action_items=tuple(actions),
         weight=item.score.overall / 1000,
@@ -290,6 +322,7 @@ def marketing_findings(
     scored: Iterable[ScoredListing],
     *,
     learn_url: str | None = None,
+    names: Names | None = None,
 ) -> list[Finding]:
     """Good traffic with few buyers, and strong listings nobody sees (rules: `core.insights.findings`)."""
     monthly_revenue = monthly_revenue_of(activity)
@@ -298,7 +331,8 @@ def marketing_findings(
     out = []
     for a in activity:
         analysis, item = by_analysis.get(a.product_id), by_listing.get(a.product_id)
-        conversion = _conversion_finding(a, analysis, item, monthly_revenue)
-        visibility = _visibility_finding(a, analysis, item, learn_url)
+        name = name_of(names, a.product_id, a.title)
+        conversion = _conversion_finding(a, analysis, item, monthly_revenue, name)
+        visibility = _visibility_finding(a, analysis, item, learn_url, name)
         out += [f for f in (conversion, visibility) if f is not None]
     return out

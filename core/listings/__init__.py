@@ -1,9 +1,25 @@
-"""Listing health: the listing score's rules, scoring (one listing or in bulk), low-quality listings.
+"""Listing health: the listing score's rules, scoring (one listing or in bulk), the listing editor, low-quality
+listings.
 
 The face of the package: what components and jobs call, re-exported from its modules."""
 
 from __future__ import annotations
 
+from core.listings.editor import (
+    EditableListing,
+    LastEdit,
+    ListingForm,
+    ListingValidationError,
+    SavedEdit,
+    ScoreChange,
+    check_form,
+    create_draft,
+    last_edits,
+    load_listing,
+    preview,
+    save_listing,
+    weakest_dimension,
+)
 from core.listings.low_quality import (
     DEFAULT_THRESHOLD,
     LowQualityListing,
@@ -23,17 +39,30 @@ __all__ = [
     "BAND_RED_BELOW",
     "DEFAULT_THRESHOLD",
     "CheckStatus",
+    "EditableListing",
+    "LastEdit",
+    "ListingForm",
     "ListingScore",
+    "ListingValidationError",
     "LowQualityListing",
     "NotifyReport",
+    "SavedEdit",
+    "ScoreChange",
     "ScoredListing",
+    "check_form",
+    "create_draft",
     "describe_weakest",
+    "last_edits",
     "listing_suggestions",
+    "load_listing",
     "low_quality_listings",
     "notify_sellers_about_listings",
     "plural",
     "portfolio_score",
+    "preview",
+    "save_listing",
     "score_seller_listing",
     "score_seller_listings",
+    "weakest_dimension",
     "weakest_dimensions",
 ]

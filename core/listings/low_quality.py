@@ -1,6 +1,13 @@
 """Low-quality listings for admins: bulk scoring across sellers, the worst published listings with their weakest
 dimensions and 30-day views, and "Notify seller" (a LISTING_QUALITY insight + an in-app notification).
 
+It also holds the two things a listing's insight shares with the seller's generated insights (`core.insights`
+imports them from here, so both sides write the same): the one finding key of a listing (`finding_key`:
+"listing:<product id>") and how a listing is named on a seller's cards (`product_labels`: a title the seller uses
+twice gets its price and a short id). An admin's notice for a listing that already has an open insight (generated or
+notified, PENDING or VIEWED) keeps that one and counts as "already had a pending notice"; a later generation refreshes
+the admin's notice instead of adding a second card.
+
 Scoring is the pure `core.listings.score.score_listing`; `core.listings.queries.score_products` loads the products
 matching the filters (pushed into SQL) plus category tag norms and segment price bands in three queries, whatever
 the count. It scores ~5,000 listings a second, so an unfiltered marketplace-wide list costs about 0.2 ms per
@@ -12,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from core import urls
 from core.config import get_settings
 from core.listings.queries import ScoredListing, score_products
 from core.listings.rules import format_points
@@ -34,13 +43,17 @@ from core.models import (
     User,
     UserRole,
 )
+from core.money import format_money
 from core.notify.inapp import create_notification
 
 DEFAULT_THRESHOLD = 40.0
 WEAKEST_SHOWN = 3
 VIEWS_DAYS = 30
 HIGH_PRIORITY_BELOW = 25.0  # an insight for a listing scoring under this is HIGH priority, else MEDIUM
-LISTING_HEALTH_LINK = "/listing-health"
+MAX_OPEN_HIGH = 3  # `core.insights.rules.MAX_HIGH`: a notice is HIGH only while the seller has fewer open HIGH
+LISTING_HEALTH_LINK = urls.page_link(urls.LISTING_HEALTH)
+SHORT_ID_CHARS = 4
+OPEN_STATUSES = (InsightStatus.PENDING, InsightStatus.VIEWED)
 _ID_CHUNK = 5000  # ids per IN (...) list: well under SQLite's 32,766 bound parameters
 
 
@@ -64,7 +77,7 @@ class LowQualityListing:
     weakest: tuple[WeakDimension, ...]
     views_30d: int
     published_at: datetime | None
-    already_notified: bool  # a PENDING listing-quality insight for it exists
+    already_notified: bool  # an open (PENDING or VIEWED) insight about this listing exists, generated or notified
 
 
 @dataclass(frozen=True)
@@ -135,7 +148,8 @@ def _views_30d(session: Session, product_ids: Sequence[str], *, now: datetime) -
 
 
 def _pending_keys(session: Session, products: Iterable[ScoredListing]) -> set[str]:
-    """The finding keys of `products` that have a PENDING, not deleted insight (on the seller + key index)."""
+    """The finding keys of `products` that have an open (PENDING or VIEWED), not deleted insight — generated or an
+    admin's — on the seller + key index."""
     items = list(products)
     sellers = sorted({p.seller_id for p in items})
     found: set[str] = set()
@@ -145,7 +159,7 @@ def _pending_keys(session: Session, products: Iterable[ScoredListing]) -> set[st
                 select(SellerInsight.finding_key).where(
                     SellerInsight.seller_id.in_(sellers),
                     SellerInsight.finding_key.in_(chunk),
-                    SellerInsight.status == InsightStatus.PENDING,
+                    SellerInsight.status.in_(OPEN_STATUSES),
                     SellerInsight.deleted_at.is_(None),
                 )
             )
@@ -154,7 +168,67 @@ def _pending_keys(session: Session, products: Iterable[ScoredListing]) -> set[st
 
 
 def finding_key(product_id: str) -> str:
-    return f"listing_quality:{product_id}"
+    """THE finding key of a listing's insight, generated (`core.insights.findings`) or sent by an admin (here)."""
+    return f"listing:{product_id}"
+
+
+def editor_url(product_id: str, dimension: str | None = None) -> str:
+    """The Listing editor opened at the product (and at `dimension`, a `core.listings.score.DIMENSIONS` key)."""
+    return urls.page_link(urls.LISTING_EDITOR, product=product_id, dimension=dimension)
+
+
+def _title_key(title: str | None) -> str:
+    return " ".join((title or "").split()).casefold()
+
+
+def product_labels(products: Iterable[tuple[str, str | None, Decimal | None, str | None]]) -> dict[str, str]:
+    """{product id: how the seller's cards name it}: the title; for a title two or more of the given products
+    share (case and spacing ignored) "Title · $24.99 · #3f2a" — the price and the shortest id prefix (at least 4
+    characters, hyphens skipped) that tells those products apart. `products` = (id, title, price, currency) of
+    ONE seller's products (names are compared within a seller's cards only)."""
+    items = list(products)
+    groups: dict[str, list[tuple[str, str | None, Decimal | None, str | None]]] = {}
+    for item in items:
+        groups.setdefault(_title_key(item[1]), []).append(item)
+    labels: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) == 1:
+            pid, title, _price, _currency = group[0]
+            labels[pid] = title or ""
+            continue
+        compact = {pid: pid.replace("-", "") for pid, *_ in group}
+        width = SHORT_ID_CHARS
+        while width < 32 and len({c[:width] for c in compact.values()}) < len(group):
+            width += 1
+        for pid, title, price, currency in group:
+            parts = [" ".join((title or "").split())]
+            if price is not None:
+                parts.append(format_money(Decimal(str(price)), currency=currency or "USD"))
+            parts.append(f"#{compact[pid][:width]}")
+            labels[pid] = " · ".join(parts)
+    return labels
+
+
+def seller_product_labels(session: Session, *, seller_ids: Iterable[str]) -> dict[str, str]:
+    """`product_labels` of every non-deleted product of each seller (any status), in one query."""
+    ids = sorted(set(seller_ids))
+    by_seller: dict[str, list[tuple[str, str | None, Decimal | None, str | None]]] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(
+                DigitalProduct.seller_id,
+                DigitalProduct.id,
+                DigitalProduct.title,
+                DigitalProduct.price,
+                DigitalProduct.currency,
+            ).where(DigitalProduct.seller_id.in_(chunk), DigitalProduct.deleted_at.is_(None))
+        )
+        for seller_id, pid, title, price, currency in rows:
+            by_seller.setdefault(seller_id, []).append((pid, title, price, currency))
+    labels: dict[str, str] = {}
+    for products in by_seller.values():
+        labels.update(product_labels(products))
+    return labels
 
 
 def low_quality_listings(
@@ -221,45 +295,77 @@ def _require_admin(session: Session, admin_user_id: str) -> None:
         raise PermissionError("only an active admin can notify sellers")
 
 
-def _insight_for(item: ScoredListing, weakest: tuple[WeakDimension, ...], *, admin_user_id: str, now: datetime) -> Any:
-    title = item.listing.title
+def _open_high_counts(session: Session, seller_ids: Iterable[str]) -> dict[str, int]:
+    """Open (PENDING or VIEWED), not deleted HIGH insights per seller: a notice is HIGH only under the cap."""
+    counts: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(seller_ids))):
+        rows = session.execute(
+            select(SellerInsight.seller_id, func.count())
+            .where(
+                SellerInsight.seller_id.in_(chunk),
+                SellerInsight.priority == InsightPriority.HIGH,
+                SellerInsight.status.in_(OPEN_STATUSES),
+                SellerInsight.deleted_at.is_(None),
+            )
+            .group_by(SellerInsight.seller_id)
+        )
+        counts.update({seller_id: int(n) for seller_id, n in rows})
+    return counts
+
+
+def _insight_for(
+    item: ScoredListing,
+    weakest: tuple[WeakDimension, ...],
+    *,
+    label: str,
+    priority: InsightPriority,
+    admin_user_id: str,
+    now: datetime,
+) -> Any:
     score = item.score.overall
     weak_text = describe_weakest(weakest) or "none"
+    pid = item.listing.product_id
+    first = weakest[0].key if weakest else None
+    fix_label = f"Fix its {weakest[0].label.lower()} in the Listing editor" if weakest else "Open it in the editor"
     return SellerInsight(
         seller_id=item.seller_id,
         insight_type=InsightType.LISTING_QUALITY,
-        title=f"Improve your listing “{title}”"[:255],
+        title=f"Improve your listing “{label}”"[:255],
         description=(
-            f"Our team reviewed “{title}”: its listing health score is {format_points(score)}/100. "
+            f"Our team reviewed “{label}”: its listing health score is {format_points(score)}/100. "
             f"The weakest parts are {weak_text}. Listings with a complete description, images and SEO "
-            "are found and bought more often; Listing health shows what to fix first."
+            "are found and bought more often; the Listing editor shows the score of each part as you fix it."
         ),
         action_items=[
-            {
-                "label": "Fix it in Listing health",
-                "action": "open_listing_health",
-                "url": f"{LISTING_HEALTH_LINK}?product={item.listing.product_id}",
-            }
+            {"label": fix_label, "action": f"fix:{first}" if first else "open_editor", "url": editor_url(pid, first)}
         ],
-        priority=InsightPriority.HIGH if score < HIGH_PRIORITY_BELOW else InsightPriority.MEDIUM,
+        priority=priority,
         status=InsightStatus.PENDING,
         meta={
-            "product_id": item.listing.product_id,
+            "product_id": pid,
             "score": score,
             "weakest": [w.key for w in weakest],
             "requested_by": admin_user_id,
             "source": "admin",
         },
         generated_at=now,
-        finding_key=finding_key(item.listing.product_id),
+        finding_key=finding_key(pid),
+        created_at=now,
+        updated_at=now,
     )
 
 
 def notify_sellers_about_listings(
     session: Session, *, product_ids: Iterable[str], admin_user_id: str, now: datetime
 ) -> NotifyReport:
-    """For each listing: a LISTING_QUALITY insight for its seller (skipped while one for the listing is still
-    PENDING), then one in-app notification per seller that got at least one new insight.
+    """For each listing: a LISTING_QUALITY insight for its seller, then one in-app notification per seller that got
+    at least one new insight.
+
+    A listing that already has an open (PENDING or VIEWED) insight with its finding key — generated by the seller's
+    insights or sent by an admin before — keeps that one: nothing is added, and it is counted in
+    `skipped_duplicates` ("already had a pending notice"). The notice is HIGH when the listing scores under
+    `HIGH_PRIORITY_BELOW` (25) and the seller has fewer than three open HIGH insights (counting the notices of this
+    call), else MEDIUM. Its "Fix now" opens the Listing editor at the weakest dimension.
 
     PermissionError unless `admin_user_id` is an active admin. Unknown or deleted product ids are reported in
     `not_found`. Everything is written in one savepoint (all or nothing); the caller commits.
@@ -270,6 +376,9 @@ def notify_sellers_about_listings(
         s.listing.product_id: s for chunk in _chunks(ids) for s in score_products(session, DigitalProduct.id.in_(chunk))
     }
     pending = _pending_keys(session, scored.values())
+    sellers = {s.seller_id for s in scored.values()}
+    labels = seller_product_labels(session, seller_ids=sellers)
+    highs = _open_high_counts(session, sellers)
     created: dict[str, list[tuple[ScoredListing, SellerInsight]]] = {}
     skipped = 0
     with session.begin_nested():
@@ -280,15 +389,27 @@ def notify_sellers_about_listings(
             if finding_key(pid) in pending:
                 skipped += 1
                 continue
-            insight = _insight_for(item, weakest_dimensions(item.score), admin_user_id=admin_user_id, now=now)
+            priority = InsightPriority.MEDIUM
+            if item.score.overall < HIGH_PRIORITY_BELOW and highs.get(item.seller_id, 0) < MAX_OPEN_HIGH:
+                priority = InsightPriority.HIGH
+                highs[item.seller_id] = highs.get(item.seller_id, 0) + 1
+            insight = _insight_for(
+                item,
+                weakest_dimensions(item.score),
+                label=labels.get(pid, item.listing.title),
+                priority=priority,
+                admin_user_id=admin_user_id,
+                now=now,
+            )
             session.add(insight)
+            pending.add(finding_key(pid))
             created.setdefault(item.seller_id, []).append((item, insight))
         session.flush()
         users = dict(
             session.execute(select(SellerProfile.id, SellerProfile.user_id).where(SellerProfile.id.in_(created))).all()
         )
         for seller_id, items in created.items():
-            _notify_seller(session, user_id=users[seller_id], items=items, now=now)
+            _notify_seller(session, user_id=users[seller_id], items=items, labels=labels, now=now)
     return NotifyReport(
         sellers_notified=len(created),
         insights_created=sum(len(v) for v in created.values()),
@@ -298,15 +419,26 @@ def notify_sellers_about_listings(
 
 
 def _notify_seller(
-    session: Session, *, user_id: str, items: list[tuple[ScoredListing, SellerInsight]], now: datetime
+    session: Session,
+    *,
+    user_id: str,
+    items: list[tuple[ScoredListing, SellerInsight]],
+    labels: dict[str, str],
+    now: datetime,
 ) -> None:
+    def name(item: ScoredListing) -> str:
+        return labels.get(item.listing.product_id, item.listing.title)
+
+    link = LISTING_HEALTH_LINK
     if len(items) == 1:
         item, _ = items[0]
-        title = f"Your listing “{item.listing.title}” needs attention"
+        title = f"Your listing “{name(item)}” needs attention"
+        weakest = weakest_dimensions(item.score)
+        link = editor_url(item.listing.product_id, weakest[0].key if weakest else None)
     else:
         title = f"{len(items)} of your listings need attention"
     lines = [
-        f"“{item.listing.title}” scores {format_points(item.score.overall)}/100; weakest: "
+        f"“{name(item)}” scores {format_points(item.score.overall)}/100; weakest: "
         f"{describe_weakest(weakest_dimensions(item.score)) or 'none'}."
         for item, _ in items
     ]
@@ -316,7 +448,7 @@ def _notify_seller(
         type=NotificationType.LISTING_QUALITY,
         title=title,
         body="\n".join(lines),
-        link=LISTING_HEALTH_LINK,
+        link=link,
         meta={"product_ids": [i.listing.product_id for i, _ in items], "insight_ids": [ins.id for _, ins in items]},
         now=now,
     )

@@ -26,6 +26,12 @@ Definitions (seed 000 steps 1c and 2g, issue 3):
   `{"min": float, "max": float}`. Medians follow `percentile_cont(0.5)`: the middle
   price, or the mean of the two middle prices for an even count.
 * A segment with fewer than `THIN_SAMPLE_SIZE` products is a *thin sample*.
+* **Distribution and demand** (issue 11, `segment_statistics`): p10/p25/p75/p90 of the members' prices
+  (`percentile_cont`), the median conversion of the members with views and the price-response fit
+  (`core.market.segments.fit_price_response`) over the members' views and purchases in the sales window.
+  One more query returns one row per live product (views and purchases summed in the database); the
+  percentiles and the fit are pure Python over those rows (`core.market.segments`). Every page reads these
+  nightly figures.
 
 The database returns money in integer cents and ratings in hundredths so SQLite
 (which keeps NUMERIC as floating point) and PostgreSQL sum exactly the same numbers;
@@ -45,6 +51,7 @@ from sqlalchemy import String, and_, case, cast, delete, func, literal, null, se
 from sqlalchemy.orm import Session
 
 from core.db import hundredths, insert_for
+from core.market.segments import load_segment_activity, segment_statistics
 from core.models import (
     Category,
     DigitalProduct,
@@ -353,7 +360,16 @@ def recalculate_benchmarks(session: Session, *, now: datetime) -> int:
     Does not commit: the caller's `session_scope()` (the jobs runner) owns the transaction.
     """
     totals = load_segment_totals(session, now=now)
-    rows = [{**benchmark_values(t, now=now), "created_at": now, "updated_at": now} for t in totals]
+    activity = load_segment_activity(session, now=now)
+    rows = [
+        {
+            **benchmark_values(t, now=now),
+            **segment_statistics(activity.get((t.product_type, t.category_id), [])),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for t in totals
+    ]
     removed = _delete_stale(session, {(r["product_type"], r["category_id"]) for r in rows})
     if rows:
         _upsert(session, rows)

@@ -1,6 +1,11 @@
 """The admin's hand on market benchmarks: reference-value overrides (validated, with who and when, clearable), the
 values to show and use (`effective_reference`), and the Benchmarks page's claimed "Recalculate now".
 
+Far overrides (issue 11): a figure outside the segment's computed 10th–90th percentile needs a second
+confirmation (`OverrideConfirmationNeeded`, then `confirm_far=True`). Sellers see an override only as the team's
+reference, flagged "set by the marketplace team"; the Pricing tool's position, suggestion and range keep using
+the computed figures, so an extreme override never makes a screen contradict itself.
+
 An override replaces the *displayed reference* of a segment — average price, median price, top-seller average
 price — while the computed figures stay in their columns and keep being refreshed by the daily recalculation
 (`core.market.benchmarks` leaves the override columns alone). Setting an override stores exactly the values given: a
@@ -177,6 +182,35 @@ def check_override_order(values: OverrideValues, row: MarketBenchmark) -> None:
         raise OverrideValidationError(errors)
 
 
+# An override outside the computed 10th–90th percentile of the segment's prices (where 80 % of its listings are)
+# is allowed, but only once the admin confirms it a second time (issue 11).
+
+
+class OverrideConfirmationNeeded(ValueError):
+    """Some overrides lie outside the computed p10–p90; `warnings` maps benchmark id -> {field: the sentence to
+    confirm}. Nothing was written; save again with `confirm_far=True`."""
+
+    def __init__(self, warnings: dict[str, dict[str, str]]) -> None:
+        super().__init__(f"{len(warnings)} benchmark row(s) need a confirmation")
+        self.warnings = warnings
+
+
+def far_override_warnings(values: OverrideValues, *, p10: Decimal | None, p90: Decimal | None) -> dict[str, str]:
+    """{field: "Yes, set the median $9.00 although 80 % of listings are between $X and $Y"} for each overridden
+    figure outside [p10, p90] (nothing when the percentiles are not computed yet). Pure."""
+    if p10 is None or p90 is None:
+        return {}
+    warnings: dict[str, str] = {}
+    for field, noun in _ORDER_NOUNS.items():
+        value = getattr(values, field)
+        if value is not None and not p10 <= value <= p90:
+            warnings[field] = (
+                f"Yes, set the {noun} {format_money(value)} although 80 % of listings are between "
+                f"{format_money(p10)} and {format_money(p90)}"
+            )
+    return warnings
+
+
 # ---------------------------------------------------------------- what to show and use (pure)
 
 
@@ -254,13 +288,15 @@ def set_benchmark_override(
     top_seller_avg_price: Decimal | str | float | None = None,
     note: str | None = None,
     now: datetime,
+    confirm_far: bool = False,
 ) -> EffectiveReference:
     """Store the admin's override of a benchmark's reference figures, stamped with who and when (flushed).
 
     PermissionError unless `admin_user_id` is an active admin; `OverrideValidationError` (one message per
     field) for an amount that is not a positive number with at most two decimals or lies outside the segment's
     lowest–highest listing price, or a note over 500 characters or with a control character; LookupError for an
-    unknown benchmark. Nothing is written on any error. All three figures
+    unknown benchmark; `OverrideConfirmationNeeded` for a figure outside the computed p10–p90 unless
+    `confirm_far`. Nothing is written on any error. All three figures
     None clears the override (see `clear_benchmark_override`).
     """
     require_aware(now)
@@ -270,6 +306,9 @@ def set_benchmark_override(
     )
     row = _benchmark(session, benchmark_id)
     check_override_order(values, row)
+    far = far_override_warnings(values, p10=row.p10_price, p90=row.p90_price)
+    if far and not confirm_far:
+        raise OverrideConfirmationNeeded({row.id: far})
     if values.is_empty:
         _clear(row)
     else:
@@ -318,28 +357,42 @@ OVERRIDE_FIELDS = ("average_price", "median_price", "top_seller_avg_price", "not
 
 
 def save_benchmark_overrides(
-    session: Session, *, admin_user_id: str, edits: Mapping[str, Mapping[str, Any]], now: datetime
+    session: Session,
+    *,
+    admin_user_id: str,
+    edits: Mapping[str, Mapping[str, Any]],
+    now: datetime,
+    confirm_far: bool = False,
 ) -> int:
     """Save several rows' overrides at once (the page's "Save overrides"); returns how many rows were saved.
 
     `edits` maps benchmark id -> the row's whole override as edited ({average_price, median_price,
     top_seller_avg_price, note}; a missing or None figure uses the computed value). Every row is validated
     before anything is written: `OverrideBatchError` (per row, per field) and nothing written when any row
-    is bad; PermissionError for a non-admin; LookupError for an unknown id.
+    is bad; PermissionError for a non-admin; LookupError for an unknown id. A figure outside the computed
+    p10–p90 raises `OverrideConfirmationNeeded` (nothing written) unless `confirm_far`.
     """
     _require_admin(session, admin_user_id)
     errors: dict[str, dict[str, str]] = {}
+    warnings: dict[str, dict[str, str]] = {}
     for benchmark_id, row in edits.items():
         try:
             values = validate_override(**{f: row.get(f) for f in OVERRIDE_FIELDS})
-            check_override_order(values, _benchmark(session, benchmark_id))
+            benchmark = _benchmark(session, benchmark_id)
+            check_override_order(values, benchmark)
         except OverrideValidationError as exc:
             errors[benchmark_id] = exc.errors
+            continue
+        far = far_override_warnings(values, p10=benchmark.p10_price, p90=benchmark.p90_price)
+        if far:
+            warnings[benchmark_id] = far
     if errors:
         raise OverrideBatchError(errors)
+    if warnings and not confirm_far:
+        raise OverrideConfirmationNeeded(warnings)
     for benchmark_id, row in edits.items():
         set_benchmark_override(
-            session, benchmark_id=benchmark_id, admin_user_id=admin_user_id, now=now,
+            session, benchmark_id=benchmark_id, admin_user_id=admin_user_id, now=now, confirm_far=True,
             **{f: row.get(f) for f in OVERRIDE_FIELDS},
         )  # fmt: skip
     return len(edits)

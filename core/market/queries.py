@@ -53,6 +53,18 @@ class BenchmarkView:
     overridden_by_user_id: str | None = None
     overridden_by_name: str | None = None
     overridden_at: datetime | None = None
+    # The nightly distribution and demand figures (issue 11); None until the job has computed them.
+    p10_price: Decimal | None = None
+    p25_price: Decimal | None = None
+    p75_price: Decimal | None = None
+    p90_price: Decimal | None = None
+    median_conversion_rate: float | None = None
+    demand_model: dict[str, Any] | None = None
+
+    @property
+    def has_distribution(self) -> bool:
+        """True when the nightly percentiles are there (a row computed before issue 11 lacks them)."""
+        return None not in (self.p10_price, self.p25_price, self.p75_price, self.p90_price)
 
 
 def _decimal(value: float | None) -> Decimal | None:
@@ -94,6 +106,14 @@ def _view(
         overridden_by_user_id=benchmark.overridden_by_user_id,
         overridden_by_name=overridden_by_name if benchmark.overridden_by_user_id else None,
         overridden_at=benchmark.overridden_at,
+        p10_price=benchmark.p10_price,
+        p25_price=benchmark.p25_price,
+        p75_price=benchmark.p75_price,
+        p90_price=benchmark.p90_price,
+        median_conversion_rate=(
+            None if benchmark.median_conversion_rate is None else float(benchmark.median_conversion_rate)
+        ),
+        demand_model=benchmark.demand_model,
     )
 
 

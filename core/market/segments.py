@@ -16,11 +16,23 @@ those in inactive categories included, like the benchmark's "All categories" row
   or deleted since then still count for the months they sold in: leaving them out would make the past look
   smaller than it was and invent a rising trend. Months without a sale are 0. Summed in integer cents so
   SQLite and PostgreSQL agree to the cent.
+* **Nightly statistics** (issue 11; computed by the benchmarks job, stored on `market_benchmarks`, read by
+  the Pricing tool, Market and Benchmarks): price percentiles p10/p25/p75/p90 interpolated like
+  `percentile_cont`; the median conversion (purchases ÷ views over the 90-day window) of the listings with
+  views; and the **price response** (`fit_price_response`): a view-weighted least-squares slope b of
+  ln(conversion) on ln(price) over the listings with ≥ `FIT_MIN_VIEWS` views, each conversion smoothed
+  toward the segment's pooled rate m = Σpurchases ÷ Σviews by `FIT_SMOOTHING_VIEWS` pseudo-views:
+  c_i = (purchases_i + K·m) ÷ (views_i + K). Weights w_i = views_i ÷ mean(views). b = Σw(x−x̄)(y−ȳ) ÷ Σw(x−x̄)²
+  (x̄, ȳ weighted means), its standard error √(Σw·r² ÷ (n−2) ÷ Σw(x−x̄)²). Since views do not depend on the
+  price, units ∝ views × conversion and b is the segment's price elasticity of demand. Stored raw; the
+  pricing model (`core.pricing.demand`) shrinks it toward its prior. Needs ≥ `FIT_MIN_LISTINGS` listings
+  and two distinct prices, else None.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -30,7 +42,16 @@ from sqlalchemy import Date, DateTime, and_, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from core.db import hundredths
-from core.models import Category, DigitalProduct, DigitalProductType, ProductStatus, RevenueRecord
+from core.models import (
+    Category,
+    ConversionEvent,
+    ConversionEventType,
+    DigitalProduct,
+    DigitalProductType,
+    ProductStatus,
+    ProductView,
+    RevenueRecord,
+)
 from core.money import to_cents
 from core.periods import DailyPoint, MonthPoint, Window, fill_missing_days, require_aware
 from core.sales.forecast import load_daily_sales
@@ -39,6 +60,11 @@ DEFAULT_BINS = 12
 ACTUAL_DAYS = 90  # the forecast chart's history before the projection
 MIN_BIN_CENTS = 100  # bins narrower than $1 tell a seller nothing
 _NICE_STEPS = (100, 200, 250, 500)  # × 10^k cents
+WINDOW_DAYS = 90  # the benchmarks' sales window (`core.market.benchmarks.sales_window`)
+SegmentKey = tuple[DigitalProductType, str | None]
+FIT_MIN_VIEWS = 50  # a listing enters the price-response fit with at least this many views in the window
+FIT_MIN_LISTINGS = 8  # fewer listings: no fit (the pricing model keeps its prior)
+FIT_SMOOTHING_VIEWS = 20  # pseudo-views pulling each conversion toward the segment's pooled rate
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,75 @@ class SellerSegment:
     category_id: str | None
     category_name: str | None
     products: int  # the seller's published products in it
+
+
+# ---------------------------------------------------------------- pure part: nightly statistics
+
+
+@dataclass(frozen=True)
+class ListingActivity:
+    """One published listing of a segment: its price and its views and purchases over the 90-day window."""
+
+    price: float
+    views: int
+    purchases: int
+
+
+def _window(now: datetime) -> tuple[date, date]:
+    """`core.market.benchmarks.sales_window` (benchmarks imports this module, so the two lines are repeated)."""
+    require_aware(now)
+    end = now.astimezone(UTC).date()
+    return end - timedelta(days=WINDOW_DAYS), end
+
+
+def percentile_cont(sorted_values: Sequence[float], q: float) -> float | None:
+    """PostgreSQL's `percentile_cont(q)` over ascending values: linear between positions ⌊(n−1)q⌋ and the next."""
+    if not sorted_values:
+        return None
+    position = q * (len(sorted_values) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (position - low) * (sorted_values[high] - sorted_values[low])
+
+
+def median_conversion(listings: Iterable[ListingActivity]) -> float | None:
+    """The median of purchases ÷ views over the listings with views (None when none has views)."""
+    rates = sorted(item.purchases / item.views for item in listings if item.views > 0)
+    return percentile_cont(rates, 0.5)
+
+
+def fit_price_response(listings: Sequence[ListingActivity]) -> dict[str, float | int] | None:
+    """The segment's price response (module docstring): {elasticity, standardError, sample, pooledConversion,
+    minViews, smoothingViews}, or None with too few usable listings or a single price."""
+    usable = [item for item in listings if item.views >= FIT_MIN_VIEWS and item.price > 0]
+    total_views = sum(item.views for item in usable)
+    if len(usable) < FIT_MIN_LISTINGS or total_views <= 0:
+        return None
+    pooled = sum(item.purchases for item in usable) / total_views
+    if pooled <= 0:
+        return None
+    k = FIT_SMOOTHING_VIEWS
+    xs = [math.log(item.price) for item in usable]
+    ys = [math.log((item.purchases + k * pooled) / (item.views + k)) for item in usable]
+    mean_views = total_views / len(usable)
+    ws = [item.views / mean_views for item in usable]
+    w_sum = sum(ws)
+    x_bar = sum(w * x for w, x in zip(ws, xs, strict=True)) / w_sum
+    y_bar = sum(w * y for w, y in zip(ws, ys, strict=True)) / w_sum
+    sxx = sum(w * (x - x_bar) ** 2 for w, x in zip(ws, xs, strict=True))
+    if sxx <= 1e-12:
+        return None
+    slope = sum(w * (x - x_bar) * (y - y_bar) for w, x, y in zip(ws, xs, ys, strict=True)) / sxx
+    residual = sum(w * (y - y_bar - slope * (x - x_bar)) ** 2 for w, x, y in zip(ws, xs, ys, strict=True))
+    standard_error = math.sqrt(residual / (len(usable) - 2) / sxx)
+    return {
+        "elasticity": round(slope, 6),
+        "standardError": round(standard_error, 6),
+        "sample": len(usable),
+        "pooledConversion": round(pooled, 6),
+        "minViews": FIT_MIN_VIEWS,
+        "smoothingViews": FIT_SMOOTHING_VIEWS,
+    }
 
 
 # ---------------------------------------------------------------- pure part
@@ -231,3 +326,64 @@ def recent_daily_revenue(session: Session, *, seller_id: str, as_of: date, days:
     sales = load_daily_sales(session, seller_id=seller_id, as_of=as_of)
     rows = [(day, revenue, sales.units.get(day, 0)) for day, revenue in sales.revenue.items()]
     return fill_missing_days(rows, Window(as_of - timedelta(days=days - 1), as_of))
+
+
+# ---------------------------------------------------------------- distribution and demand (issue 11)
+
+PERCENTILE_COLUMNS = {"p10_price": 0.10, "p25_price": 0.25, "p75_price": 0.75, "p90_price": 0.90}
+
+
+def segment_statistics(listings: list[ListingActivity]) -> dict[str, Any]:
+    """The nightly distribution and demand columns of one segment (pure): percentiles to the cent (half up),
+    the median conversion (6 decimals) and the `demand_model` JSON (None without a fit)."""
+    prices = sorted(item.price for item in listings)
+    values: dict[str, Any] = {}
+    for column, q in PERCENTILE_COLUMNS.items():
+        value = percentile_cont(prices, q)
+        values[column] = None if value is None else to_cents(value)
+    rate = median_conversion(listings)
+    values["median_conversion_rate"] = None if rate is None else Decimal(str(round(rate, 6)))
+    values["demand_model"] = fit_price_response(listings)
+    return values
+
+
+def load_segment_activity(session: Session, *, now: datetime) -> dict[SegmentKey, list[ListingActivity]]:
+    """Every live product's price and window views and purchases, under its active category and its type."""
+    start, end = _window(now)
+    views = (
+        select(ProductView.product_id, func.sum(ProductView.views).label("views"))
+        .where(ProductView.day >= start, ProductView.day < end)
+        .group_by(ProductView.product_id)
+        .subquery("window_views")
+    )
+    purchases = (
+        select(ConversionEvent.product_id, func.sum(ConversionEvent.count).label("purchases"))
+        .where(
+            ConversionEvent.day >= start,
+            ConversionEvent.day < end,
+            ConversionEvent.event_type == ConversionEventType.PURCHASE,
+        )
+        .group_by(ConversionEvent.product_id)
+        .subquery("window_purchases")
+    )
+    p = DigitalProduct
+    query = (
+        select(
+            p.type,
+            Category.id.label("active_category_id"),
+            hundredths(p.price).label("price_cents"),
+            func.coalesce(views.c.views, 0).label("views"),
+            func.coalesce(purchases.c.purchases, 0).label("purchases"),
+        )
+        .outerjoin(Category, and_(Category.id == p.category_id, Category.is_active.is_(True)))
+        .outerjoin(views, views.c.product_id == p.id)
+        .outerjoin(purchases, purchases.c.product_id == p.id)
+        .where(p.status == ProductStatus.PUBLISHED, p.deleted_at.is_(None))
+    )
+    grouped: dict[SegmentKey, list[ListingActivity]] = {}
+    for row in session.execute(query):
+        item = ListingActivity(int(row.price_cents) / 100, int(row.views), int(row.purchases))
+        grouped.setdefault((row.type, None), []).append(item)
+        if row.active_category_id is not None:
+            grouped.setdefault((row.type, row.active_category_id), []).append(item)
+    return grouped

@@ -7,14 +7,17 @@ no dated reviews, so it has no "week before" (the e-mail says so).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.ai.tasks.weekly_digest_text import WeekNumbers
+from core.messaging.rules import digest_idempotency_key
 from core.models import (
     DigitalProduct,
+    EmailOutbox,
     InsightPriority,
     InsightStatus,
     ProductStatus,
@@ -59,6 +62,34 @@ def digest_recipients(session: Session) -> list[str]:
             .order_by(SellerProfile.created_at, SellerProfile.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class DigestAudience:
+    """Who a weekly-digest run for ISO `week` would e-mail: the job's own recipients minus those already queued."""
+
+    week: str
+    recipients: int  # digest_recipients() now
+    already_queued: int  # of them, queued for `week` already (the job skips them by the same key)
+    first_queued_at: datetime | None  # when the first of those was queued
+
+    @property
+    def due(self) -> int:
+        return self.recipients - self.already_queued
+
+
+def digest_audience(session: Session, *, week: str) -> DigestAudience:
+    """The "Run now" confirmation's count: `digest_recipients` (the query the job runs) and the outbox keys
+    (`digest_idempotency_key`) the job checks before composing; two queries."""
+    sellers = digest_recipients(session)
+    keys = {digest_idempotency_key(seller_id, week) for seller_id in sellers}
+    queued = session.execute(
+        select(EmailOutbox.idempotency_key, EmailOutbox.created_at).where(
+            EmailOutbox.idempotency_key.like(digest_idempotency_key("%", week))
+        )
+    ).all()
+    mine = [created for key, created in queued if key in keys]
+    return DigestAudience(week, len(sellers), len(mine), min(mine) if mine else None)
 
 
 def load_recipient(session: Session, *, seller_id: str) -> Recipient:

@@ -5,8 +5,10 @@ from core.models.accounts import LoginAttempt, UserSession
 from core.models.enums import *  # noqa: F403
 from core.models.growth import (
     InsightGenerationRun,
+    ListingEdit,
     MarketBenchmark,
     PriceChange,
+    SellerApplicationDecision,
     SellerGoal,
     SellerInsight,
     SellerResource,
@@ -22,7 +24,7 @@ from core.models.marketplace import (
     SellerProfile,
     User,
 )
-from core.models.system import AICache, EmailOutbox, JobClaim, JobRun, Notification
+from core.models.system import AICache, EmailOutbox, JobClaim, JobRun, JobRunnerHeartbeat, Notification
 
 __all__ = [
     "AICache",
@@ -35,6 +37,8 @@ __all__ = [
     "InsightGenerationRun",
     "JobClaim",
     "JobRun",
+    "JobRunnerHeartbeat",
+    "ListingEdit",
     "LoginAttempt",
     "MarketBenchmark",
     "Notification",
@@ -42,6 +46,7 @@ __all__ = [
     "ProductView",
     "RevenueRecord",
     "SearchQuery",
+    "SellerApplicationDecision",
     "SellerGoal",
     "SellerInsight",
     "SellerProfile",

@@ -19,6 +19,7 @@ from core.models.enums import (
     InsightType,
     PriceChangeSource,
     ResourceType,
+    SellerStatus,
 )
 from core.models.marketplace import Category, DigitalProduct
 from core.models.types import JSONType, enum_type
@@ -113,6 +114,16 @@ class MarketBenchmark(IdMixin, TimestampMixin, Base):
     override_note: Mapped[str | None] = mapped_column(String(500), default=None)
     overridden_by_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
     overridden_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The nightly price distribution and demand statistics every page reads (issue 11: the Pricing tool, Market
+    # and Benchmarks show the same figures, with `calculated_at` as their date). NULL until the job has run
+    # with these columns.
+    p10_price: Mapped[Decimal | None] = mapped_column(default=None)
+    p25_price: Mapped[Decimal | None] = mapped_column(default=None)
+    p75_price: Mapped[Decimal | None] = mapped_column(default=None)
+    p90_price: Mapped[Decimal | None] = mapped_column(default=None)
+    median_conversion_rate: Mapped[Decimal | None] = mapped_column(Numeric(9, 6), default=None)
+    # The segment's price-response fit (core.pricing's demand model): {elasticity, standardError, sample, ...}.
+    demand_model: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
 
     category: Mapped[Category | None] = relationship()
 
@@ -152,6 +163,36 @@ class PriceChange(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     product: Mapped[DigitalProduct] = relationship()
+
+
+class ListingEdit(IdMixin, Base):
+    """Audit of every save of the Listing editor: which fields changed, before and after, and the score then."""
+
+    __tablename__ = "listing_edits"
+    __table_args__ = (Index("ix_listing_edits_product_created", "product_id", "created_at"),)
+
+    product_id: Mapped[str] = mapped_column(ForeignKey("digital_products.id"))
+    seller_id: Mapped[str] = mapped_column(ForeignKey("seller_profiles.id"), index=True)
+    changed_by_user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    changed_fields: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    before: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    score_before: Mapped[int | None] = mapped_column(Integer, default=None)
+    score_after: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SellerApplicationDecision(IdMixin, Base):
+    """An admin's decision on a seller application (approve or reject, with the reason), kept as history."""
+
+    __tablename__ = "seller_application_decisions"
+    __table_args__ = (Index("ix_seller_application_decisions_seller_decided", "seller_id", "decided_at"),)
+
+    seller_id: Mapped[str] = mapped_column(ForeignKey("seller_profiles.id"))
+    decision: Mapped[SellerStatus] = mapped_column(enum_type(SellerStatus, "seller_status"))
+    reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    decided_by_user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class InsightGenerationRun(IdMixin, Base):

@@ -73,6 +73,18 @@ class JobClaim(IdMixin, Base):
     run_id: Mapped[str | None] = mapped_column(ForeignKey("job_runs.id"), default=None)
 
 
+class JobRunnerHeartbeat(IdMixin, Base):
+    """One row per jobs runner process (`host:pid`), its last beat refreshed every loop: the Jobs page says a runner
+    is alive only when a beat is recent."""
+
+    __tablename__ = "job_runner_heartbeats"
+
+    runner: Mapped[str] = mapped_column(String(120), unique=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 class AICache(IdMixin, Base):
     __tablename__ = "ai_cache"
     __table_args__ = (UniqueConstraint("task", "input_hash"), Index("ix_ai_cache_expires_at", "expires_at"))
@@ -85,4 +97,4 @@ class AICache(IdMixin, Base):
     expires_at: Mapped[datetime] = mapped_column()
 
 
-__all__ = ["AICache", "EmailOutbox", "JobClaim", "JobRun", "Notification", "TimestampMixin"]
+__all__ = ["AICache", "EmailOutbox", "JobClaim", "JobRun", "JobRunnerHeartbeat", "Notification", "TimestampMixin"]

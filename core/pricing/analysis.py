@@ -1,19 +1,20 @@
-"""The pricing optimizer (seed 000 step 2b, issue 3): analyse a product's price against its market, in bulk too,
-apply a new price with an audit row, and list the seller's price history.
+"""The pricing optimizer (seed 000 step 2b, issues 3 and 11): analyse a product's price against its market and
+its own demand, in bulk too, apply a new price with an audit row, and list the seller's price history.
 
-Loading (`core.pricing.queries`) is four queries whatever the number of products analysed: the seller's
-products with their 90-day views, purchases and units; the quartiles of every segment involved; min, max,
-95th percentile, average rating and median conversion of the same segments; the market benchmarks
-(top-seller average price). The AI door then answers per product (adding one cache lookup per product).
-The numbers — segment, position, confidence, money at stake — are the pure functions of `core.pricing.market` and
-`core.pricing.rules`.
+Loading (`core.pricing.queries`) is a fixed number of queries whatever the number of products: the seller's
+products with their 90-day views, purchases and units; the nightly benchmark rows of their segments (the same
+figures Market and Benchmarks show); the segments' 95th percentile (the price cap); the products' price changes
+(and, for those that have some, their daily units and the activity since the last change). The AI door then
+answers per product (one cache lookup each). Position: `core.pricing.rules`; the demand model, confidence and
+expected change: `core.pricing.demand`; the rules that always hold: `core.pricing.advice`, enforced after any
+engine by `core.pricing.rules.enforce_band`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,20 +25,30 @@ from core.ai.door import AIDoor, default_ai
 from core.ai.tasks.pricing_advice import pricing_advice
 from core.ai.tasks.pricing_types import PricingPayload
 from core.db import utcnow
-from core.listings.queries import Segment
 from core.market.benchmarks import sales_window
 from core.models import DigitalProduct, PriceChange, PriceChangeSource, ProductStatus
 from core.models.enums import product_type_label
-from core.money import format_money
-from core.pricing.market import build_market, choose_segment
+from core.money import format_money, to_cents
+from core.pricing.advice import demand_context
+from core.pricing.demand import (
+    Anchor,
+    anchor_day,
+    estimate_elasticity,
+    expected_change,
+    model_confidence,
+    price_steps,
+    settle_until,
+    units_at,
+)
+from core.pricing.evidence import ProductEvidence, load_evidence
 from core.pricing.queries import (
     MarketData,
-    apply_benchmark_overrides,
     load_market,
     load_product_rows,
+    market_from_benchmark,
     price_cap_reference,
     product_facts,
-    segment_prices,
+    segment_benchmark,
     top_seller_price,
 )
 from core.pricing.rules import (
@@ -45,11 +56,8 @@ from core.pricing.rules import (
     PricingAnalysis,
     check_price_cap,
     competitive_position,
-    confidence_score,
-    money_at_stake,
+    enforce_band,
     parse_price,
-    position_distance,
-    price_spread,
     unavailable,
 )
 from core.text_input import url_key
@@ -58,11 +66,38 @@ DEFAULT_BATCH_SIZE = 20
 Progress = Callable[[int, int, str], None]
 
 
-def _analyse_row(session: Session, row: Any, data: MarketData, *, ai: AIDoor, use_cache: bool) -> PricingAnalysis:
+def _anchor(row: Any, evidence: ProductEvidence | None, window: tuple[date, date]) -> Anchor:
+    last = evidence.last_change if evidence is not None else None
+    since = anchor_day(window, last)
+    days = (window[1] - since).days
+    if evidence is not None and evidence.anchor_sums is not None:
+        units, views, purchases = evidence.anchor_sums
+    else:
+        units, views, purchases = int(row.units or 0), int(row.views or 0), int(row.purchases or 0)
+    return Anchor(since=since, days=days, units=units, views=views, purchases=purchases)
+
+
+def _analyse_row(
+    session: Session,
+    row: Any,
+    data: MarketData,
+    evidence: ProductEvidence | None,
+    window: tuple[date, date],
+    *,
+    ai: AIDoor,
+    use_cache: bool,
+) -> PricingAnalysis:
     product_type, price, currency = str(row.type), row.price, row.currency or "USD"
     title = row.title or ""
-    whole_key: Segment = (product_type, None)
-    whole = segment_prices(data.bands.get(whole_key), data.extras.get(whole_key))
+    chosen = segment_benchmark(data, product_type, row.category_id)
+    if chosen is None or not chosen[0].has_distribution:
+        reason = (
+            "Market figures for this kind of product have not been computed yet: they are computed nightly, "
+            "so pricing advice will appear after the next run."
+        )
+        return unavailable(row.id, title, price, currency, reason)
+    benchmark, scope = chosen
+    whole = data.benchmarks.get((product_type, None))
     others = (whole.sample_size if whole else 0) - (1 if row.status == ProductStatus.PUBLISHED else 0)
     if others < 1:
         kind = product_type_label(product_type, lower=True)
@@ -70,49 +105,59 @@ def _analyse_row(session: Session, row: Any, data: MarketData, *, ai: AIDoor, us
         return unavailable(row.id, title, price, currency, reason)
     if price <= 0:
         return unavailable(row.id, title, price, currency, "Set a price above $0.00 to get pricing advice.")
-    category_key: Segment = (product_type, row.category_id)
-    category = segment_prices(data.bands.get(category_key), data.extras.get(category_key)) if row.category_id else None
-    chosen = choose_segment(category, whole)
-    assert chosen is not None  # `whole` exists
-    prices, scope = chosen
-    top_price, top_scope = top_seller_price(data, product_type, row.category_id, scope)
-    market = build_market(
-        price,
-        prices,
-        scope,
-        category_name=row.category_name,
-        top_seller_average_price=top_price,
-        top_seller_scope=top_scope,
-    )
+    extras = data.extras.get((product_type, row.category_id if scope == "category" else None))
+    p95 = to_cents(extras.p95) if extras is not None else benchmark.price_max
+    top = top_seller_price(data, product_type, row.category_id, scope)
+    market = market_from_benchmark(price, benchmark, scope, top=top, p95=p95)
     try:
-        market.to_context()
+        context = market.to_context()
     except ValueError:
         reason = "The comparable listings include free ones, so their prices cannot anchor a suggestion."
         return unavailable(row.id, title, price, currency, reason)
-    # Position and confidence describe the listings themselves, so they use the computed figures; the
-    # marketplace team's overrides (if any) then replace the reference figures shown and given to the model.
     position = competitive_position(price, market.p25_price, market.p75_price)
-    confidence = confidence_score(
-        market.sample_size,
-        price_spread(market.p25_price, market.median_price, market.p75_price),
-        position_distance(price, market.p25_price, market.median_price, market.p75_price),
+    anchor = _anchor(row, evidence, window)
+    today = window[1]
+    changes = evidence.changes if evidence is not None else ()
+    steps = price_steps(list(changes), evidence.daily_units or {}, today) if evidence is not None else []
+    elasticity = estimate_elasticity(benchmark.demand_model, steps)
+    settled = settle_until(evidence.last_change if evidence is not None else None, today)
+    demand = demand_context(
+        price=price,
+        market=market,
+        position=position,
+        anchor=anchor,
+        elasticity=elasticity,
+        settled_until=settled,
+        currency=currency,
     )
-    market = apply_benchmark_overrides(market, data, product_type, row.category_id)
-    context = market.to_context()
-    facts = product_facts(row, category_name=market.category_name)
-    payload = PricingPayload(product=facts, market=context, competitive_position=position, confidence_score=confidence)
+    confidence = model_confidence(anchor.units, benchmark.sample_size, elasticity.sd)
+    facts = replace(product_facts(row, category_name=market.category_name), conversion_rate=anchor.conversion)
+    payload = PricingPayload(
+        product=facts, market=context, competitive_position=position, confidence_score=confidence, demand=demand
+    )
     result = pricing_advice(payload, ai=ai, session=session, use_cache=use_cache)
     advice = result.value
-    units = int(row.units or 0)
+    suggested, price_range, held = enforce_band(advice.suggested_price, advice.price_range, (demand.low, demand.high))
+    reasoning = advice.reasoning
+    if held:
+        reasoning = (
+            f"{reasoning} The engine suggested {format_money(advice.suggested_price, currency)}; the rules that "
+            f"always hold (at most 25% per step, no cut for an above-median converter, toward the market, settle "
+            f"after a change) moved it to {format_money(suggested, currency)}."
+        )
+    units = anchor.monthly_units
+    change = Decimal("0.00")
+    if suggested != price:
+        change = expected_change(suggested, units=units, current=price, elasticity=elasticity.mean)
     return PricingAnalysis(
         product_id=row.id,
         title=title,
         current_price=price,
         currency=currency,
         available=True,
-        suggested_price=advice.suggested_price,
-        price_range=advice.price_range,
-        reasoning=advice.reasoning,
+        suggested_price=suggested,
+        price_range=price_range,
+        reasoning=reasoning,
         competitive_position=position,
         confidence_score=confidence,
         market=market,
@@ -121,8 +166,14 @@ def _analyse_row(session: Session, row: Any, data: MarketData, *, ai: AIDoor, us
         engine_label=result.engine_label,
         fallback_reason=result.fallback_reason,
         cached=result.cached,
-        money_at_stake=money_at_stake(advice.suggested_price, price, units),
-        units_90_days=units,
+        money_at_stake=change,
+        units_90_days=int(row.units or 0),
+        demand=demand,
+        expected_units=round(
+            units_at(float(suggested), units=units, current=float(price), elasticity=elasticity.mean), 2
+        ),
+        held_by_rules=held,
+        settled_until=settled,
     )
 
 
@@ -149,8 +200,9 @@ def analyze_pricing(
     rows = load_product_rows(session, seller_id=seller_id, window=window, conditions=(DigitalProduct.id == key,))
     if not rows:
         raise LookupError("Product not found")
-    data = load_market(session, rows, window)
-    return _analyse_row(session, rows[0], data, ai=ai or default_ai(), use_cache=use_cache)
+    data = load_market(session, rows)
+    evidence = load_evidence(session, [rows[0].id], window=window).get(rows[0].id)
+    return _analyse_row(session, rows[0], data, evidence, window, ai=ai or default_ai(), use_cache=use_cache)
 
 
 def bulk_analyze_pricing(
@@ -175,12 +227,15 @@ def bulk_analyze_pricing(
     rows = load_product_rows(
         session, seller_id=seller_id, window=window, conditions=(DigitalProduct.status == ProductStatus.PUBLISHED,)
     )
-    data = load_market(session, rows, window)
+    data = load_market(session, rows)
+    evidence = load_evidence(session, [r.id for r in rows], window=window)
     door = ai or default_ai()
     analyses: list[PricingAnalysis] = []
     for start in range(0, len(rows), batch_size):
         for row in rows[start : start + batch_size]:
-            analyses.append(_analyse_row(session, row, data, ai=door, use_cache=use_cache))
+            analyses.append(
+                _analyse_row(session, row, data, evidence.get(row.id), window, ai=door, use_cache=use_cache)
+            )
             if progress is not None:
                 progress(len(analyses), len(rows), row.title or "")
         session.flush()

@@ -13,14 +13,15 @@ overrides of the reference figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal, Protocol, TypeVar
 
 from core.ai.tasks.pricing_types import MarketContext
-from core.listings.rules import MIN_BENCHMARK_SAMPLE
+from core.market.benchmarks import THIN_SAMPLE_SIZE
 from core.money import format_money, to_cents
 
-MIN_CATEGORY_SAMPLE = MIN_BENCHMARK_SAMPLE
+MIN_CATEGORY_SAMPLE = THIN_SAMPLE_SIZE
 """A category segment needs this many published listings of the type (5, as for benchmarks and listing scores)."""
 
 SegmentScope = Literal["category", "all categories"]
@@ -77,25 +78,33 @@ class PricingMarket:
     median_conversion_rate: float | None = None
     overridden: tuple[OverriddenFigure, ...] = ()  # figures set by the marketplace team (see benchmark overrides)
     override_note: str | None = None  # the team's note explaining the override
+    p10_price: Decimal | None = None
+    p90_price: Decimal | None = None
+    calculated_at: datetime | None = None  # when the nightly benchmark job computed these figures
 
     @property
     def uses_override(self) -> bool:
         return bool(self.overridden)
 
     def override_notice(self, currency: str = "USD") -> str | None:
-        """ "Median set by the marketplace team (was $14.00 computed)." — None without an override."""
+        """ "Reference median $9.00 set by the marketplace team (computed: $120.99); the position and the advice use
+        the computed figures." — None without an override."""
         if not self.overridden:
             return None
-        labels = _and_join([f.label for f in self.overridden])
-        computed = _and_join([format_money(f.computed, currency) for f in self.overridden if f.computed is not None])
-        text = f"{labels[0].upper()}{labels[1:]} set by the marketplace team"
-        return f"{text} (was {computed} computed)." if computed else f"{text}."
+        parts = []
+        for figure in self.overridden:
+            computed = f" (computed: {format_money(figure.computed, currency)})" if figure.computed is not None else ""
+            parts.append(f"{figure.label} {format_money(figure.value, currency)}{computed}")
+        text = _and_join(parts)
+        return (
+            f"Reference {text} set by the marketplace team; the position, the suggestion and the range use the "
+            "computed figures."
+        )
 
     def to_context(self) -> MarketContext:
         """The model's view of this market (raises ValueError when the prices are not usable, e.g. free listings).
 
-        An overridden median outside the computed quartiles widens the typical band to include it (and min/max
-        to include the band), so the team's figure is what the model anchors on without breaking the ordering.
+        The computed figures only (overrides are references for people, not inputs to the model).
         """
         p25, p75 = min(self.p25_price, self.median_price), max(self.p75_price, self.median_price)
         return MarketContext(
@@ -135,24 +144,21 @@ def with_reference_overrides(
     top_seller_average: Decimal | None = None,
     note: str | None = None,
 ) -> PricingMarket:
-    """The market with the marketplace team's figures in place of the computed ones (None = keep computed).
+    """The market with the marketplace team's reference figures attached (None = no override of that figure).
 
-    Each replaced figure is listed in `overridden` with the computed value it replaced, for the page to say so.
+    The computed figures stay in place (issue 11: the position, the demand model and the range use them, so an
+    extreme override can never make one screen contradict itself); each override is listed in `overridden`
+    with the computed value beside it, for the page to show as the team's reference.
     """
     figures = [
         ("median", "median_price", median),
         ("average", "average_price", average),
         ("top-seller average", "top_seller_average_price", top_seller_average),
     ]
-    changes: dict[str, object] = {}
-    overridden: list[OverriddenFigure] = []
-    for label, attr, value in figures:
-        if value is not None:
-            overridden.append(OverriddenFigure(label, value, getattr(market, attr)))
-            changes[attr] = value
+    overridden = [OverriddenFigure(label, value, getattr(market, attr)) for label, attr, value in figures if value]
     if not overridden:
         return market
-    return replace(market, **changes, overridden=tuple(overridden), override_note=note)
+    return replace(market, overridden=tuple(overridden), override_note=note)
 
 
 class HasSampleSize(Protocol):

@@ -1,8 +1,10 @@
-"""The pricing optimizer's loading queries: the seller's products with 90-day activity, and per market segment
-the quartiles, min/max/95th percentile, average rating, median conversion and top-seller price.
+"""The pricing optimizer's loading queries: the seller's products with 90-day activity, the nightly market
+benchmarks of their segments (issue 11: the Pricing tool reads the same figures as Market and Benchmarks, never
+live quartiles), each segment's 95th percentile for the price cap, and the products' own price-change evidence.
 
-A fixed number of queries whatever the number of products: `load_product_rows` (one), `load_market` (three:
-`core.listings.queries.segment_price_bands`, `segment_extras`, `core.market.queries.list_benchmarks`).
+A fixed number of queries whatever the number of products: `load_product_rows` (one), `load_market` (two:
+`core.market.queries.list_benchmarks`, `segment_extras`), `load_evidence` (one, plus three when a product has
+price changes).
 """
 
 from __future__ import annotations
@@ -18,9 +20,6 @@ from sqlalchemy import union_all as sql_union_all
 from sqlalchemy.orm import Session
 
 from core.ai.tasks.pricing_types import ProductFacts
-from core.listings.queries import Segment, segment_price_bands
-from core.listings.rules import PriceBand
-from core.listings.text import analyse_description, distinct_non_blank, is_set, normalize_terms
 from core.market.overrides import effective_reference
 from core.market.queries import BenchmarkView, list_benchmarks
 from core.models import (
@@ -33,8 +32,16 @@ from core.models import (
     RevenueRecord,
 )
 from core.money import to_cents
-from core.pricing.market import PricingMarket, SegmentPrices, SegmentScope, choose_segment, with_reference_overrides
+from core.pricing.market import (
+    MIN_CATEGORY_SAMPLE,
+    PricingMarket,
+    SegmentScope,
+    choose_segment,
+    with_reference_overrides,
+)
 from core.pricing.rules import conversion_rate, interpolate_percentile
+
+Segment = tuple[str, str | None]  # (product type, category id or None for all categories)
 
 
 def _live(*conditions: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
@@ -187,23 +194,6 @@ def _sqlite_extras(source: Any) -> Any:
     ).group_by(r.type, r.category_id)
 
 
-def segment_prices(band: PriceBand | None, extra: SegmentExtras | None) -> SegmentPrices | None:
-    if band is None or extra is None:
-        return None
-    return SegmentPrices(
-        p25=band.p25,
-        median=band.median,
-        p75=band.p75,
-        average=band.average,
-        min=extra.min,
-        max=extra.max,
-        p95=extra.p95,
-        sample_size=band.sample_size,
-        average_rating=extra.average_rating,
-        median_conversion_rate=extra.median_conversion_rate,
-    )
-
-
 # ---------------------------------------------------------------- the seller's products (one query)
 
 
@@ -238,10 +228,6 @@ def load_product_rows(
     return list(session.execute(query).all())
 
 
-def _json_list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def product_facts(row: Any, *, category_name: str | None) -> ProductFacts:
     """What the model may know about a product row: counts and rates, no seller identity."""
     return ProductFacts(
@@ -249,9 +235,6 @@ def product_facts(row: Any, *, category_name: str | None) -> ProductFacts:
         product_type=str(row.type),
         category_name=category_name,
         current_price=row.price,
-        description_words=analyse_description(row.description).words,
-        image_count=int(is_set(row.featured_image)) + distinct_non_blank(_json_list(row.gallery_images)),
-        tag_count=len(normalize_terms(_json_list(row.tags))),
         average_rating=None if row.average_rating is None else float(row.average_rating),
         conversion_rate=conversion_rate(row.purchases, row.views),
         currency=row.currency or "USD",
@@ -263,65 +246,89 @@ def product_facts(row: Any, *, category_name: str | None) -> ProductFacts:
 
 @dataclass(frozen=True)
 class MarketData:
-    bands: dict[Segment, PriceBand]
-    extras: dict[Segment, SegmentExtras]
+    """The nightly benchmark rows of every segment involved, and each segment's live 95th percentile price (used
+    only for the price cap, the same figure `apply_price` checks against)."""
+
     benchmarks: dict[Segment, BenchmarkView]
+    extras: dict[Segment, SegmentExtras]
 
 
-def load_market(session: Session, rows: list[Any], window: tuple[date, date]) -> MarketData:
-    """Three queries for all rows: quartiles, extras and benchmarks of each row's category and whole type."""
+def load_market(session: Session, rows: list[Any]) -> MarketData:
+    """Two queries for all rows: the nightly benchmarks of their types, the extras (p95) of their segments."""
     segments: set[Segment] = {(str(r.type), None) for r in rows}
     segments |= {(str(r.type), r.category_id) for r in rows if r.category_id}
     if not segments:
-        return MarketData({}, {}, {})
-    bands = segment_price_bands(session, segments=segments)
-    extras = segment_extras(session, segments=segments, window=window)
+        return MarketData({}, {})
     types = {t for t, _ in segments}
     only_type = next(iter(types)) if len(types) == 1 else None
     views = list_benchmarks(session, product_type=only_type)
-    return MarketData(bands, extras, {(str(b.product_type), b.category_id): b for b in views})
+    extras = segment_extras(session, segments=segments)
+    return MarketData({(str(b.product_type), b.category_id): b for b in views}, extras)
 
 
-def top_seller_benchmark(
-    data: MarketData, product_type: str, category_id: str | None, scope: SegmentScope
-) -> tuple[BenchmarkView | None, SegmentScope | None]:
-    """As `core.market.queries.benchmark_for`: the category's row, else the type's all-categories row."""
-    if scope == "category" and category_id is not None:
-        own = data.benchmarks.get((product_type, category_id))
-        if own is not None:
-            return own, "category"
+def segment_benchmark(
+    data: MarketData, product_type: str, category_id: str | None
+) -> tuple[BenchmarkView, SegmentScope] | None:
+    """The nightly row the analysis uses: the category's when it has ≥ `MIN_CATEGORY_SAMPLE` listings, else the
+    type's all-categories row (None when the type has no row yet)."""
+    category = data.benchmarks.get((product_type, category_id)) if category_id else None
     whole = data.benchmarks.get((product_type, None))
-    return (whole, "all categories") if whole is not None else (None, None)
+    return choose_segment(category, whole)
 
 
 def top_seller_price(
     data: MarketData, product_type: str, category_id: str | None, scope: SegmentScope
 ) -> tuple[Decimal | None, SegmentScope | None]:
-    """The computed top-seller average of `top_seller_benchmark`'s row (overrides: `apply_benchmark_overrides`)."""
-    row, row_scope = top_seller_benchmark(data, product_type, category_id, scope)
-    return (row.top_sellers.avg_price, row_scope) if row is not None else (None, None)
+    """The computed top-seller average of the segment's row (the category's, else the type's)."""
+    if scope == "category" and category_id is not None:
+        own = data.benchmarks.get((product_type, category_id))
+        if own is not None:
+            return own.top_sellers.avg_price, "category"
+    whole = data.benchmarks.get((product_type, None))
+    return (whole.top_sellers.avg_price, "all categories") if whole is not None else (None, None)
 
 
-def apply_benchmark_overrides(
-    market: PricingMarket, data: MarketData, product_type: str, category_id: str | None
+def market_from_benchmark(
+    price: Decimal,
+    row: BenchmarkView,
+    scope: SegmentScope,
+    *,
+    top: tuple[Decimal | None, SegmentScope | None],
+    p95: Decimal,
 ) -> PricingMarket:
-    """The market with the marketplace team's benchmark overrides in place (see `core.market.overrides`).
-
-    The median and average overrides come from the benchmark row of exactly the segment the analysis used
-    (the category's, or the type's all-categories row); the top-seller average from the row it was read from.
-    """
-    scope = market.segment_scope
-    segment_row = data.benchmarks.get((product_type, category_id if scope == "category" else None))
-    top_row, _ = top_seller_benchmark(data, product_type, category_id, scope)
-    segment = effective_reference(segment_row) if segment_row is not None else None
-    top = effective_reference(top_row) if top_row is not None else None
-    notes = [ref.note for ref in (segment, top) if ref is not None and ref.is_overridden and ref.note]
+    """The market as the page shows it, from the nightly row's computed figures; the marketplace team's overrides
+    are attached as references (`overridden`), never used in place of the computed figures."""
+    assert row.p25_price is not None and row.p75_price is not None  # `has_distribution` checked by the caller
+    market = PricingMarket(
+        seller_price=price,
+        average_price=row.average_price,
+        median_price=row.median_price,
+        p25_price=row.p25_price,
+        p75_price=row.p75_price,
+        min_price=min(row.price_min, row.p25_price),
+        max_price=max(row.price_max, row.p75_price),
+        p95_price=p95,
+        sample_size=row.sample_size,
+        segment_scope=scope,
+        thin_sample=row.sample_size < MIN_CATEGORY_SAMPLE,
+        category_name=row.category_name if scope == "category" else None,
+        top_seller_average_price=top[0],
+        top_seller_scope=top[1],
+        average_rating=None if row.average_rating is None else float(row.average_rating),
+        median_conversion_rate=row.median_conversion_rate,
+        p10_price=row.p10_price,
+        p90_price=row.p90_price,
+        calculated_at=row.calculated_at,
+    )
+    reference = effective_reference(row)
     return with_reference_overrides(
         market,
-        median=segment.median_price.value if segment and segment.median_price.is_override else None,
-        average=segment.average_price.value if segment and segment.average_price.is_override else None,
-        top_seller_average=top.top_seller_avg_price.value if top and top.top_seller_avg_price.is_override else None,
-        note=" ".join(dict.fromkeys(notes)) or None,
+        median=reference.median_price.value if reference.median_price.is_override else None,
+        average=reference.average_price.value if reference.average_price.is_override else None,
+        top_seller_average=(
+            reference.top_seller_avg_price.value if reference.top_seller_avg_price.is_override else None
+        ),
+        note=reference.note,
     )
 
 

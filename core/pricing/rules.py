@@ -6,9 +6,9 @@ Formulas (issue 3; each function's docstring restates its own):
 
 * **Position**: price < p25 → underpriced; price > p75 → overpriced; p25 ≤ price ≤ p75
   (both ends inclusive) → competitive.
-* **Confidence** (integer 0–100) = sample part (0–50) + spread part (0–30) + distance part (0–20),
-  rounded half up, capped at `THIN_SAMPLE_CONFIDENCE_CAP` (25) for thin samples.
-* **Money at stake** = |suggested − current| × max(1, units sold in the last 90 days ÷ 3).
+* **Suggestion, confidence and money at stake** come from the demand model (`core.pricing.demand`, issue 11):
+  money at stake is the model's expected change in monthly revenue of following the suggestion (signed;
+  0 for "keep"), and `enforce_band` holds any engine's answer to the band the rules allow.
 """
 
 from __future__ import annotations
@@ -16,19 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from core.ai.tasks.pricing_types import CompetitivePosition, PriceRange, ProductFacts
-from core.money import CENT, format_money, parse_amount, to_cents
-from core.pricing.market import MIN_CATEGORY_SAMPLE, PricingMarket
+from core.ai.tasks.pricing_types import CompetitivePosition, DemandContext, PriceRange, ProductFacts
+from core.money import CENT, format_money, parse_amount
+from core.pricing.market import PricingMarket
 
-THIN_SAMPLE_CONFIDENCE_CAP = 25
-SAMPLE_POINTS = 50.0
-SAMPLE_FULL_AT = 30
-SPREAD_POINTS = 30.0
-DISTANCE_POINTS = 20.0
-DISTANCE_FULL_AT = 0.2
-MONTHS_IN_WINDOW = 3
 CAP_MULTIPLE = Decimal(10)
 MAX_PRICE_WITHOUT_SEGMENT = Decimal("10000")
 """The highest price accepted for a product without comparable listings (could become a setting)."""
@@ -65,78 +59,17 @@ def competitive_position(price: Decimal, p25: Decimal, p75: Decimal) -> Competit
     return "competitive"
 
 
-def position_distance(price: Decimal, p25: Decimal, median: Decimal, p75: Decimal) -> float:
-    """How clearly the price sits where it is: its distance to the nearer quartile, as a share of the median.
-
-    Inside [p25, p75]: min(price − p25, p75 − price) ÷ median; below: (p25 − price) ÷ median; above:
-    (price − p75) ÷ median. 0 at a quartile (the position could flip with a cent), 0 for a median ≤ 0.
-    """
-    if median <= 0:
-        return 0.0
-    if price < p25:
-        gap = p25 - price
-    elif price > p75:
-        gap = price - p75
-    else:
-        gap = min(price - p25, p75 - price)
-    return float(gap / median)
-
-
-def price_spread(p25: Decimal, median: Decimal, p75: Decimal) -> float:
-    """The interquartile range relative to the median, (p75 − p25) ÷ median; inf for a median ≤ 0."""
-    return float((p75 - p25) / median) if median > 0 else math.inf
-
-
-@dataclass(frozen=True)
-class ConfidenceParts:
-    sample: float
-    spread: float
-    distance: float
-    thin_cap: bool
-
-    @property
-    def score(self) -> int:
-        total = math.floor(self.sample + self.spread + self.distance + 0.5)
-        if self.thin_cap:
-            total = min(total, THIN_SAMPLE_CONFIDENCE_CAP)
-        return max(0, min(100, total))
-
-
-def confidence_parts(sample_size: int, spread: float, distance: float) -> ConfidenceParts:
-    """The three parts of `confidence_score`, before rounding.
-
-    * sample = 50 × min(1, (n − 1) ÷ 29): 0 with one listing, 50 from 30 listings on;
-    * spread = 30 × max(0, 1 − IQR ÷ median): a tight market (IQR small against the median) earns up to 30,
-      one whose middle half spans the median's own size or more earns 0;
-    * distance = 20 × min(1, d ÷ 0.2) = min(20, 100 × d), d = `position_distance`: full when the price is
-      a fifth of the median away from the nearer quartile;
-    * thin cap: fewer than 5 listings → the total is capped at 25.
-    """
-    n = max(0, sample_size)
-    sample = SAMPLE_POINTS * min(1.0, max(0.0, (n - 1) / (SAMPLE_FULL_AT - 1)))
-    spread_part = SPREAD_POINTS * max(0.0, 1.0 - spread) if math.isfinite(spread) else 0.0
-    distance_part = DISTANCE_POINTS * min(1.0, max(0.0, distance) / DISTANCE_FULL_AT)
-    return ConfidenceParts(sample, spread_part, distance_part, thin_cap=n < MIN_CATEGORY_SAMPLE)
-
-
-def confidence_score(sample_size: int, spread: float, position_distance: float) -> int:
-    """Integer 0–100: round half up of sample + spread + distance parts (see `confidence_parts`), thin cap 25.
-
-    E.g. 30 listings, IQR ÷ median = 0.5, price 0.1 × median from the nearer quartile:
-    50 + 15 + 10 = 75.
-    """
-    return confidence_parts(sample_size, spread, position_distance).score
-
-
-def money_at_stake(suggested: Decimal, current: Decimal, units_90_days: int) -> Decimal:
-    """|suggested − current| × max(1, units sold in the last 90 days ÷ 3), to the cent.
-
-    The price gap times the product's monthly sales: roughly what a month at the suggested price
-    changes in revenue if sales held. At least the gap itself, so a product without sales still ranks
-    by how far off its price is.
-    """
-    monthly_units = Decimal(max(0, units_90_days)) / MONTHS_IN_WINDOW
-    return to_cents(abs(suggested - current) * max(Decimal(1), monthly_units))
+def enforce_band(
+    suggested: Decimal, price_range: PriceRange, band: tuple[Decimal, Decimal]
+) -> tuple[Decimal, PriceRange, bool]:
+    """The rules that always hold, applied after any engine: the suggestion clamped into the band the demand
+    model allows (`DemandContext.low`–`high`), the range clamped into it and widened to include the suggestion.
+    Returns (suggestion, range, whether the suggestion moved)."""
+    low, high = band
+    held = max(low, min(high, suggested))
+    range_min = max(low, min(high, price_range.min, held))
+    range_max = min(high, max(low, price_range.max, held))
+    return held, PriceRange(min=min(range_min, held), max=max(range_max, held)), held != suggested
 
 
 def conversion_rate(purchases: int | None, views: int | None) -> float | None:
@@ -213,13 +146,25 @@ class PricingAnalysis:
     engine_label: str = ""
     fallback_reason: str | None = None
     cached: bool = False
-    money_at_stake: Decimal = Decimal("0.00")
+    money_at_stake: Decimal = Decimal("0.00")  # expected change in monthly revenue of the suggestion (signed)
     units_90_days: int = 0
+    demand: DemandContext | None = None  # the demand model's numbers behind the suggestion
+    expected_units: float | None = None  # monthly units expected at the suggested price
+    held_by_rules: bool = False  # the engine's suggestion was moved into the band the rules allow
+    settled_until: date | None = None  # measuring the last price change: no new advice before this day
 
     @property
     def price_change(self) -> Decimal | None:
         """suggested − current (positive: raise the price)."""
         return None if self.suggested_price is None else self.suggested_price - self.current_price
+
+    @property
+    def action(self) -> str | None:
+        """ "raise", "cut" or "keep" (None when unavailable)."""
+        change = self.price_change
+        if not self.available or change is None:
+            return None
+        return "raise" if change > 0 else "cut" if change < 0 else "keep"
 
 
 def unavailable(product_id: str, title: str, current_price: Decimal, currency: str, reason: str) -> PricingAnalysis:
@@ -234,6 +179,29 @@ def unavailable(product_id: str, title: str, current_price: Decimal, currency: s
 
 
 def needs_attention(analyses: Iterable[PricingAnalysis]) -> list[PricingAnalysis]:
-    """The available analyses whose price is not competitive, most money at stake first (then by title)."""
-    flagged = [a for a in analyses if a.available and a.competitive_position != "competitive"]
-    return sorted(flagged, key=lambda a: (-a.money_at_stake, a.title.lower(), a.product_id))
+    """The available analyses that suggest a change (raise or cut), the largest expected change first (by its
+    size, gains and losses alike), then by title. A "keep" is not listed, whatever the position."""
+    flagged = [a for a in analyses if a.action in ("raise", "cut")]
+    return sorted(flagged, key=lambda a: (-abs(a.money_at_stake), a.title.lower(), a.product_id))
+
+
+@dataclass(frozen=True)
+class ReviewTotals:
+    """A review's expected changes, never summed into one figure: gains and losses apart."""
+
+    raise_count: int
+    cut_count: int
+    keep_count: int
+    expected_gain: Decimal  # sum of the positive expected changes
+    expected_loss: Decimal  # sum of the negative ones (≤ 0)
+
+
+def review_totals(analyses: Iterable[PricingAnalysis]) -> ReviewTotals:
+    available = [a for a in analyses if a.available]
+    return ReviewTotals(
+        raise_count=sum(1 for a in available if a.action == "raise"),
+        cut_count=sum(1 for a in available if a.action == "cut"),
+        keep_count=sum(1 for a in available if a.action == "keep"),
+        expected_gain=sum((a.money_at_stake for a in available if a.money_at_stake > 0), Decimal("0.00")),
+        expected_loss=sum((a.money_at_stake for a in available if a.money_at_stake < 0), Decimal("0.00")),
+    )

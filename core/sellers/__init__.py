@@ -1,9 +1,19 @@
-"""Sellers as the admin sees them: seller success KPIs and the seller overview.
+"""Sellers as the admin sees them: seller success KPIs, the seller overview, and seller applications.
 
 The face of the package: what components and jobs call, re-exported from its modules."""
 
 from __future__ import annotations
 
+from core.sellers.applications import (
+    Decision,
+    NotPending,
+    PendingApplication,
+    approve_application,
+    decided_applications,
+    latest_decision,
+    pending_applications,
+    reject_application,
+)
 from core.sellers.detail import seller_detail
 from core.sellers.overview import (
     STAGES,
@@ -20,13 +30,21 @@ from core.sellers.success import DEFINITIONS, SellerSuccessKpis, SuccessPoint, s
 __all__ = [
     "DEFINITIONS",
     "STAGES",
+    "Decision",
+    "NotPending",
+    "PendingApplication",
     "SellerFilters",
     "SellerOverviewPage",
     "SellerOverviewRow",
     "SellerSuccessKpis",
     "SuccessPoint",
     "all_seller_overview_rows",
+    "approve_application",
     "category_choices",
+    "decided_applications",
+    "latest_decision",
+    "pending_applications",
+    "reject_application",
     "seller_detail",
     "seller_overview",
     "seller_overview_csv",

@@ -4,7 +4,9 @@ category choices of the admin filters. One seller's detail is `core.sellers.deta
 and their trend are in `core.sellers.success`.
 
 - **Stage** (first rule that applies): pending (status PENDING); inactive (suspended or rejected); churned (no
-  sale, login, publication, product update or approval in the last 60 days); no_first_sale; new (first sale
+  seller activity in the last 60 days: a sale, a login, a product published, a listing edit or a price change
+  saved by the seller's own account, or the approval. A product's `updated_at` is not activity: the marketplace
+  touches it too — counters, status, an admin's change); no_first_sale; new (first sale
   less than 60 days ago); declining (the rule of `core.sales.trends`, the one a seller's trend uses: the last
   90 complete days under 60 % of the same 90 days a year earlier when the seller was already selling on the
   first of them, else under 60 % of their best 90-day block of the last 360 days); active. Revenue windows are
@@ -44,7 +46,7 @@ from core.models import (
 from core.money import percent_change, to_cents
 from core.privacy import mask_email
 from core.sales.trends import BLOCKS, DECLINE_SHARE, add_months, trend_windows
-from core.sellers.success import revenue_windows
+from core.sellers.success import revenue_windows, seller_edited
 from core.text_input import clean_search
 
 NEW_SELLER_DAYS = 60
@@ -138,7 +140,7 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
     goals = _count_by_seller(SellerGoal, SellerGoal.status == GoalStatus.ACTIVE, "goals")
     insights = _count_by_seller(SellerInsight, SellerInsight.status == InsightStatus.PENDING, "insights")
     products = (
-        select(dp.seller_id, func.max(dp.published_at).label("published"), func.max(dp.updated_at).label("updated"))
+        select(dp.seller_id, func.max(dp.published_at).label("published"))
         .where(dp.deleted_at.is_(None))
         .group_by(dp.seller_id)
         .subquery("products")
@@ -152,7 +154,7 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
                 last_sale >= today - timedelta(days=CHURN_DAYS - 1),
                 u.last_login_at >= cutoff,
                 products.c.published >= cutoff,
-                products.c.updated >= cutoff,
+                seller_edited(s, cutoff),
                 s.approved_at >= cutoff,
             ),
             1,

@@ -8,8 +8,10 @@ Definitions as implemented (`DEFINITIONS` holds the tooltip texts):
   first sale day is on or before T's date ÷ approved sellers. **Median days to first sale** = median of
   (first sale day − approval date), negative values (sales before approval) counted as 0.
 - **30-day retention as of T**: of the sellers approved before T − 30 days, the share with activity in
-  [T − 30 days, T): a sale on one of the 30 dates ending T's date, a product published or updated, a login
-  (`users.last_login_at`, or a `login` event of the seller's user: sellers' events carry person_id = user id).
+  [T − 30 days, T): a sale on one of the 30 dates ending T's date, a product published, a listing edit or a price
+  change saved by the seller's own account (`seller_edited`; a product's `updated_at` is not activity, the
+  marketplace touches it too), a login (`users.last_login_at`, or a `login` event of the seller's user: sellers'
+  events carry person_id = user id). The seller overview's churn rule reads the same kinds of activity.
 - **Previous period**: the same KPI as of now − 30 days. **Trend**: as of the end of each of the last 11 full
   months (local midnight of the next month's first day) and now, oldest first.
 - **Revenue windows** (`revenue_windows`): 30 complete days ending yesterday (APP_TIMEZONE) and the 30 before,
@@ -32,7 +34,16 @@ from sqlalchemy.orm import Session
 from core.analytics.kpis import KpiValue, percent_value
 from core.config import get_settings
 from core.db import UTCDateTime
-from core.models import AnalyticsEvent, DigitalProduct, RevenueRecord, SellerProfile, SellerStatus, User
+from core.models import (
+    AnalyticsEvent,
+    DigitalProduct,
+    ListingEdit,
+    PriceChange,
+    RevenueRecord,
+    SellerProfile,
+    SellerStatus,
+    User,
+)
 from core.periods import complete_days, require_aware
 
 PERIOD_DAYS = 30
@@ -43,8 +54,8 @@ DEFINITIONS: dict[str, str] = {
     "activation_rate": "Approved sellers who have made their first sale, divided by all approved sellers.",
     "median_days_to_first_sale": "Median number of days from approval to the first sale, over the sellers "
     "who have made one.",
-    "retention_30d": "Sellers with activity (a sale, a product published or updated, or a login) in the last "
-    "30 days, divided by the sellers approved more than 30 days ago.",
+    "retention_30d": "Sellers with activity (a sale, a login, a product published, a listing or price edited by "
+    "the seller) in the last 30 days, divided by the sellers approved more than 30 days ago.",
     "previous": "The change compares with the same figure 30 days ago.",
 }
 
@@ -148,6 +159,17 @@ def _approved() -> tuple[Any, ...]:
     )
 
 
+def seller_edited(seller: Any, since: Any, until: Any = None) -> Any:
+    """SQL: the seller saved a listing edit or a price change with their own account in [since, until) (no end for
+    None); an admin's change to their product is not the seller's activity. Bounds may be columns."""
+
+    def own(model: Any) -> Any:
+        window = [model.created_at >= since] + ([model.created_at < until] if until is not None else [])
+        return exists().where(model.seller_id == seller.id, model.changed_by_user_id == seller.user_id, *window)
+
+    return or_(own(ListingEdit), own(PriceChange))
+
+
 def _retention_counts(session: Session, points: Sequence[AsOf]) -> dict[int, tuple[int, int]]:
     """{point index: (eligible, retained)} for every point, in one query over a UNION ALL of the points."""
     rows = [
@@ -169,11 +191,10 @@ def _retention_counts(session: Session, points: Sequence[AsOf]) -> dict[int, tup
         and_(u.last_login_at >= pts.c.lo, u.last_login_at < pts.c.hi),
         exists().where(
             DigitalProduct.seller_id == s.id,
-            or_(
-                and_(DigitalProduct.published_at >= pts.c.lo, DigitalProduct.published_at < pts.c.hi),
-                and_(DigitalProduct.updated_at >= pts.c.lo, DigitalProduct.updated_at < pts.c.hi),
-            ),
+            DigitalProduct.published_at >= pts.c.lo,
+            DigitalProduct.published_at < pts.c.hi,
         ),
+        seller_edited(s, pts.c.lo, pts.c.hi),
         exists().where(
             e.person_id == u.id, e.event_type == "login", e.occurred_at >= pts.c.lo, e.occurred_at < pts.c.hi
         ),

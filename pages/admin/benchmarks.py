@@ -15,9 +15,10 @@ account = access.require_role("admin")
 
 st.title("Market benchmarks")
 st.caption(
-    "The reference figures sellers' pricing and market pages compare against. Override a figure where the "
-    "computed one misleads (an empty override cell uses the computed figure); the pricing tool then uses and "
-    "names your figure."
+    "The market figures computed nightly that the Pricing tool, Market and this page all show. Override a "
+    "reference figure where the computed one misleads (an empty cell uses the computed figure): sellers see it "
+    "flagged as set by the marketplace team, while their pricing advice keeps using the computed figures. An "
+    "override outside the 10th–90th percentile needs a second confirmation."
 )
 show_flash(bench.FLASH)
 with database_errors():
@@ -33,8 +34,10 @@ with database_errors():
         )
         st.stop()
     key = bench.override_editor(shown)
+    bench.computed_note(views)
     if any(v.thin_sample for v in shown):
         st.caption(f"Rows marked *Thin sample* are based on fewer than {bench.THIN_SAMPLE_SIZE} products.")
     if st.button("Save overrides", icon=":material/save:", type="primary"):
         bench.save_edits(account, shown, key)
+    bench.far_confirmation(account, shown, key)
     bench.clear_control(account, shown)

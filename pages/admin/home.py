@@ -1,4 +1,5 @@
-"""Admin home: the marketplace at a glance — sellers, live products, 30-day GMV and daily GMV."""
+"""Admin home: the marketplace at a glance — 30-day GMV, orders, buyers and AOV, e-mails sent today, sellers (with the
+applications waiting), live products and daily GMV."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import streamlit as st
 
 from components.admin import home
 from components.data import clock, database_errors
+from components.data.analytics import load_marketplace_metrics
 from components.data.sales import admin_home
 from components.shell import access
 
@@ -13,8 +15,10 @@ access.require_role("admin")
 
 st.title("Marketplace overview")
 with database_errors():
+    metrics = load_marketplace_metrics(clock.today())
     summary = admin_home(clock.today())
 
+home.sales_metrics(metrics)
 home.admin_metrics(summary)
 home.admin_gmv_chart(summary)
 home.sellers_by_status(summary)

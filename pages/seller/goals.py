@@ -20,11 +20,13 @@ with database_errors():
     views = seller_goals(seller_id)
 goals_ui.show_goal_flash()
 goals_ui.summary_line(views)
+suggestion = None
 if not views:
     with database_errors():
-        goals_ui.no_goals(seller_home(seller_id, today), today)
+        suggestion = goals_ui.first_goal(seller_home(seller_id, today), today)
+    goals_ui.no_goals(suggestion)
 
-goals_ui.new_goal_form(seller_id, today, views)
+goals_ui.new_goal_form(seller_id, today, views, suggestion)
 if views:
     goals_ui.goal_cards(seller_id, views, today)
     goals_ui.archive(views)

@@ -14,6 +14,10 @@ from components.shell import access
 seller_id = access.current_seller_id()
 
 st.title("Market")
+st.caption(
+    "Benchmarks are the market figures computed nightly from the last 90 complete days; the Pricing tool and the "
+    "marketplace team's Benchmarks page show the same figures."
+)
 opportunities_tab, benchmarks_tab, forecast_tab = st.tabs(
     ["Opportunities", "Benchmarks", "Forecast"], key="section", bind="query-params"
 )

@@ -8,7 +8,7 @@ import re
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -24,7 +24,7 @@ from components.shell.streamlit_internals import disable_legacy_pages_mode
 from core.config import PROJECT_ROOT, reset_settings
 from core.db import make_engine, set_engine
 from core.migrate import upgrade_engine
-from core.models import DigitalProduct, ProductStatus, SellerStatus, User, UserRole
+from core.models import AnalyticsEvent, DigitalProduct, ProductStatus, RevenueRecord, SellerStatus, User, UserRole
 from tests.factories import add_revenue, make_product, make_seller, make_user
 
 APP_PATH = str(PROJECT_ROOT / "app.py")
@@ -73,6 +73,21 @@ def build_world(session: Session, today: date) -> dict[str, str]:
     add_revenue(session, product=live, day=day(61), revenue="999.00", units=9)  # before both periods
     add_revenue(session, product=live, day=day(0), revenue="77.00", units=1)  # today: not a full day yet
     add_revenue(session, product=other_product, day=day(1), revenue="500.00", units=5)  # another seller
+    session.flush()
+    # The marketplace writes one `purchase` event per unit sold (GMV, orders and buyers are counted from them):
+    # the same sales as events, today's left out as in the records' complete days.
+    for record in session.scalars(select(RevenueRecord).where(RevenueRecord.day < today)):
+        cents = int(record.revenue * 100)
+        for i in range(record.units):
+            share = cents // record.units + (1 if i < cents % record.units else 0)
+            session.add(
+                AnalyticsEvent(
+                    person_id=f"buyer{i}",
+                    event_type="purchase",
+                    occurred_at=datetime.combine(record.day, time(12), tzinfo=UTC),
+                    properties={"amount_cents": share, "product_id": record.product_id},
+                )
+            )
     session.flush()
     return {"maya": maya.id, "noah": noah.id, "other": other.id}
 

@@ -55,6 +55,8 @@ def test_admin_recalculates_benchmarks_and_runs_the_job(page, app_server) -> Non
 
     # The weekly digest runs with a per-seller progress bar.
     page.locator(".st-key-job_weekly-digest").get_by_role("button", name="Run now").click()
+    # A mass mail asks first, with the number of recipients.
+    page.get_by_role("button", name=re.compile(r"^(Yes, e-mail \d+ now|Run anyway)$")).click()
     page.get_by_text(re.compile(r"^Done: \d+ digests queued for period \d{4}-W\d{2}")).first.wait_for(timeout=240_000)
     wait_until_idle(page)
     screenshot(page, "admin-jobs-digest-done")

@@ -38,7 +38,10 @@ def test_maya_generates_insights_and_fixes_a_price(page, app_server) -> None:
     screenshot(page, "insights-generated")
     page.set_viewport_size({"width": 1366, "height": 900})
 
-    heading = page.locator(CARD_TITLE).filter(has_text=re.compile("is priced (above|below) similar listings")).first
+    pricing_title = re.compile(
+        "is priced (above|below) similar listings|could (earn|sell) more at a (higher|lower) price"
+    )
+    heading = page.locator(CARD_TITLE).filter(has_text=pricing_title).first
     title = heading.inner_text()
     pricing_card = heading.locator(CARD_OF)
     product = re.search(r"“(.+)”", title).group(1)

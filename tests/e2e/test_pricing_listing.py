@@ -74,7 +74,7 @@ def test_maya_applies_a_suggested_price(page, app_server) -> None:
     screenshot(page, "pricing-applied-full")
 
     page.get_by_role("button", name="Review all my prices").click()
-    page.get_by_text("are priced outside the typical range", exact=False).wait_for()
+    page.get_by_text("have a suggested change", exact=False).wait_for()
     wait_until_idle(page)
     screenshot(page, "pricing-review-all")
 

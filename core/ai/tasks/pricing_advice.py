@@ -13,7 +13,7 @@ from core.ai.tasks.pricing_types import (
     PriceRange,
     PricingAdvice,
     PricingPayload,
-    allowed_band,
+    answer_band,
 )
 from core.ai.validation import SchemaViolation, require_money, require_object, require_text
 from core.money import format_money
@@ -49,8 +49,11 @@ Rules:
 - Use only the numbers given; do not invent market data.
 - The competitive position and confidence were computed from the numbers; take them as given.
 - The suggested price and both ends of the range must lie inside the allowed range stated in the message.
+- When a demand model is given, expected revenue is price × monthly units × (1 + elasticity × relative price
+  change); suggest the price it favours, or keep the current price when the evidence is thin.
 - Prefer charm prices (ending in .99 under 100, whole amounts from 100).
-- A strong listing (rating and conversion above the segment) can sit higher; a weak one should not.
+- Your answer is checked afterwards: at most 25 % per step, never a cut for a listing converting above the
+  segment median, and nothing while a recent change is being measured.
 - Reasoning: 2–4 sentences, at most 600 characters, addressed to the seller ("your price"), citing the numbers.
 Answer only by calling the pricing_advice tool."""
 
@@ -62,7 +65,7 @@ def _optional(value: float | None, fmt: str) -> str:
 def build_pricing_message(payload: PricingPayload) -> str:
     """The user message: the listing's facts, the market's prices and the allowed range, as plain lines."""
     product, market = payload.product, payload.market
-    low, high = allowed_band(market)
+    low, high = answer_band(payload)
 
     def m(amount: Any) -> str:
         return "unknown" if amount is None else format_money(amount, product.currency)
@@ -73,7 +76,6 @@ def build_pricing_message(payload: PricingPayload) -> str:
         f"- product type: {product.product_type}",
         f"- category: {product.category_name or 'all categories'}",
         f"- current price: {m(product.current_price)}",
-        f"- description: {product.description_words} words; images: {product.image_count}; tags: {product.tag_count}",
         f"- average rating (0–5): {_optional(product.average_rating, '.2f')}",
         f"- view→purchase conversion: {_optional(product.conversion_rate, '.2%')}",
         f"Comparable listings ({market.sample_size} products):",
@@ -86,13 +88,32 @@ def build_pricing_message(payload: PricingPayload) -> str:
         f"Computed competitive position: {payload.competitive_position}; confidence: {payload.confidence_score}/100.",
         f"Allowed range for suggested_price and price_range: {m(low)} to {m(high)}.",
     ]
+    if product.description_words is not None:
+        listing = (
+            f"- description: {product.description_words} words; images: {product.image_count}; "
+            f"tags: {product.tag_count}"
+        )
+        lines.insert(6, listing)
+    demand = payload.demand
+    if demand is not None:
+        lines += [
+            "Demand model (own sales at the current price; elasticity from the segment and past changes):",
+            f"- since {demand.since}: {demand.units_at_price} units in {demand.days_at_price} days "
+            f"({demand.units_per_month:.1f} a month); conversion {_optional(demand.conversion_at_price, '.2%')}",
+            f"- elasticity {demand.elasticity:.2f} ± {demand.elasticity_sd:.2f} "
+            f"(sources: {', '.join(demand.elasticity_sources)}); revenue peak near {m(demand.optimum_price)}",
+            f"- the model's cautious target: {m(demand.model_price)}",
+        ]
+        if demand.settled_until is not None:
+            lines.append(f"- the last price change is being measured until {demand.settled_until}: keep the price")
+        lines += [f"- limit: {limit}" for limit in demand.limits]
     return "\n".join(lines)
 
 
 def parse_pricing_advice(raw: Any, payload: PricingPayload) -> PricingAdvice:
     """Typed advice from a tool input, or `SchemaViolation` (missing field, not a number, outside the band)."""
     answer = require_object(raw, ("suggested_price", "price_range", "reasoning"))
-    low, high = allowed_band(payload.market)
+    low, high = answer_band(payload)
     band = f"[{low}, {high}]"
     suggested = require_money(answer["suggested_price"], "suggested_price")
     if not low <= suggested <= high:
@@ -113,7 +134,7 @@ def parse_pricing_advice(raw: Any, payload: PricingPayload) -> PricingAdvice:
 
 PRICING_ADVICE: Task[PricingPayload, PricingAdvice] = Task(
     name=NAME,
-    version=1,
+    version=2,
     description="Record the suggested price, a sensible price range and the reasoning for one listing.",
     input_schema=INPUT_SCHEMA,
     system_prompt=SYSTEM_PROMPT,

@@ -25,11 +25,11 @@ class ProductFacts:
     product_type: str  # a DigitalProductType value, e.g. "EBOOK"
     category_name: str | None  # None: compared against all categories of the type
     current_price: Decimal
-    description_words: int
-    image_count: int  # featured image + gallery
-    tag_count: int
-    average_rating: float | None  # 0–5, None without ratings
-    conversion_rate: float | None  # purchases / views as a fraction, None without views
+    description_words: int | None = None  # None: not part of this payload (the demand model does not use it)
+    image_count: int | None = None  # featured image + gallery
+    tag_count: int | None = None
+    average_rating: float | None = None  # 0–5, None without ratings
+    conversion_rate: float | None = None  # purchases / views as a fraction, None without views
     currency: str = "USD"
 
 
@@ -57,6 +57,33 @@ class MarketContext:
 
 
 @dataclass(frozen=True)
+class DemandContext:
+    """The demand model's numbers for one listing (computed by `core.pricing.demand`; plain values here).
+
+    `low`–`high` is the band every suggestion is held to after the rules that always hold (at most 25 % per
+    step, no cut for an above-median converter, no cut below p25 / raise above p75 away from the market,
+    nothing while the last change is being measured); `model_price` is the model's cautious target inside it.
+    """
+
+    units_at_price: int  # units sold since `since` at the current price
+    days_at_price: int
+    since: str  # ISO date the current-price evidence starts
+    units_per_month: float  # u0
+    conversion_at_price: float | None  # purchases ÷ views since `since`
+    elasticity: float  # posterior mean
+    elasticity_sd: float
+    elasticity_sources: tuple[str, ...]  # "prior", "segment", "own price change"…
+    optimum_price: Decimal  # p* at the mean elasticity, unbounded (to the cent)
+    model_price: Decimal  # the cautious target inside [low, high] (to the cent)
+    low: Decimal
+    high: Decimal
+    range_low: Decimal  # the prices the evidence supports (optima under e ± sd), inside [low, high]
+    range_high: Decimal
+    limits: tuple[str, ...] = ()  # the rules that narrowed [low, high], in words
+    settled_until: str | None = None  # ISO date: measuring the last change until then (then low = high = price)
+
+
+@dataclass(frozen=True)
 class PricingPayload:
     """Everything pricing advice is based on; position and confidence come from the numbers, not the model."""
 
@@ -64,6 +91,7 @@ class PricingPayload:
     market: MarketContext
     competitive_position: CompetitivePosition
     confidence_score: int  # 0–100
+    demand: DemandContext | None = None  # None: no demand model (the engine then keeps the price)
 
     def __post_init__(self) -> None:
         if self.competitive_position not in POSITIONS:
@@ -96,6 +124,16 @@ def allowed_band(market: MarketContext) -> tuple[Decimal, Decimal]:
     low = max(market.min_price, (market.p25_price * BAND_LOW_FACTOR).quantize(CENT, rounding=ROUND_CEILING))
     high = min(market.max_price, (market.p75_price * BAND_HIGH_FACTOR).quantize(CENT, rounding=ROUND_FLOOR))
     return low, high
+
+
+def answer_band(payload: PricingPayload) -> tuple[Decimal, Decimal]:
+    """Where a model's suggestion must lie: the demand model's band when there is one, else `allowed_band`
+    widened to include the current price (so "keep" is always a valid answer)."""
+    if payload.demand is not None:
+        return payload.demand.low, payload.demand.high
+    low, high = allowed_band(payload.market)
+    price = payload.product.current_price
+    return min(low, price), max(high, price)
 
 
 def segment_label(product: ProductFacts) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from components.admin.benchmarks import row_label
+from core.config import get_settings
 from core.market.benchmarks import recalculate_benchmarks
 from core.market.queries import list_benchmarks
 from core.models import DigitalProductType, JobRun, MarketBenchmark, SellerProfile, User
@@ -203,3 +204,41 @@ def test_a_seller_cannot_open_the_page() -> None:
     at = logged_in_app("maya", "seller", "Maya Lopez").run()
     with pytest.raises(ValueError):
         at.switch_page(PAGE)
+
+
+def test_an_override_far_from_the_computed_figures_needs_a_second_confirmation(world: World) -> None:
+    """Courses in Planners at 40 and 60: p10 at 0.1 → 42.00, p90 at 0.9 → 58.00. $41.00 is inside the price
+    range (so valid) but outside p10–p90: nothing is saved until the admin ticks the sentence and saves again."""
+    at = open_page()
+    target = views(world)[1]
+    assert (target.category_name, target.p10_price, target.p90_price) == ("Planners", D("42.00"), D("58.00"))
+    seed_edit(at, {1: {"Median override": 41}}).run()
+
+    button(at, "Save overrides").click().run()
+
+    assert not at.exception
+    assert stored(world, target.id).override_median_price is None  # nothing written yet
+    assert any("Nothing was saved yet" in w.value for w in at.warning)
+    (tick,) = [c for c in at.checkbox if c.key == "bench_far_0"]
+    assert plain(tick.label) == (
+        f"{row_label(target)}: Yes, set the median $41.00 although 80 % of listings are between $42.00 and $58.00"
+    )
+    assert button(at, "Save anyway").disabled
+    tick.check().run()
+    button(at, "Save anyway").click().run()
+
+    assert not at.exception
+    assert stored(world, target.id).override_median_price == D("41.00")
+    assert any("Saved the override of 1 benchmark." in s.value for s in at.success)
+    last = max(v.calculated_at for v in views(world)).astimezone(get_settings().timezone).date()
+    assert f"Market figures computed nightly; last on {last:%b} {last.day}, {last.year}." in plain(texts(at))
+
+
+def test_a_far_override_can_be_cancelled(world: World) -> None:
+    at = open_page()
+    target = views(world)[1]
+    seed_edit(at, {1: {"Median override": 59}}).run()
+    button(at, "Save overrides").click().run()
+    button(at, "Cancel").click().run()
+    assert not [c for c in at.checkbox if c.key == "bench_far_0"]
+    assert stored(world, target.id).override_median_price is None

@@ -23,6 +23,8 @@ from core.goals.rules import (
     MSG_TARGET_MISSING,
     MSG_TARGET_NOT_POSITIVE,
     format_day,
+    latest_deadline,
+    msg_deadline_too_far,
 )
 from core.goals.store import GoalView, create_goal, list_goals
 from core.models import GoalStatus, GoalType, SellerGoal
@@ -136,10 +138,32 @@ def test_empty_state_offers_the_form(world: World) -> None:
         info.value
     )
     assert not at.main.expander  # no archive and no card section before the first goal
+    # The suggested first goal is filled in: Revenue, $170, due in 30 days.
     assert at.segmented_control(key="goal_new_type").value == GoalType.REVENUE
     assert at.date_input(key="goal_new_deadline").value == world.today + timedelta(days=30)
-    assert at.number_input(key="goal_new_target_revenue").value is None
+    assert at.number_input(key="goal_new_target_revenue").value == 170.0
     assert edit_buttons(at) == []
+
+
+def test_the_suggestion_is_still_filled_in_after_visiting_another_page(world: World) -> None:
+    at = goals_page()
+    at.switch_page("pages/seller/home.py")
+    at.run()
+    at.switch_page(GOALS_PAGE)
+    at.run()
+    assert at.number_input(key="goal_new_target_revenue").value == 170.0
+    # (What the seller cleared and submitted stays cleared: see the "target-missing" case below.)
+
+
+def test_the_prefilled_first_goal_is_one_click_away(world: World) -> None:
+    at = goals_page()
+    click(at, "Set goal")
+    [row] = goal_rows(world, world.maya_seller_id)
+    assert (row.type, row.target_value) == (GoalType.REVENUE, Decimal("170.00"))
+    [view] = core_goals(world, world.maya_seller_id)
+    assert view.deadline_day == world.today + timedelta(days=30)
+    # With a goal, the form is no longer pre-filled: the next goal starts empty.
+    assert at.number_input(key="goal_new_target_revenue").value is None
 
 
 def test_target_field_adapts_to_the_type(world: World) -> None:
@@ -175,8 +199,7 @@ def test_bad_input_is_answered_under_its_field_and_nothing_is_written(
     at = goals_page()
     at.segmented_control(key="goal_new_type").set_value(goal_type).run()
     target_key = f"goal_new_target_{goal_type.value.lower()}"
-    if target is not None:
-        at.number_input(key=target_key).set_value(target)
+    at.number_input(key=target_key).set_value(target)  # None clears the pre-filled suggestion
     at.date_input(key="goal_new_deadline").set_value(world.today + timedelta(days=deadline_days))
     click(at, "Set goal")
 
@@ -185,6 +208,55 @@ def test_bad_input_is_answered_under_its_field_and_nothing_is_written(
     assert goal_count(world) == 0
     assert not at.success
     assert at.number_input(key=target_key).value == target  # the seller's input is kept to correct it
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (-3, MSG_DEADLINE_NOT_FUTURE),  # typed in the past
+        (-4000, MSG_DEADLINE_NOT_FUTURE),  # more than ten years back: beyond any default bound of the widget
+        (3 * 365, None),  # three years on: the two-year message (computed below)
+    ],
+    ids=["past", "long-past", "too-far"],
+)
+def test_a_typed_bad_deadline_is_answered_next_to_the_field_never_replaced(
+    world: World, days: int, message: str | None
+) -> None:
+    """Streamlit's date_input swaps a value outside its min/max for the default: the field's bounds are wide, so the
+    typed day reaches core, the message sits under the field, and nothing is saved (no default deadline either)."""
+    at = goals_page()
+    at.number_input(key="goal_new_target_revenue").set_value(500.0)
+    typed = world.today + timedelta(days=days)
+    at.date_input(key="goal_new_deadline").set_value(typed)
+    click(at, "Set goal")
+    expected = message or msg_deadline_too_far(latest_deadline(world.today))
+    assert field_error_under(at, "goal_new_deadline") == [expected]
+    assert goal_count(world) == 0
+    assert at.date_input(key="goal_new_deadline").value == typed  # what the seller typed, to correct it
+
+
+def test_an_identical_goal_is_refused_with_a_button_to_the_existing_one(world: World) -> None:
+    existing = add_goal(world, world.maya_seller_id, target_value="500", title="Spring push")
+    at = goals_page()
+    at.number_input(key="goal_new_target_revenue").set_value(500.0)
+    at.date_input(key="goal_new_deadline").set_value(existing.deadline_day)
+    at.text_input(key="goal_new_title").input("Same goal, other name")
+    click(at, "Set goal")
+    assert field_error_under_any(at) == [
+        "You already have this goal: “Spring push”. Change that one instead of setting it twice."
+    ]
+    assert goal_count(world) == 1
+    # The pointer: a button that opens the existing goal.
+    pointer = at.button(key="goal_open_duplicate")
+    assert unescape(pointer.label) == "Open “Spring push”"
+    pointer.click().run()
+    assert at.number_input(key=f"goal_edit_target_{existing.id}").value == 500.0  # its edit dialog is open
+    # A different target is another goal.
+    at = goals_page()
+    at.number_input(key="goal_new_target_revenue").set_value(600.0)
+    at.date_input(key="goal_new_deadline").set_value(existing.deadline_day)
+    click(at, "Set goal")
+    assert goal_count(world) == 2
 
 
 # ---------------------------------------------------------------- cards

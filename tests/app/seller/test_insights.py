@@ -1,6 +1,6 @@
-"""The Insights page as a seller: cards per filter tab equal core's counts, shown cards become VIEWED, the menu badge
-equals the PENDING count, "Fix now" opens the right page with the product, Dismiss, and Generate with its hourly
-limit (the message on the fourth try)."""
+"""The Insights page as a seller: cards per tab (Open / Done / Dismissed) equal core's counts, shown cards become
+VIEWED, the menu badge equals the PENDING count, "Fix now" opens the right page with the product, Dismiss and Done
+take a card out of Open, Undo brings it back, and Generate with its hourly limit (the message on the fourth try)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from core.models import (
     InsightType,
     SellerInsight,
 )
-from tests.app.conftest import World, logged_in_app
+from tests.app.conftest import World, logged_in_app, plain
 
 INSIGHTS_PAGE = "pages/seller/insights.py"
 HOME_PAGE = "pages/seller/home.py"
@@ -113,10 +113,19 @@ def test_each_tab_shows_as_many_cards_as_core_lists(world: World, tab: str) -> N
     seed(world)
     with Session(world.engine) as session:
         expected = list_insights(session, seller_id=world.maya_seller_id, status=TABS[tab])
+        if tab != "Open":  # the Done and Dismissed tabs: the last changed first
+            expected = list_insights(session, seller_id=world.maya_seller_id, status=TABS[tab], recent_first=True)
     at = open_page(tab)
-    # All: pricing (HIGH), done (HIGH, acted on), listing (MEDIUM), perf (LOW); never Otto's, never the dismissed.
+    # Open: pricing (HIGH), listing (MEDIUM, viewed), perf (LOW); the done and the dismissed ones have their own tabs.
     assert card_titles(at) == [i.title for i in expected.items]
-    assert len(card_titles(at)) == {"All": 4, "Pending": 2, "Viewed": 1, "Acted on": 1}[tab]
+    assert (
+        card_titles(at)
+        == {
+            "Open": ["Insight pricing costs $5", "Insight listing costs $5", "Insight perf costs $5"],
+            "Done": ["Insight done costs $5"],
+            "Dismissed": ["Insight gone costs $5"],
+        }[tab]
+    )
     assert "Insight otto costs $5" not in card_titles(at)
 
 
@@ -126,7 +135,7 @@ def test_cards_shown_become_viewed_and_the_badge_counts_pending(world: World) ->
     assert menu_title(at, "insights") == "Insights :red-badge[2]"
     at.switch_page(INSIGHTS_PAGE)
     at.run()
-    assert pending(world) == 0  # the two pending cards were shown on "All"
+    assert pending(world) == 0  # the two pending cards were shown on "Open"
     at.switch_page(HOME_PAGE)
     at.run()
     assert menu_title(at, "insights") == "Insights"  # no badge at 0
@@ -134,24 +143,47 @@ def test_cards_shown_become_viewed_and_the_badge_counts_pending(world: World) ->
 
 def test_fix_now_opens_the_pricing_page_with_the_product(world: World) -> None:
     seed(world)
-    at = open_page("Pending")
+    at = open_page("Open")
     links = [p.proto for p in at.get("page_link") if p.proto.label == "Fix now"]
-    assert len(links) == 2
+    assert len(links) == 3
     assert {(link.page, link.query_string) for link in links} == {("pricing", f"product={live_product_id(world)}")}
 
 
 def test_dismiss_and_done_change_the_status_and_the_card_leaves_its_tab(world: World) -> None:
     ids = seed(world)
-    at = open_page("All")
+    at = open_page("Open")
     dismiss = [b for b in at.button if b.label == "Dismiss"]
-    assert len(dismiss) == 3  # the acted-on card has no buttons
+    assert len(dismiss) == 3  # one per open card
     dismiss[0].click().run()  # the first card: the HIGH pricing insight
     with Session(world.engine) as session:
         assert session.get(SellerInsight, ids["pricing"]).status is InsightStatus.DISMISSED
     [b for b in at.button if b.label == "Mark as done"][-1].click().run()  # the last card: the LOW performance one
     with Session(world.engine) as session:
         assert session.get(SellerInsight, ids["perf"]).status is InsightStatus.ACTED_ON
-    assert "Insight pricing costs $5" not in card_titles(open_page("All"))
+    assert card_titles(open_page("Open")) == ["Insight listing costs $5"]
+    assert "Insight perf costs $5" in card_titles(open_page("Done"))
+    assert "Insight pricing costs $5" in card_titles(open_page("Dismissed"))
+
+
+def test_dismiss_then_undo_in_the_dismissed_tab_brings_the_card_back_to_open(world: World) -> None:
+    ids = seed(world)
+    at = open_page("Open")
+    at.button(key=f"dismiss_{ids['listing']}").click().run()
+    assert "Insight listing costs $5" not in card_titles(open_page("Open"))
+    at = open_page("Dismissed")
+    assert card_titles(at) == ["Insight listing costs $5", "Insight gone costs $5"]  # the last dismissed first
+    assert not [b for b in at.button if b.label in ("Dismiss", "Mark as done")]  # a closed card: Undo only
+    at.button(key=f"undo_{ids['listing']}").click().run()
+    assert not at.exception, at.exception
+    assert [plain(s.value) for s in at.success] == ["Restored: the card is back in Open."]
+    with Session(world.engine) as session:
+        assert session.get(SellerInsight, ids["listing"]).status is InsightStatus.PENDING
+    assert card_titles(at) == ["Insight gone costs $5"]
+    assert "Insight listing costs $5" in card_titles(open_page("Open"))
+    # Reopen a done card the same way.
+    at = open_page("Done")
+    at.button(key=f"reopen_{ids['done']}").click().run()
+    assert "Insight done costs $5" in card_titles(open_page("Open"))
 
 
 def test_empty_state_tells_the_seller_what_to_do(world: World) -> None:
@@ -169,7 +201,7 @@ def test_generate_three_times_then_the_limit_says_when(world: World) -> None:
         assert at.success, f"run {n + 1} shows what it found"
     with Session(world.engine) as session:
         first = session.scalar(select(InsightGenerationRun.started_at).order_by(InsightGenerationRun.started_at))
-        cards = list_insights(session, seller_id=world.maya_seller_id, status=TABS["All"]).total
+        cards = list_insights(session, seller_id=world.maya_seller_id, status=TABS["Open"]).total
     button = next(b for b in at.button if b.label == "Generate new insights")
     assert button.disabled
     # Settings use UTC in tests: the first run leaves the rolling hour 60 minutes after it started.

@@ -7,9 +7,10 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import parse_qs
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
@@ -239,5 +240,93 @@ def test_rescore_reads_the_listing_again(world: World, listings: dict[str, str])
                 update(DigitalProduct)
                 .where(DigitalProduct.id == worst.listing.product_id)
                 .values(description=worst.listing.description, featured_image=worst.listing.featured_image)
+            )
+            session.commit()
+
+
+def editor_links(at: AppTest) -> list[tuple[str, dict[str, list[str]]]]:
+    """(label, query) of every link to the Listing editor on the page, in order."""
+    return [
+        (link.proto.label, parse_qs(link.proto.query_string))
+        for link in at.get("page_link")
+        if link.proto.page.endswith("listing_editor.py") or "listing-editor" in link.proto.page
+    ]
+
+
+def test_fix_now_opens_the_editor_at_the_weakest_dimension(world: World, listings: dict[str, str]) -> None:
+    at = open_page()
+    shown = core_scores(world)[:20]
+    expected = []
+    for item in shown:
+        # The dimension with the most points to win, as the card's "Most to win" says.
+        best = max(item.score.dimensions, key=lambda d: d.actionable_gap)
+        if best.actionable_gap > 0:
+            expected.append(("Fix now", {"product": [item.listing.product_id], "dimension": [best.key]}))
+        else:
+            expected.append(("Edit", {"product": [item.listing.product_id]}))
+    assert editor_links(at) == expected
+    assert expected[0][1]["dimension"], "the worst listing has something to fix"
+
+
+def test_each_suggestion_links_to_its_dimension_in_the_editor(world: World, listings: dict[str, str]) -> None:
+    at = open_page(listings["budget"])
+    item = next(s for s in core_scores(world) if s.listing.product_id == listings["budget"])
+    suggestions = listing_suggestions_offline(item.score, item.listing)
+    labels = {d.key: d.label for d in item.score.dimensions}
+    fixes = [link for link in editor_links(at) if link[0].startswith("Fix in the editor")]
+    assert fixes == [
+        (
+            f"Fix in the editor: {labels[s.dimension]}",
+            {"product": [listings["budget"]], "dimension": [s.dimension]},
+        )
+        for s in suggestions
+    ]
+
+
+def test_rescore_after_an_edit_shows_the_change_the_edit_made(world: World, listings: dict[str, str]) -> None:
+    from components.data import listing_editor as editor_data
+    from components.ui.format import format_local
+    from core.listings import ListingForm
+    from core.models import ListingEdit
+
+    at = open_page()
+    worst = core_scores(world)[0]
+    pid = worst.listing.product_id
+    with Session(world.engine) as session:
+        user_id = session.get(SellerProfile, world.maya_seller_id).user_id
+        stored = ListingForm(
+            title=worst.listing.title,
+            description=RICH_DESCRIPTION,
+            tags=", ".join(worst.listing.tags),
+            seo_title=worst.listing.seo_title or "",
+            seo_description=worst.listing.seo_description or "",
+            seo_keywords=", ".join(worst.listing.seo_keywords),
+            featured_image=worst.listing.featured_image or "",
+            gallery_images="\n".join(worst.listing.gallery_images),
+            price=f"{Decimal(str(worst.listing.price)):.2f}",
+            status=worst.status,
+        )
+    try:
+        # What the editor's "Save" does: save, then forget the cached scores (so the page shows the new one).
+        saved = editor_data.save(seller_id=world.maya_seller_id, user_id=user_id, product_id=pid, form=stored)
+        assert saved.changed_fields == ("description",)
+        at.run()
+        after = next(s for s in core_scores(world) if s.listing.product_id == pid).score.overall
+        assert after > worst.score.overall
+        with Session(world.engine) as session:
+            edit = session.scalars(select(ListingEdit).where(ListingEdit.product_id == pid)).one()
+        note = f"Last edited {format_local(edit.created_at)}: score {edit.score_before} → {edit.score_after}"
+        assert any(plain(note) in plain(c.value) for c in at.caption)  # the card says what the last edit did
+        at.button(key=f"lh_rescore_{pid}").click().run()
+        # The page already showed the new score: Re-score says so and names the change the edit made.
+        assert [plain(t.value) for t in at.toast] == [
+            f"Re-scored “{worst.listing.title}”: {after:g}, unchanged since your edit "
+            f"({note.removeprefix('Last edited ')})."
+        ]
+    finally:
+        with Session(world.engine) as session:
+            session.execute(delete(ListingEdit).where(ListingEdit.product_id == pid))
+            session.execute(
+                update(DigitalProduct).where(DigitalProduct.id == pid).values(description=worst.listing.description)
             )
             session.commit()

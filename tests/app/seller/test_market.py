@@ -147,7 +147,9 @@ def test_opportunity_cards_follow_the_core_order_with_fit_first(world: World) ->
     assert report.opportunities[0].term == "finance tracker" and report.opportunities[0].fits_seller
     badges = [m.value for m in at.markdown if "searches]" in m.value]
     assert "fits your shop" in badges[0]
-    assert [b.label for b in at.get("link_button")][: len(headers)] == ["Create product"] * len(headers)
+    # "Create product" opens a new draft in the Listing editor (issue 11): a page link, no longer an external link.
+    creates = [b.proto.label for b in at.get("page_link") if b.proto.label == "Create product"]
+    assert creates == ["Create product"] * len(headers)
     assert any(report.engine_label in plain(c.value) for c in at.caption)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from core.analytics.queries import operator_kpis
-from core.models import AnalyticsEvent
+from core.models import AnalyticsEvent, EmailOutbox, EmailStatus
 from tests.conftest import NOW
 from tests.factories import make_product, make_seller
 
@@ -74,7 +74,28 @@ def build_marketplace(session: Session) -> None:
     ev(session, "c3", "creator_started", at(YESTERDAY, 7))
     ev(session, "c3", "creator_published", at(TODAY, 9))
 
-    # E-mail: today 4 sent, 1 bounced (25 %); yesterday 50 sent, 1 bounced (exactly 2 %: not above).
+    # The outbox: today 3 sent (a 4th sent at 15:00 is `now`, outside), 1 queued and 1 failed (not sent);
+    # yesterday 2 sent before 15:00 and 1 after.
+    for n, (status, sent_at) in enumerate(
+        [
+            (EmailStatus.SENT, at(TODAY, 1)),
+            (EmailStatus.SENT, at(TODAY, 9)),
+            (EmailStatus.SENT, at(TODAY, 14, 59, 59)),
+            (EmailStatus.SENT, at(TODAY, 15)),
+            (EmailStatus.QUEUED, None),
+            (EmailStatus.FAILED, None),
+            (EmailStatus.SENT, at(YESTERDAY, 3)),
+            (EmailStatus.SENT, at(YESTERDAY, 10)),
+            (EmailStatus.SENT, at(YESTERDAY, 16)),
+        ]
+    ):
+        session.add(
+            EmailOutbox(
+                idempotency_key=f"kpi-test-{n}", kind="test", to_address=f"x{n}@example.com", subject="s",
+                html_body="h", text_body="t", status=status, sent_at=sent_at,
+            )
+        )  # fmt: skip
+    # Delivery reports: today 4 sent, 1 bounced (25 %); yesterday 50 sent, 1 bounced (exactly 2 %: not above).
     for i in range(4):
         ev(session, f"m{i}", "email_sent", at(TODAY, 6, i))
     ev(session, "m0", "email_bounced", at(TODAY, 6, 0, 30))
@@ -123,8 +144,9 @@ def test_today_against_the_same_hours_of_yesterday(session: Session) -> None:
     assert (k["paying_buyers"].value, k["paying_buyers"].previous) == (3, 1)
     assert (k["aov"].value, k["aov"].previous) == (Decimal("12.50"), Decimal("30.00"))
 
-    # Bounce 1 / 4 = 25 % (flagged); yesterday 1 / 50 = 2 % (not above 2 %).
-    assert (k["emails_sent"].value, k["emails_sent"].previous) == (4, 50)
+    # E-mails sent: the outbox's SENT rows in [00:00, 15:00): 3 today, 2 yesterday.
+    assert (k["emails_sent"].value, k["emails_sent"].previous) == (3, 2)
+    # Bounce 1 / 4 delivery reports = 25 % (flagged); yesterday 1 / 50 = 2 % (not above 2 %).
     assert (k["bounce_rate"].value, k["bounce_rate"].previous) == (25.0, 2.0)
     assert k["bounce_rate"].flagged and result.email_alert
     assert [v.format for v in (k["gmv"], k["bounce_rate"], k["new_signups"])] == ["money", "percent", "count"]

@@ -627,3 +627,24 @@ def test_first_sales_are_spread_through_the_history(demo: Demo) -> None:
     # Approvals fall in at least 8 of the 12 months of the history.
     approvals = {a.strftime("%Y-%m") for (a,) in _rows(engine, select(SellerProfile.approved_at)) if a}
     assert len(approvals) >= 8
+
+
+def test_churned_sellers_read_churned_on_the_admin_overview(demo: Demo) -> None:
+    """Issue 11: the demo's churned sellers ($0 for 60+ days, no login since) used to read "Declining" because
+    their drafts carried a recent `updated_at`. The admin's stage (`core.sellers.overview`) now agrees with the
+    generator's plan, and no churned seller has a draft written after they left (60+ days ago)."""
+    from core.sellers.overview import SellerFilters, seller_overview
+
+    engine, _ = demo
+    planned = {name for name, stage in _seller_stages(engine).items() if stage == "churned"}
+    with Session(engine) as session:
+        shown = seller_overview(session, now=NOW, filters=SellerFilters(stage="churned"), page_size=200)
+        assert {r.username for r in shown.rows} == planned
+        quiet = NOW - timedelta(days=60)
+        recent_drafts = session.scalar(
+            select(func.count(DigitalProduct.id))
+            .join(SellerProfile, SellerProfile.id == DigitalProduct.seller_id)
+            .join(User, User.id == SellerProfile.user_id)
+            .where(User.username.in_(planned), DigitalProduct.created_at >= quiet)
+        )
+    assert len(planned) >= 5 and recent_drafts == 0

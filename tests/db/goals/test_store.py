@@ -107,9 +107,10 @@ def test_at_most_ten_active_goals_canceled_and_deleted_ones_do_not_count(session
     update_goal(session, seller_id=seller.id, goal_id=ids[0], now=NOW, cancel=True)
     new_goal(session, seller.id)  # 9 active + this one
     delete_goal(session, seller_id=seller.id, goal_id=ids[1], now=NOW)
-    new_goal(session, seller.id)
-    with pytest.raises(GoalValidationError):
-        new_goal(session, seller.id)
+    new_goal(session, seller.id, target_value="6000")  # another target: not a duplicate of the one above
+    with pytest.raises(GoalValidationError) as caught:
+        new_goal(session, seller.id, target_value="7000")
+    assert caught.value.errors == {"goal": MSG_TOO_MANY_ACTIVE}
     # Another seller's goals are their own business.
     other = make_seller(session)
     new_goal(session, other.id)
@@ -326,7 +327,8 @@ def test_deadline_check_closes_both_outcomes_with_insights(session: Session) -> 
         "“Spring Planner Bundle”, your most viewed listing (300 views in the last 30 days), is missing 25 of 25 "
         "points on description completeness."
     )
-    assert short.action_items[0]["url"] == f"/listing-health?product={planner.id}"
+    # The tip opens the Listing editor at the dimension it names.
+    assert short.action_items[0]["url"] == f"/listing-editor?product={planner.id}&dimension=description_completeness"
     assert short.action_items[-1]["url"] == "/goals"
     assert short.meta["shortfall"] == "1240.00"
     assert short.generated_at == NOW
@@ -359,7 +361,7 @@ def test_deadline_check_skips_deleted_and_canceled_goals(session: Session) -> No
     seller = make_seller(session)
     started = datetime(2026, 9, 1, tzinfo=UTC)
     gone = new_goal(session, seller.id, now=started, deadline=date(2026, 11, 1))
-    canceled = new_goal(session, seller.id, now=started, deadline=date(2026, 11, 1))
+    canceled = new_goal(session, seller.id, now=started, deadline=date(2026, 11, 1), target_value="4000")
     delete_goal(session, seller_id=seller.id, goal_id=gone.id, now=started)
     update_goal(session, seller_id=seller.id, goal_id=canceled.id, now=started, cancel=True)
     report = check_goal_deadlines(session, now=NOW)

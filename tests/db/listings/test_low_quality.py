@@ -116,13 +116,15 @@ def test_notify_creates_insights_and_one_notification_per_seller_then_dedupes(se
     assert (report.sellers_notified, report.insights_created, report.skipped_duplicates) == (2, 3, 0)
     assert report.not_found == ("missing",)
 
-    insight = session.scalars(
-        select(SellerInsight).where(SellerInsight.finding_key == f"listing_quality:{w['bare'].id}")
-    ).one()
+    insight = session.scalars(select(SellerInsight).where(SellerInsight.finding_key == f"listing:{w['bare'].id}")).one()
     assert insight.seller_id == w["s1"].id and insight.insight_type == InsightType.LISTING_QUALITY
     assert insight.status == InsightStatus.PENDING and insight.priority == InsightPriority.HIGH  # 10.7 < 25
     assert "“x”" in insight.title and "10.7/100" in insight.description
     assert "Description completeness (0/25)" in insight.description and insight.meta["requested_by"] == admin.id
+    # "Fix now" opens the Listing editor at the weakest dimension (0/25 of description: the lowest share, then the
+    # most points missing).
+    editor = f"/listing-editor?product={w['bare'].id}&dimension=description_completeness"
+    assert insight.action_items[0]["url"] == editor
 
     s1_user, s2_user = w["s1"].user_id, w["s2"].user_id
     assert (unread_count(session, user_id=s1_user), unread_count(session, user_id=s2_user)) == (1, 1)

@@ -17,7 +17,8 @@ from core.market.benchmarks import ALL_CATEGORIES_LABEL, recalculate_benchmarks
 from core.market.queries import benchmark_for, list_benchmarks
 from core.models import Category, DigitalProduct, DigitalProductType, MarketBenchmark, ProductStatus, SellerProfile
 from tests.conftest import NOW
-from tests.factories import add_revenue, make_category, make_product, make_seller
+from tests.db.pricing.test_analysis import add_purchases as add_purchase_events
+from tests.factories import add_revenue, add_views, make_category, make_product, make_seller
 
 EBOOK = DigitalProductType.EBOOK
 COURSE = DigitalProductType.COURSE
@@ -383,3 +384,33 @@ def test_window_follows_the_utc_date_of_now(session: Session, hours: int) -> Non
     recalculate_benchmarks(session, now=NOW.replace(hour=0) + timedelta(hours=hours, minutes=59))
     # 3 units / 3 months / 1 product = 1.00
     assert rows_by_key(session)[(DigitalProductType.PLANNER, None)].average_sales_per_month == D("1.00")
+
+
+def test_nightly_distribution_and_conversion_columns(session: Session) -> None:
+    """Issue 11: p10/p25/p75/p90, the median conversion and the demand fit, on the rows every page reads."""
+    cat = build_catalogue(session)
+    business = {
+        p.price: p for p in session.scalars(select(DigitalProduct).where(DigitalProduct.category_id == cat.business.id))
+    }
+    p10, p20, p30, p15 = business[D("10.00")], business[D("20.00")], business[D("30.00")], business[D("15.00")]
+    for product, views, purchases in ((p10, 200, 4), (p20, 100, 5), (p30, 50, 0)):
+        add_views(session, product=product, day=date(2026, 10, 1), views=views)
+        if purchases:
+            add_purchase_events(session, product, date(2026, 10, 1), purchases)
+    add_views(session, product=p15, day=FIRST_DAY - timedelta(days=1), views=1000)  # before the window
+    add_purchase_events(session, p15, FIRST_DAY - timedelta(days=1), 500)
+    recalculate_benchmarks(session, now=NOW)
+    rows = rows_by_key(session)
+
+    b = rows[(EBOOK, cat.business.id)]
+    # Prices 10, 15, 20, 25, 30: p10 at position 0.4 → 12.00, p25 at 1 → 15.00, p75 at 3 → 25.00, p90 at 3.6 → 28.00.
+    assert (b.p10_price, b.p25_price, b.p75_price, b.p90_price) == (D("12.00"), D("15.00"), D("25.00"), D("28.00"))
+    # Listings with views in the window: 4/200 = 0.02, 5/100 = 0.05, 0/50 = 0 → median 0.02 (p15's views were
+    # before the window; p25 has none).
+    assert b.median_conversion_rate == D("0.020000")
+    assert b.demand_model is None  # 3 listings with ≥ 50 views: under the 8 a fit needs
+    design = rows[(EBOOK, cat.design.id)]
+    # 9.99, 12.00, 14.01, 30.00: p10 at 0.3 → 10.593 → 10.59; p90 at 2.7 → 14.01 + 0.7 × 15.99 = 25.203 → 25.20.
+    assert (design.p10_price, design.p90_price) == (D("10.59"), D("25.20"))
+    assert design.median_conversion_rate is None  # no views
+    assert rows[(EBOOK, None)].median_conversion_rate == D("0.020000")  # the same three listings

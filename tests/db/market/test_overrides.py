@@ -15,9 +15,12 @@ from sqlalchemy.orm import Session
 from core.market.benchmarks import recalculate_benchmarks
 from core.market.overrides import (
     OverrideBatchError,
+    OverrideConfirmationNeeded,
     OverrideValidationError,
+    OverrideValues,
     clear_benchmark_override,
     effective_reference,
+    far_override_warnings,
     manual_period,
     recalculate_benchmarks_now,
     save_benchmark_overrides,
@@ -108,8 +111,8 @@ def test_all_figures_empty_clears_and_a_lone_note_is_refused(session: Session, a
     m = build_market(session)
     recalculate_benchmarks(session, now=NOW)
     row = planners_row(session, m.planners.id)
-    set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin.id, average_price="20", now=NOW)
-    assert override_columns(row)[0] == D("20.00")
+    set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin.id, average_price="18", now=NOW)
+    assert override_columns(row)[0] == D("18.00")
 
     set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin.id, average_price=" ", now=NOW)
     assert override_columns(row) == (None,) * 6
@@ -218,9 +221,15 @@ def test_recalculation_keeps_overrides_and_refreshes_computed_figures(session: S
     )
 
 
-def test_pricing_tool_uses_the_override_and_says_so(session: Session, admin: User) -> None:
+def test_pricing_tool_shows_the_override_as_the_teams_reference_and_advises_on_the_computed_figures(
+    session: Session, admin: User
+) -> None:
+    # Rewritten for issue 11: the override used to replace the median the offline engine aimed at (16.99 instead
+    # of 14.99), so an override could flip the advice while the position stayed computed. Now the position, the
+    # suggestion and the range use the computed figures, and the override is shown, flagged, beside them.
     m = build_market(session)
     recalculate_benchmarks(session, now=NOW)
+    before = analyze_pricing(session, seller_id=m.me.id, product_id=m.mine.id, ai=offline(), now=NOW)
     row = planners_row(session, m.planners.id)
     set_benchmark_override(
         session, benchmark_id=row.id, admin_user_id=admin.id, median_price="17.00",
@@ -232,43 +241,56 @@ def test_pricing_tool_uses_the_override_and_says_so(session: Session, admin: Use
     market = a.market
     assert market is not None and market.uses_override
     assert (market.median_price, market.average_price, market.top_seller_average_price) == (
-        D("17.00"),
-        D("15.00"),  # no average override: computed
-        D("18.50"),
+        D("15.00"),
+        D("15.00"),
+        D("16.00"),
     )
-    # Quartiles stay computed: 10.00 < p25 12.50 → underpriced; confidence from the computed figures (45).
-    assert (market.p25_price, market.p75_price) == (D("12.50"), D("17.50"))
-    assert a.competitive_position == "underpriced" and a.confidence_score == 45
-    # Offline: 2 strengths → close 100 % of the gap to the (overridden) median 17.00; band [10.00, 20.00];
-    # charm neighbours 16.99 / 17.99 → 16.99 (the computed median would give 14.99).
-    assert a.suggested_price == D("16.99")
+    assert (a.competitive_position, a.suggested_price, a.price_range, a.confidence_score) == (
+        before.competitive_position,
+        before.suggested_price,
+        before.price_range,
+        before.confidence_score,
+    )
     assert market.override_note == "Spam listings removed by hand."
     assert market.override_notice() == (
-        "Median and top-seller average set by the marketplace team (was $15.00 and $16.00 computed)."
+        "Reference median $17.00 (computed: $15.00) and top-seller average $18.50 (computed: $16.00) set by the "
+        "marketplace team; the position, the suggestion and the range use the computed figures."
     )
 
 
-def test_an_override_outside_the_quartiles_widens_the_models_band(session: Session, admin: User) -> None:
+def test_an_override_outside_p10_to_p90_needs_a_second_confirmation(session: Session, admin: User) -> None:
     m = build_market(session)
     recalculate_benchmarks(session, now=NOW)
-    row = planners_row(session, m.planners.id)
-    # Inside the segment's price range [10, 20] (the only order an override must keep) but above p75 = 17.50.
-    set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin.id, median_price="19.00", now=NOW)
+    row = planners_row(session, m.planners.id)  # p10 11.00, p90 19.00; listing prices 10.00 … 20.00
+    assert (row.p10_price, row.p90_price) == (D("11.00"), D("19.00"))
 
-    a = analyze_pricing(session, seller_id=m.me.id, product_id=m.mine.id, ai=offline(), now=NOW)
+    with pytest.raises(OverrideConfirmationNeeded) as caught:
+        save_benchmark_overrides(
+            session, admin_user_id=admin.id, edits={row.id: {"median_price": "10.50", "average_price": "15"}}, now=NOW
+        )
+    assert caught.value.warnings == {
+        row.id: {"median_price": "Yes, set the median $10.50 although 80 % of listings are between $11.00 and $19.00"}
+    }
+    assert override_columns(row) == (None,) * 6  # nothing written
+    with pytest.raises(OverrideConfirmationNeeded):
+        set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin.id, median_price="19.50", now=NOW)
+    assert override_columns(row) == (None,) * 6
 
-    assert a.available and a.market is not None
-    assert a.market.override_notice() == "Median set by the marketplace team (was $15.00 computed)."
-    context = a.market.to_context()
-    # p75 widened to the median 19.00, max stays 20.00: band [max(10, 0.8 × 12.50), min(20, 1.2 × 19.00)] = [10, 20];
-    # target 19.00 (2 strengths) → charm neighbours 18.99 / 19.99 → 18.99.
-    assert (context.p25_price, context.median_price, context.p75_price, context.max_price) == (
-        D("12.50"),
-        D("19.00"),
-        D("19.00"),
-        D("20.00"),
+    saved = save_benchmark_overrides(
+        session, admin_user_id=admin.id, edits={row.id: {"median_price": "10.50"}}, now=NOW, confirm_far=True
     )
-    assert a.suggested_price == D("18.99")
+    assert saved == 1 and override_columns(row)[1] == D("10.50")
+    # Inside p10–p90 (both ends included) no confirmation is asked.
+    set_benchmark_override(session, benchmark_id=row.id, admin_user_id=admin.id, median_price="19.00", now=NOW)
+    assert override_columns(row)[1] == D("19.00")
+
+
+def test_far_warnings_are_pure_and_silent_without_percentiles() -> None:
+    values = OverrideValues(average_price=D("30.00"), median_price=D("12.00"), top_seller_avg_price=None, note=None)
+    assert far_override_warnings(values, p10=D("11.00"), p90=D("19.00")) == {
+        "average_price": "Yes, set the average $30.00 although 80 % of listings are between $11.00 and $19.00"
+    }
+    assert far_override_warnings(values, p10=None, p90=None) == {}
 
 
 def test_an_override_outside_the_segments_price_range_is_refused_and_writes_nothing(

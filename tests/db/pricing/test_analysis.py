@@ -135,43 +135,51 @@ def test_analysis_against_hand_built_market(session: Session) -> None:
     assert market is not None
     assert (market.segment_scope, market.category_name, market.thin_sample) == ("category", "Planners", False)
     assert market.sample_size == 6
+    # The nightly row's figures: p10 at 0.5 → 11.00, p90 at 4.5 → 19.00.
+    assert (market.p10_price, market.p90_price) == (D("11.00"), D("19.00"))
     assert (market.p25_price, market.median_price, market.p75_price) == (D("12.50"), D("15.00"), D("17.50"))
     assert (market.average_price, market.min_price, market.max_price) == (D("15.00"), D("10.00"), D("20.00"))
-    assert market.p95_price == D("19.50")
+    assert market.p95_price == D("19.50")  # the price cap's reference
     assert market.seller_price == D("10.00")
     assert market.top_seller_average_price == D("16.00") and market.top_seller_scope == "category"
-    assert market.average_rating == pytest.approx(4.2333, abs=1e-4)
+    assert market.average_rating == pytest.approx(4.23)  # the row's two decimals
     assert market.median_conversion_rate == pytest.approx(0.01)
+    assert market.calculated_at == NOW
 
     facts = a.facts
     assert facts is not None
-    assert (facts.description_words, facts.image_count, facts.tag_count) == (6, 3, 2)
     assert facts.average_rating == 4.5 and facts.conversion_rate == pytest.approx(0.03)
     assert facts.category_name == "Planners"
 
-    # 10.00 < p25 12.50 → underpriced. Confidence: sample 50 × 5/29 = 8.62; spread (17.50 − 12.50) / 15 = 1/3 →
-    # 30 × 2/3 = 20; distance (12.50 − 10.00) / 15 = 0.1667 → 16.67; total 45.29 → 45.
+    # 10.00 < p25 12.50 → underpriced. Anchor: no price change → the whole window, 15 units in 90 days = 5 a
+    # month; 6 purchases / 200 views = 3 % > the 1 % median. No segment fit (3 listings with ≥ 50 views < 8),
+    # so the elasticity is the prior −1.0 ± 0.5, whose optimum is the current price: keep.
     assert a.competitive_position == "underpriced"
-    assert a.confidence_score == 45
-    # Offline rules: rating 4.5 > 4.23 and conversion 3 % > 1 % are 2 strengths (6 words: not complete) → close
-    # 100 % of the gap to the median 15.00; nearest charm price 14.99. Range: p25–p75 = 12.50–17.50.
+    demand = a.demand
+    assert demand is not None
+    assert (demand.since, demand.days_at_price, demand.units_at_price) == ("2026-08-23", 90, 15)
+    assert demand.units_per_month == 5.0 and demand.conversion_at_price == pytest.approx(0.03)
+    assert (demand.elasticity, demand.elasticity_sd, demand.elasticity_sources) == (-1.0, 0.5, ("prior",))
+    # Band: ±25 % = [7.50, 12.50]; no cut (converts above median; below p25) → low 10.00.
+    assert (demand.low, demand.high) == (D("10.00"), D("12.50"))
     assert a.engine == "offline" and a.fallback_reason == NO_API_KEY
     assert "offline engine" in a.engine_label
-    assert a.suggested_price == D("14.99")
-    assert a.price_range == PriceRange(min=D("12.50"), max=D("17.50"))
+    assert a.suggested_price == D("10.00") and a.action == "keep"
+    # Range: the optima under e ± sd (−0.5 → 15.00, −1.5 → 8.33) held to the band: 10.00–12.50.
+    assert a.price_range == PriceRange(min=D("10.00"), max=D("12.50"))
     assert "$10.00" in a.reasoning and "$12.50" in a.reasoning
-    # Money at stake: |14.99 − 10.00| × max(1, 15 units / 3) = 4.99 × 5 = 24.95.
-    assert a.units_90_days == 15
-    assert a.money_at_stake == D("24.95")
-    assert a.price_change == D("4.99")
+    assert a.money_at_stake == D("0.00") and a.expected_units == 5.0
+    # Confidence: units 40 × 15/60 = 10; listings 20 × 5/29 = 3.45; the prior narrowed nothing: 0 → 13.
+    assert a.confidence_score == 13
+    assert a.units_90_days == 15 and a.price_change == D("0.00")
 
 
 def test_category_with_fewer_than_five_listings_falls_back_to_the_type(session: Session) -> None:
     """Courses: mine at 40 with the rival's 50, 60 in a small category; 20, 30, 70, 80 in another.
 
-    Small category n = 3 < 5 → all COURSE listings {20, 30, 40, 50, 60, 70, 80}, n = 7: p25 at 1.5 → 35.00,
-    median at 3 → 50.00, p75 at 4.5 → 65.00, average 350 / 7 = 50.00, p95 at 5.7 → 70 + 0.7 × 10 = 77.00.
-    40.00 is inside [35, 65] → competitive. No benchmark row → no top-seller price.
+    Small category n = 3 < 5 → the type's row over {20, 30, 40, 50, 60, 70, 80}, n = 7: p10 at 0.6 → 26.00,
+    p25 at 1.5 → 35.00, median 50.00, p75 at 4.5 → 65.00, p90 at 5.4 → 74.00, average 50.00.
+    40.00 is inside [35, 65] → competitive. No sale: keep.
     """
     me, rival = make_seller(session), make_seller(session)
     small, big = make_category(session, name="Tiny"), make_category(session, name="Big")
@@ -180,39 +188,55 @@ def test_category_with_fewer_than_five_listings_falls_back_to_the_type(session: 
         make_product(session, seller=rival, category=small, type=COURSE, price=price)
     for price in ("20.00", "30.00", "70.00", "80.00"):
         make_product(session, seller=rival, category=big, type=COURSE, price=price)
+    recalculate_benchmarks(session, now=NOW)
 
     a = analyze_pricing(session, seller_id=me.id, product_id=mine.id, ai=offline(), now=NOW)
 
     market = a.market
     assert market is not None
     assert (market.segment_scope, market.category_name, market.sample_size) == ("all categories", None, 7)
+    assert (market.p10_price, market.p90_price) == (D("26.00"), D("74.00"))
     assert (market.p25_price, market.median_price, market.p75_price) == (D("35.00"), D("50.00"), D("65.00"))
     assert (market.average_price, market.p95_price) == (D("50.00"), D("77.00"))
-    assert market.top_seller_average_price is None and market.median_conversion_rate is None
+    assert market.median_conversion_rate is None  # no listing has views
     assert a.facts is not None and a.facts.category_name is None
     assert a.competitive_position == "competitive"
-    # sample 50 × 6/29 = 10.34; spread (65 − 35) / 50 = 0.6 → 30 × 0.4 = 12; distance min(5, 25) / 50 = 0.1 → 10.
-    # 32.34 → 32.
-    assert a.confidence_score == 32
-    # Money at stake without sales: the price gap itself.
-    assert a.suggested_price is not None
-    assert a.money_at_stake == abs(a.suggested_price - D("40.00"))
+    assert a.suggested_price == D("40.00") and a.money_at_stake == D("0.00")
+    assert a.demand is not None and a.demand.limits == (
+        "no unit sold at this price yet: nothing for the model to scale",
+    )
+    # units 0; listings 20 × 6/29 = 4.14; precision 0 → 4 (under 10 units: capped at 25 anyway).
+    assert a.confidence_score == 4
 
 
 def test_thin_market_is_flagged_and_confidence_capped(session: Session) -> None:
-    """Two other courses at 100 and 300: n = 3 (thin), mine at 200 is the median → competitive, cap 25."""
+    """Two other courses at 100 and 300: n = 3 (thin); 60 units at 200 would earn 40 points, capped at 25."""
     me, rival = make_seller(session), make_seller(session)
     mine = make_product(session, seller=me, type=COURSE, price="200.00")
     make_product(session, seller=rival, type=COURSE, price="100.00")
     make_product(session, seller=rival, type=COURSE, price="300.00")
+    add_revenue(session, product=mine, day=IN_WINDOW, revenue=12000, units=60)
+    recalculate_benchmarks(session, now=NOW)
 
     a = analyze_pricing(session, seller_id=me.id, product_id=mine.id, ai=offline(), now=NOW)
 
     assert a.market is not None and a.market.thin_sample and a.market.sample_size == 3
-    # p25 150, median 200, p75 250: sample 50 × 2/29 = 3.45; spread 100/200 = 0.5 → 15; distance 50/200 = 0.25
-    # → 20; 38.45 → 38, capped at 25 for a thin sample.
+    # 40 + 20 × 2/29 = 41.38 → 41, capped at 25: fewer than 5 listings.
     assert a.competitive_position == "competitive"
     assert a.confidence_score == 25
+
+
+def test_no_benchmark_yet_says_so_and_computes_nothing_live(session: Session) -> None:
+    m = build_market(session)
+    stub = StubAnthropic(tool_use_response("pricing_advice", {}))
+
+    a = analyze_pricing(session, seller_id=m.me.id, product_id=m.mine.id, ai=stub.door(), now=NOW)
+
+    assert not a.available and a.market is None and a.suggested_price is None
+    assert a.reason is not None and a.reason.startswith(
+        "Market figures for this kind of product have not been computed"
+    )
+    assert stub.requests == []
 
 
 def test_no_comparable_market_gives_a_reason_and_asks_no_model(session: Session) -> None:
@@ -220,6 +244,7 @@ def test_no_comparable_market_gives_a_reason_and_asks_no_model(session: Session)
     mine = make_product(session, seller=me, type=GRAPHIC, price="9.00")
     make_product(session, seller=rival, type=GRAPHIC, price="5.00", status=ProductStatus.DRAFT)
     make_product(session, seller=rival, type=EBOOK, price="5.00")
+    recalculate_benchmarks(session, now=NOW)
     stub = StubAnthropic(tool_use_response("pricing_advice", {}))
 
     a = analyze_pricing(session, seller_id=me.id, product_id=mine.id, ai=stub.door(), now=NOW)
@@ -235,43 +260,61 @@ def test_a_draft_is_analysed_against_the_published_market(session: Session) -> N
     me, rival = make_seller(session), make_seller(session)
     draft = make_product(session, seller=me, type=GRAPHIC, price="8.00", status=ProductStatus.DRAFT)
     make_product(session, seller=rival, type=GRAPHIC, price="5.00")
+    recalculate_benchmarks(session, now=NOW)
 
     a = analyze_pricing(session, seller_id=me.id, product_id=draft.id, ai=offline(), now=NOW)
 
     assert a.available and a.market is not None
     assert (a.market.sample_size, a.market.median_price, a.market.thin_sample) == (1, D("5.00"), True)
     assert a.competitive_position == "overpriced"
-    # Offline: no premium earned → down to the median 5.00, inside the band [5.00, 5.00]: 5.00 (no charm price fits).
-    assert a.suggested_price == D("5.00")
-    # sample (1 − 1)/29 → 0; spread 0/5 → 30; distance (8 − 5)/5 = 0.6 → 20; 50, capped at 25 (thin sample).
-    assert a.confidence_score == 25
+    # Rewritten for issue 11 (the old engine cut it to the median 5.00 without a single sale to go by): no unit
+    # sold at 8.00, so the model has nothing to scale and keeps the price; confidence 0.
+    assert a.suggested_price == D("8.00") and a.action == "keep"
+    assert a.confidence_score == 0
 
 
-def test_anthropic_path_through_the_stub(session: Session) -> None:
+def test_anthropic_answers_are_held_to_the_rules_and_say_so(session: Session) -> None:
     m = build_market(session)
-    # The allowed band is [max(10.00, 0.8 × 12.50), min(20.00, 1.2 × 17.50)] = [10.00, 20.00].
+    recalculate_benchmarks(session, now=NOW)
+    # The model's band is [10.00, 12.50] (no cut; at most +25 %); an answer inside it is taken as given.
     answer = {
-        "suggested_price": 15.99,
-        "price_range": {"min": 12.99, "max": 17.99},
-        "reasoning": "Your $10.00 sits below the $12.50 lower quartile of 6 planners; $15.99 is near the median.",
+        "suggested_price": 11.99,
+        "price_range": {"min": 10.99, "max": 12.49},
+        "reasoning": "Your $10.00 sits below the $12.50 lower quartile of 6 planners; $11.99 is a careful step up.",
     }
     stub = StubAnthropic(tool_use_response("pricing_advice", answer))
 
     a = analyze_pricing(session, seller_id=m.me.id, product_id=m.mine.id, ai=stub.door(), now=NOW)
 
     assert a.engine == f"anthropic:{STUB_MODEL}" and a.fallback_reason is None and not a.cached
-    assert a.suggested_price == D("15.99")
-    assert a.price_range == PriceRange(min=D("12.99"), max=D("17.99"))
+    assert a.suggested_price == D("11.99") and not a.held_by_rules
+    assert a.price_range == PriceRange(min=D("10.99"), max=D("12.49"))
     assert a.reasoning == answer["reasoning"]
     # Position and confidence are computed, not the model's: the same as offline.
-    assert (a.competitive_position, a.confidence_score) == ("underpriced", 45)
-    # |15.99 − 10.00| × 5 = 29.95
-    assert a.money_at_stake == D("29.95")
-    message = stub.bodies[0]["messages"][0]["content"]
-    assert "Weekly Planner" in str(message) and "@example.com" not in str(message)
+    assert (a.competitive_position, a.confidence_score) == ("underpriced", 13)
+    # Money at stake is the model's expected change, sign kept: R(11.99) = 11.99 × 5 × (1 − 0.199) = 48.0199;
+    # R(10) = 50 → −1.98 (the prior elasticity −1 says a raise loses a little).
+    assert a.money_at_stake == D("-1.98")
+    message = str(stub.bodies[0]["messages"][0]["content"])
+    assert "Weekly Planner" in message and "@example.com" not in message
+    assert "Allowed range for suggested_price and price_range: $10.00 to $12.50." in message
+    assert "elasticity -1.00 ± 0.50 (sources: prior)" in message
 
     again = analyze_pricing(session, seller_id=m.me.id, product_id=m.mine.id, ai=stub.door(), now=NOW)
     assert again.cached and len(stub.requests) == 1
+
+
+def test_an_answer_outside_the_band_falls_back_and_core_clamps_whatever_it_gets(session: Session) -> None:
+    m = build_market(session)
+    recalculate_benchmarks(session, now=NOW)
+    cut = {"suggested_price": 7.99, "price_range": {"min": 6.99, "max": 9.99}, "reasoning": "Cut it to $7.99."}
+    stub = StubAnthropic(tool_use_response("pricing_advice", cut))
+
+    a = analyze_pricing(session, seller_id=m.me.id, product_id=m.mine.id, ai=stub.door(), now=NOW)
+
+    # 7.99 is outside [10.00, 12.50]: the answer is refused and the offline engine answers (keep).
+    assert a.engine == "offline" and a.fallback_reason is not None and "outside the allowed range" in a.fallback_reason
+    assert a.suggested_price == D("10.00")
 
 
 def test_other_sellers_or_missing_products_are_not_found(session: Session) -> None:
@@ -388,6 +431,7 @@ def _bulk_world(session: Session, count: int) -> SellerProfile:
             for price in ("15.00", "25.00", "35.00"):
                 make_product(session, seller=rival, type=kind, category=category, price=price)
     make_product(session, seller=me, type=EBOOK, price="99.00", status=ProductStatus.DRAFT)
+    recalculate_benchmarks(session, now=NOW)
     return me
 
 
@@ -417,15 +461,16 @@ def test_bulk_analysis_reports_progress_and_issues_a_fixed_number_of_queries(ses
     assert len(analyses) == count and all(a.available for a in analyses)
     assert [(done, total) for done, total, _ in calls] == [(i, count) for i in range(1, count + 1)]
     assert [title for *_, title in calls] == [a.title for a in analyses]
-    # Four loading queries (products, quartiles, extras, benchmarks) whatever the count; the door then looks
-    # the AI cache up once per product.
+    # Four loading queries (products, nightly benchmarks, the segments' p95, price changes) whatever the count;
+    # the door then looks the AI cache up once per product.
     cache_lookups = [s for s in statements if "ai_cache" in s]
     assert len(cache_lookups) == count
     assert len(statements) - len(cache_lookups) == 4
 
     flagged = needs_attention(analyses)
-    assert all(a.competitive_position != "competitive" for a in flagged)
-    assert [a.money_at_stake for a in flagged] == sorted((a.money_at_stake for a in flagged), reverse=True)
+    assert all(a.action in ("raise", "cut") for a in flagged)
+    sizes = [abs(a.money_at_stake) for a in flagged]
+    assert sizes == sorted(sizes, reverse=True)
 
 
 def test_bulk_analysis_rejects_oversized_batches(session: Session) -> None:

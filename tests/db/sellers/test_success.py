@@ -18,16 +18,20 @@ from core.models import (
     InsightPriority,
     InsightStatus,
     InsightType,
+    ListingEdit,
+    PriceChange,
+    PriceChangeSource,
     ProductStatus,
     SellerGoal,
     SellerInsight,
     SellerStatus,
+    UserRole,
 )
 from core.sellers.detail import seller_detail
 from core.sellers.overview import SellerFilters, seller_overview
 from core.sellers.success import seller_success_kpis, seller_success_trend
 from tests.conftest import NOW
-from tests.factories import add_revenue, make_product, make_seller
+from tests.factories import add_revenue, make_product, make_seller, make_user
 
 
 def utc(y: int, m: int, d: int, h: int = 0) -> datetime:
@@ -53,7 +57,10 @@ def build_success(session: Session) -> None:
     Oct 22 15:00. 30 days ago: activity in [Sep 22 15:00, Oct 22 15:00), eligible = approved before Sep 22 15:00."""
     s1 = seller(session, utc(2026, 1, 10))
     p1 = product(session, s1, utc(2026, 1, 15))
-    p1.updated_at = utc(2026, 10, 5)  # updated inside the previous window
+    # s1 edits the listing herself inside the previous window: activity (ListingEdit by her own user).
+    session.add(
+        ListingEdit(product_id=p1.id, seller_id=s1.id, changed_by_user_id=s1.user_id, created_at=utc(2026, 10, 5))
+    )
     add_revenue(session, product=p1, day=date(2026, 1, 20), revenue="10", units=1)  # first sale: 10 days
     add_revenue(session, product=p1, day=date(2026, 11, 10), revenue="10", units=1)
 
@@ -61,6 +68,11 @@ def build_success(session: Session) -> None:
     p2 = product(session, s2, utc(2026, 3, 10))
     add_revenue(session, product=p2, day=date(2026, 3, 31), revenue="10", units=1)  # 30 days
     s2.user.last_login_at = utc(2026, 5, 1)
+    # Not s2's activity: the marketplace touching her product (updated_at) and an admin changing its price.
+    p2.updated_at = utc(2026, 10, 5)
+    admin = make_user(session, role=UserRole.ADMIN)
+    session.add(PriceChange(product_id=p2.id, seller_id=s2.id, changed_by_user_id=admin.id, old_price=1, new_price=2,
+                            source=PriceChangeSource.ADMIN, created_at=utc(2026, 11, 1)))  # fmt: skip
 
     s3 = seller(session, utc(2026, 10, 1, 12))
     p3 = product(session, s3, utc(2026, 10, 5))
@@ -93,8 +105,8 @@ def test_seller_success_kpis_now_and_30_days_ago(session: Session) -> None:
     assert (k.median_days_to_first_sale.value, k.median_days_to_first_sale.previous) == (20.0, 10.0)
     assert k.median_days_to_first_sale.change == 10.0
     # Retention now: eligible s1 s2 s3 s5 s7 = 5; active s1 (sale Nov 10), s3 (sale Nov 5), s5 (published
-    # Nov 1), s7 (last login Nov 20) = 4 -> 80 %. 30 days ago: eligible s1 s2 s5 s7 = 4; active s1 (product
-    # updated Oct 5), s7 (login event Oct 10) = 2 -> 50 %.
+    # Nov 1), s7 (last login Nov 20) = 4 -> 80 %. 30 days ago: eligible s1 s2 s5 s7 = 4; active s1 (listing
+    # edited Oct 5), s7 (login event Oct 10) = 2 -> 50 %.
     assert (k.current.eligible, k.current.retained, k.previous.eligible, k.previous.retained) == (5, 4, 4, 2)
     assert (k.retention_30d.value, k.retention_30d.previous) == (80.0, 50.0)
     assert k.retention_30d.change_pct == 60.0 and k.retention_30d.help
@@ -107,7 +119,7 @@ def test_trend_as_of_each_month_end(session: Session) -> None:
     # Oct 1: approved s1 s2 s5 s7 = 4, sold s1 s2 s7 = 75 %, median of 0, 10, 30 = 10; eligible (before Sep 1)
     # the same 4, none active in Sep 1 – Sep 30 -> 0 %.
     # Nov 1: approved + s3 = 5, sold 3 = 60 %, median 10; eligible (before Oct 2) 5; active in Oct 2 – Oct 31:
-    # s1 (updated Oct 5), s3 (published Oct 5), s7 (login Oct 10) = 3 -> 60 % (s5 published Nov 1 10:00: after).
+    # s1 (edited Oct 5), s3 (published Oct 5), s7 (login Oct 10) = 3 -> 60 % (s5 published Nov 1 10:00: after).
     summary = [(p.activation_rate, p.median_days, p.retention_rate) for p in points]
     assert summary == [(75.0, 10.0, 0.0), (60.0, 10.0, 60.0), (66.67, 20.0, 80.0)]
     # Twelve points by default: the ends of December 2025 ... October 2026 (the 1st of the next month), then now.

@@ -94,10 +94,11 @@ def test_build_kpis_from_totals() -> None:
         commission_cents=Decimal("1500.15"),
         purchases=3,
         buyers=2,
-        emails_sent=200,
+        emails_sent=7,  # the outbox's sent messages: shown, not the bounce rate's denominator
+        emails_tracked=200,
         emails_bounced=5,
     )
-    before = EventTotals(signups=0, emails_sent=100, emails_bounced=2)
+    before = EventTotals(signups=0, emails_sent=3, emails_tracked=100, emails_bounced=2)
     k = build_kpis(now, before)
     assert list(k)[:4] == ["new_signups", "new_creator_signups", "learner_activation", "creator_activation"]
     assert (k["learner_activation"].value, k["learner_activation"].previous) == (25.0, None)  # 2/8; 0 signups
@@ -108,7 +109,8 @@ def test_build_kpis_from_totals() -> None:
         Decimal("15.00"),
     )
     assert k["aov"].previous is None
-    # Bounce 5/200 = 2.5 % flagged; 2/100 = 2 % (the previous window) is not above the limit.
+    assert (k["emails_sent"].value, k["emails_sent"].previous) == (7, 3)
+    # Bounce 5/200 delivery reports = 2.5 % flagged; 2/100 = 2 % (the previous window) is not above the limit.
     assert (k["bounce_rate"].value, k["bounce_rate"].flagged) == (2.5, True)
     assert not build_kpis(before, now)["bounce_rate"].flagged
 

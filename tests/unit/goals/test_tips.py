@@ -37,6 +37,7 @@ def gap(title="Spring Planner", *, views=300, missing=25.0, status="PUBLISHED", 
         missing_points=missing,
         max_points=25.0,
         advice="Write a description of at least 200 words.",
+        dimension_key="description_completeness",
     )
 
 
@@ -121,7 +122,7 @@ def test_the_tip_names_the_most_viewed_listing_and_its_weakest_dimension() -> No
         "“Spring Planner”, your most viewed listing (300 views in the last 30 days), is missing 25 of 25 points "
         "on description completeness. Write a description of at least 200 words."
     )
-    assert tip.url == "/listing-health?product=spring-planner"
+    assert tip.url == "/listing-editor?product=spring-planner&dimension=description_completeness"
 
 
 def test_a_listing_with_little_to_win_is_passed_over() -> None:

@@ -16,7 +16,7 @@ from core.insights.findings import (
 )
 from core.insights.trend_findings import marketing_findings, missed_sales, performance_finding, performance_priority
 from core.listings.queries import ScoredListing
-from core.listings.score import ListingInput, score_listing
+from core.listings.score import DIMENSIONS, ListingInput, score_listing
 from core.market.opportunities import MarketOpportunity
 from core.models import InsightPriority, InsightType
 from core.pricing.market import PricingMarket
@@ -72,14 +72,19 @@ def test_performance_priority(change: float, expected: InsightPriority | None) -
     assert performance_priority(change) is expected
 
 
-def test_a_red_viewed_listing_gets_its_fixes_as_links_to_its_listing_health() -> None:
+def test_a_red_viewed_listing_gets_its_fixes_as_links_to_the_editor_at_each_dimension() -> None:
     scored = bare("p1", "Plain")
     [finding] = listing_findings([scored], {"p1": activity("p1", views_30=80)})
     assert (finding.key, finding.insight_type, finding.priority) == ("listing:p1", InsightType.LISTING_QUALITY, HIGH)
     assert finding.title == f"“Plain” scores {scored.score.overall:g}/100: fix its listing"
     assert "was viewed 80 times in the last 30 days" in finding.description
     assert 1 <= len(finding.action_items) <= 3
-    assert {a["url"] for a in finding.action_items} == {"/listing-health?product=p1"}
+    # Each fix opens the Listing editor at the dimension it fixes (the action says which: "fix:<dimension key>").
+    dimension_keys = {key for key, _label, _max in DIMENSIONS}
+    for item in finding.action_items:
+        dimension = item["action"].removeprefix("fix:")
+        assert dimension in dimension_keys
+        assert item["url"] == f"/listing-editor?product=p1&dimension={dimension}"
 
 
 def test_opportunities_only_those_that_fit_and_matter() -> None:
@@ -102,7 +107,7 @@ def test_revenue_down_names_the_product_that_dropped_most() -> None:
     assert finding is not None and finding.priority is HIGH
     assert finding.title == "Your revenue is down 40% on the previous 30 days"
     assert "The biggest drop: “B”, $90.00 against $300.00." in finding.description
-    assert finding.action_items[0]["url"] == "/listing-health?product=b"
+    assert finding.action_items[0]["url"] == "/listing-editor?product=b"  # no single dimension: none named
 
 
 def test_no_performance_finding_without_an_earlier_month_or_when_steady() -> None:

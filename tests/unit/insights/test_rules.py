@@ -156,6 +156,8 @@ def test_rank_is_priority_then_weight_then_key() -> None:
         (InsightStatus.PENDING, InsightStatus.DISMISSED),
         (InsightStatus.VIEWED, InsightStatus.ACTED_ON),
         (InsightStatus.VIEWED, InsightStatus.DISMISSED),
+        (InsightStatus.DISMISSED, InsightStatus.PENDING),  # Undo
+        (InsightStatus.ACTED_ON, InsightStatus.PENDING),  # Reopen
     ],
 )
 def test_allowed_transitions(current: InsightStatus, wanted: InsightStatus) -> None:
@@ -167,8 +169,9 @@ def test_allowed_transitions(current: InsightStatus, wanted: InsightStatus) -> N
     [
         (InsightStatus.VIEWED, InsightStatus.PENDING, "An insight that is viewed cannot be marked new."),
         (InsightStatus.VIEWED, InsightStatus.VIEWED, "This insight is already viewed."),
-        (InsightStatus.DISMISSED, InsightStatus.ACTED_ON, "This insight is already dismissed; its status can no"),
-        (InsightStatus.ACTED_ON, InsightStatus.DISMISSED, "This insight is already done; its status can no"),
+        (InsightStatus.DISMISSED, InsightStatus.ACTED_ON, "This insight is already dismissed; it can only be brought"),
+        (InsightStatus.ACTED_ON, InsightStatus.DISMISSED, "This insight is already done; it can only be brought back"),
+        (InsightStatus.DISMISSED, InsightStatus.VIEWED, "This insight is already dismissed; it can only be brought"),
     ],
 )
 def test_refused_transitions_say_why(current: InsightStatus, wanted: InsightStatus, message: str) -> None:

@@ -7,21 +7,19 @@ from decimal import Decimal as D
 
 import pytest
 
+from core.ai.tasks.pricing_types import PriceRange
 from core.pricing.rules import (
     MAX_PRICE_WITHOUT_SEGMENT,
     PriceValidationError,
     PricingAnalysis,
     check_price_cap,
     competitive_position,
-    confidence_parts,
-    confidence_score,
     conversion_rate,
+    enforce_band,
     interpolate_percentile,
-    money_at_stake,
     needs_attention,
     parse_price,
-    position_distance,
-    price_spread,
+    review_totals,
     unavailable,
 )
 
@@ -42,63 +40,6 @@ def test_competitive_position_boundaries_are_inclusive(price: str, expected: str
     assert competitive_position(D(price), D("12.50"), D("17.50")) == expected
 
 
-def test_position_distance_is_to_the_nearer_quartile_over_the_median() -> None:
-    p25, median, p75 = D("12.50"), D("15.00"), D("17.50")
-    assert position_distance(D("10.00"), p25, median, p75) == pytest.approx(2.5 / 15)  # below p25
-    assert position_distance(D("20.50"), p25, median, p75) == pytest.approx(3 / 15)  # above p75
-    assert position_distance(D("14.00"), p25, median, p75) == pytest.approx(1.5 / 15)  # inside: min(1.5, 3.5)
-    assert position_distance(D("12.50"), p25, median, p75) == 0.0  # on a quartile
-    assert position_distance(D("5"), D("0"), D("0"), D("0")) == 0.0  # no median to compare with
-
-
-def test_price_spread_is_iqr_over_median() -> None:
-    assert price_spread(D("12.50"), D("15.00"), D("17.50")) == pytest.approx(1 / 3)
-    assert price_spread(D("0"), D("0"), D("0")) == math.inf
-
-
-# ---------------------------------------------------------------- confidence
-
-
-def test_confidence_worked_example() -> None:
-    # 30 listings → 50; spread 0.5 → 30 × 0.5 = 15; distance 0.1 → 100 × 0.1 = 10; 75.
-    parts = confidence_parts(30, 0.5, 0.1)
-    assert (parts.sample, parts.spread, parts.distance) == pytest.approx((50, 15, 10))
-    assert confidence_score(30, 0.5, 0.1) == 75
-
-
-def test_confidence_sample_part_saturates_at_thirty() -> None:
-    assert confidence_parts(1, 0, 0).sample == 0  # (1 − 1) / 29
-    assert confidence_parts(15, 0, 0).sample == pytest.approx(50 * 14 / 29)  # 24.14
-    assert confidence_parts(30, 0, 0).sample == 50
-    assert confidence_parts(500, 0, 0).sample == 50
-
-
-def test_confidence_spread_and_distance_parts_are_bounded() -> None:
-    assert confidence_parts(30, 0.0, 0).spread == 30  # all prices equal
-    assert confidence_parts(30, 1.0, 0).spread == 0  # the middle half spans the median's size
-    assert confidence_parts(30, 3.0, 0).spread == 0
-    assert confidence_parts(30, math.inf, 0).spread == 0
-    assert confidence_parts(30, 0, 0.05).distance == pytest.approx(5)
-    assert confidence_parts(30, 0, 0.2).distance == 20
-    assert confidence_parts(30, 0, 2.0).distance == 20
-    # Everything at its best: 50 + 30 + 20 = 100.
-    assert confidence_score(40, 0.0, 0.5) == 100
-
-
-def test_confidence_rounds_half_up() -> None:
-    # sample 50 (n = 30), spread 30 × (1 − 0.85) = 4.5, distance 0 → 54.5 → 55.
-    assert confidence_score(30, 0.85, 0.0) == 55
-
-
-def test_thin_samples_are_capped_at_25() -> None:
-    # n = 4: sample 50 × 3/29 = 5.17; spread 0 → 30; distance 0.2 → 20; 55.17 → 55, capped at 25.
-    assert confidence_score(4, 0.0, 0.2) == 25
-    # n = 5 is not thin: 50 × 4/29 = 6.90 + 30 + 20 = 56.90 → 57.
-    assert confidence_score(5, 0.0, 0.2) == 57
-    # Below the cap the cap changes nothing: n = 2, spread 1.0, distance 0 → 50/29 = 1.72 → 2.
-    assert confidence_score(2, 1.0, 0.0) == 2
-
-
 def test_interpolate_percentile_matches_percentile_cont() -> None:
     # {10, 12, 14, 16, 18, 20}: p95 at 0.95 × 5 = 4.75 → 18 + 0.75 × 2 = 19.5.
     assert interpolate_percentile(0.95, 6, 18, 20) == pytest.approx(19.5)
@@ -115,36 +56,62 @@ def test_conversion_rate() -> None:
 # ---------------------------------------------------------------- money at stake and review order
 
 
-def test_money_at_stake() -> None:
-    assert money_at_stake(D("14.99"), D("10.00"), 15) == D("24.95")  # 4.99 × 15/3
-    assert money_at_stake(D("10.00"), D("14.99"), 15) == D("24.95")  # the gap's size, either way
-    assert money_at_stake(D("14.99"), D("10.00"), 0) == D("4.99")  # no sales: at least the gap
-    assert money_at_stake(D("14.99"), D("10.00"), 2) == D("4.99")  # 2/3 unit a month: still the gap
-    assert money_at_stake(D("20.00"), D("19.00"), 100) == D("33.33")  # 1.00 × 33.33…
-    assert money_at_stake(D("19.00"), D("19.00"), 100) == D("0.00")
-
-
-def _analysis(title: str, position: str | None, stake: str, *, available: bool = True) -> PricingAnalysis:
+def _analysis(title: str, suggested: str, stake: str, *, available: bool = True) -> PricingAnalysis:
     return PricingAnalysis(
         product_id=title,
         title=title,
-        current_price=D("10"),
+        current_price=D("10.00"),
         currency="USD",
         available=available,
-        competitive_position=position,
+        suggested_price=D(suggested),
+        competitive_position="competitive",
         money_at_stake=D(stake),
     )
 
 
-def test_needs_attention_sorts_flagged_products_by_money_at_stake() -> None:
+def test_action_follows_the_suggestion() -> None:
+    assert _analysis("a", "12.00", "5").action == "raise"
+    assert _analysis("a", "9.00", "5").action == "cut"
+    assert _analysis("a", "10.00", "0").action == "keep"
+    assert unavailable("e", "e", D("10"), "USD", "No market.").action is None
+
+
+def test_needs_attention_lists_suggested_changes_by_the_size_of_their_expected_change() -> None:
+    # Rewritten for issue 11: the old rule listed every non-competitive position by |gap| × units, so a
+    # "keep" could headline the review; now only a suggested change is listed, by |expected change|.
     analyses = [
-        _analysis("a", "competitive", "90"),
-        _analysis("b", "underpriced", "5"),
-        _analysis("c", "overpriced", "40"),
-        _analysis("d", "underpriced", "40"),
+        _analysis("a", "10.00", "0"),  # keep: never listed
+        _analysis("b", "11.00", "5"),
+        _analysis("c", "9.00", "-40"),  # an expected loss ranks by its size too
+        _analysis("d", "12.00", "40"),
         unavailable("e", "e", D("10"), "USD", "No market."),
     ]
     assert [a.title for a in needs_attention(analyses)] == ["c", "d", "b"]  # ties by title
+
+
+def test_review_totals_keep_gains_and_losses_apart() -> None:
+    totals = review_totals(
+        [
+            _analysis("a", "10.00", "0"),
+            _analysis("b", "11.00", "5.25"),
+            _analysis("c", "9.00", "-40.10"),
+            _analysis("d", "12.00", "40.00"),
+            unavailable("e", "e", D("10"), "USD", "No market."),
+        ]
+    )
+    assert (totals.raise_count, totals.cut_count, totals.keep_count) == (2, 1, 1)
+    assert totals.expected_gain == D("45.25")  # 5.25 + 40.00, never netted with the loss
+    assert totals.expected_loss == D("-40.10")
+
+
+def test_enforce_band_clamps_any_engine_answer_and_its_range() -> None:
+    band = (D("10.00"), D("12.50"))
+    suggested, price_range, held = enforce_band(D("7.99"), PriceRange(D("6.99"), D("9.99")), band)
+    assert (suggested, held) == (D("10.00"), True)
+    assert price_range == PriceRange(D("10.00"), D("10.00"))
+    suggested, price_range, held = enforce_band(D("11.99"), PriceRange(D("10.99"), D("19.99")), band)
+    assert (suggested, held) == (D("11.99"), False)
+    assert price_range == PriceRange(D("10.99"), D("12.50"))
 
 
 # ---------------------------------------------------------------- price validation
