@@ -75,7 +75,8 @@ def build_world(session: Session, today: date) -> dict[str, str]:
     add_revenue(session, product=other_product, day=day(1), revenue="500.00", units=5)  # another seller
     session.flush()
     # The marketplace writes one `purchase` event per unit sold (GMV, orders and buyers are counted from them):
-    # the same sales as events, today's left out as in the records' complete days.
+    # the same sales as events, today's left out as in the records' complete days, each at 20:00 (after the 15:00
+    # the today-so-far comparisons stop at).
     for record in session.scalars(select(RevenueRecord).where(RevenueRecord.day < today)):
         cents = int(record.revenue * 100)
         for i in range(record.units):
@@ -84,7 +85,7 @@ def build_world(session: Session, today: date) -> dict[str, str]:
                 AnalyticsEvent(
                     person_id=f"buyer{i}",
                     event_type="purchase",
-                    occurred_at=datetime.combine(record.day, time(12), tzinfo=UTC),
+                    occurred_at=datetime.combine(record.day, time(20), tzinfo=UTC),
                     properties={"amount_cents": share, "product_id": record.product_id},
                 )
             )

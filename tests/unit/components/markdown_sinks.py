@@ -60,6 +60,7 @@ SAFE_FORMATTERS = frozenset(
         "format_count", "format_percent", "format_change", "format_day_range", "format_local", "format_duration",
         "type_label", "kpi_value_text", "kpi_delta_text", "format_money", "format_money_compact",
         "format_money_short", "format_share", "plural", "len", "int", "round", "abs", "min", "max", "sum",
+        "format_day", "format_signed_money",
     }
 )  # fmt: skip
 
