@@ -31,11 +31,35 @@ Sections = Mapping[str, Sequence[PageSpec]]
 _SCRIPTS: dict[str, str] = {}
 
 
+DEFAULT_PAGE_SUFFIX = "-default"
+
+
 def build_sections(sections: Sections) -> dict[str, list[st.Page]]:
+    """The `st.navigation` sections of a role; the first page is the default one, served at `/`.
+
+    Streamlit serves the default page only at `/`, so its own address (`/home`, which e-mails, notifications and
+    bookmarks use) would open "Page not found". The first page is therefore built twice from the same script: the
+    default one (menu item, `/`) and a hidden one at its own address.
+    """
     for specs in sections.values():
         for spec in specs:
             _SCRIPTS[spec.url_path] = spec.script
-    return {section: [spec.page() for spec in specs] for section, specs in sections.items()}
+    built = {section: [spec.page() for spec in specs] for section, specs in sections.items()}
+    for section, specs in sections.items():
+        if specs:
+            first = specs[0]
+            built[section][0] = st.Page(
+                first.script,
+                title=first.title,
+                icon=first.icon,
+                url_path=first.url_path + DEFAULT_PAGE_SUFFIX,
+                default=True,
+            )
+            built[section].append(
+                st.Page(first.script, title=first.title, icon=first.icon, url_path=first.url_path, visibility="hidden")
+            )
+        break
+    return built
 
 
 def script_for(url_path: str) -> str | None:

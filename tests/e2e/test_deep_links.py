@@ -39,3 +39,21 @@ def test_a_seller_link_does_not_open_anything_for_an_admin(page, app_server) -> 
     log_in(page, f"{base_url}/pricing", "admin", PASSWORDS["admin"])
     show(page, "Marketplace overview")
     assert "/pricing" not in page.url
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "heading"),
+    [("maya", "/home", "Welcome back, Maya"), ("admin", "/admin", "Marketplace overview")],
+)
+def test_the_home_pages_own_address_opens_home(page, app_server, username: str, path: str, heading: str) -> None:
+    """`/home` is what e-mails and notifications link to; Streamlit serves the default page only at `/`, so the
+    address once opened "Page not found" over Home (seen in Chromium) after the cookie logged the visitor in."""
+    base_url = app_server["base_url"]
+    log_in(page, base_url, username, PASSWORDS[username])
+    show(page, heading)
+    for _ in range(2):  # typed while logged in (the cookie logs in again), then a reload
+        page.goto(f"{base_url}{path}")
+        show(page, heading)
+        page.wait_for_timeout(1500)
+        assert page.get_by_text("Page not found").count() == 0
+        assert path in page.url
