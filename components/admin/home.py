@@ -16,6 +16,9 @@ from core.models import SellerStatus
 from core.money import format_money, format_money_compact, percent_change
 from core.sales import AdminHomeSummary
 
+# The narrow tiles say only "vs before": the caption above the row names both periods, and the long words were cut.
+VS_BEFORE = "vs before"
+
 
 def sales_metrics(metrics: HomeMetrics) -> None:
     """GMV, orders, buyers, AOV over the last 30 full days against the 30 before, and e-mails sent today."""
@@ -35,6 +38,7 @@ def sales_metrics(metrics: HomeMetrics) -> None:
             format_count(now.orders),
             percent_change(now.orders, before.orders),
             help="Purchases in the window (one per product bought).",
+            compared_with=VS_BEFORE,
         )
     with buyers:
         change_tile(
@@ -42,6 +46,7 @@ def sales_metrics(metrics: HomeMetrics) -> None:
             format_count(now.buyers),
             percent_change(now.buyers, before.buyers),
             help=DEFINITIONS["paying_buyers"],
+            compared_with=VS_BEFORE,
         )
     with aov:
         change_tile(
@@ -49,6 +54,7 @@ def sales_metrics(metrics: HomeMetrics) -> None:
             format_money(now.aov) if now.aov is not None else "—",
             percent_change(now.aov, before.aov),
             help=DEFINITIONS["aov"],
+            compared_with=VS_BEFORE,
         )
     with mails:
         tile(
