@@ -1,10 +1,34 @@
-"""Listing text for demo products: titles, descriptions, tags, SEO, images and prices at three quality levels.
+"""Listing text for demo products: titles, descriptions, tags, SEO, images and prices at three quality levels, and
+the demo's known demand curve (how a product's conversion answers its price).
 
 Every function takes the caller's seeded `random.Random`, so the same seed writes the same listing.
+
+**The true price response** (issue 11). Every demo product has a demand curve the tests can recover from its
+database row alone (its id, type and price):
+
+    conversion(p) = min(`MAX_CONVERSION`, base × f(p)),   f(p) = min(`DEMAND_FACTOR_MAX`, exp(−k × (p − typ) ÷ typ))
+
+* base: the listing's conversion at the typical price, drawn from its quality (`CONVERSION_RANGE`, 1–6 %);
+* typ = (low + high) ÷ 2 of the type's usual range (`TYPE_PROFILES`; 5–10 % above the demo segments' median
+  prices, which are pulled down by the many low-quality listings in the lower half of the range);
+* k = `SENSITIVITY_LOW` + `SENSITIVITY_SPAN` × u = 0.7 + 0.6 × u, with u ∈ [0, 1) the first 8 bytes of
+  SHA-256("demo-price-sensitivity:" + product id) over 2⁶⁴: each product its own sensitivity, 0.7–1.3;
+* the tails: below the typical price the factor stops at 2.5 (a listing at a tenth of the market does not
+  sell ever more; buyers there no longer look at the price); far above it the exponential would leave a
+  listing at 5× the market without a buyer, so from the price p_c = typ × (1 + ln 10 ÷ k) where it reaches
+  `DEMAND_FACTOR_FLOOR` (0.1) it falls as 0.1 × (p_c ÷ p)² instead: a few buyers who want this very listing,
+  still losing some at every step up (elasticity −2, so no price above p_c earns more than p_c).
+  The conversion is held to at most 0.95 (with base ≤ 6 % it never binds: base × 2.5 ≤ 15 %).
+
+Views do not depend on the price (a listing is found, or not, before its price is seen), so units ∝ f(p):
+the true price elasticity at p is −k × p ÷ typ (inside the clip), and revenue p × f(p) peaks at p = typ ÷ k.
+`true_revenue_ratio` is revenue at the new price over revenue at the old one, the same views assumed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import random
 import re
 from dataclasses import dataclass, field
@@ -21,8 +45,11 @@ from core.demo.vocabulary import (
 from core.models.enums import DigitalProductType
 
 QUALITY_LEVELS = ("high", "medium", "low")
-# Share of page views that end in a purchase, by listing quality (1-6 %).
+# Share of page views that end in a purchase at the type's typical price, by listing quality (1-6 %).
 CONVERSION_RANGE = {"high": (0.035, 0.06), "medium": (0.02, 0.035), "low": (0.01, 0.02)}
+SENSITIVITY_LOW, SENSITIVITY_SPAN = 0.7, 0.6  # k = 0.7 + 0.6 × u: true revenue peak at typ ÷ k (0.77–1.43 typ)
+DEMAND_FACTOR_FLOOR, DEMAND_FACTOR_MAX = 0.1, 2.5  # where the tail turns to 1/p², the top
+MAX_CONVERSION = 0.95
 IMAGE_HOST = "https://images.demo-marketplace.example"
 _TAG_RE = re.compile(r"<[^>]+>")
 
@@ -221,3 +248,45 @@ def make_price_cents(rng: random.Random, ptype: DigitalProductType, quality: str
 def make_conversion_rate(rng: random.Random, quality: str) -> float:
     low, high = CONVERSION_RANGE[quality]
     return rng.uniform(low, high)
+
+
+# ---------------------------------------------------------------- the true price response (module docstring)
+
+
+def typical_price(ptype: DigitalProductType | str) -> float:
+    """typ: the midpoint of the type's usual price range, (low + high) ÷ 2."""
+    profile = TYPE_PROFILES[DigitalProductType(ptype)]
+    return (profile.low + profile.high) / 2
+
+
+def price_sensitivity(product_id: str) -> float:
+    """k = 0.7 + 0.6 × u, u from SHA-256 of the product id (deterministic, uniform on [0.7, 1.3))."""
+    digest = hashlib.sha256(f"demo-price-sensitivity:{product_id}".encode()).digest()
+    return SENSITIVITY_LOW + SENSITIVITY_SPAN * int.from_bytes(digest[:8], "big") / 2**64
+
+
+def true_price_response(product_id: str, ptype: DigitalProductType | str) -> tuple[float, float]:
+    """(k, typ) of the product's true demand curve: elasticity −k × p ÷ typ, revenue-optimal price typ ÷ k."""
+    return price_sensitivity(product_id), typical_price(ptype)
+
+
+def demand_factor(product_id: str, ptype: DigitalProductType | str, price: float) -> float:
+    """f(p): the conversion at p over the one at typ (module docstring): min(2.5, exp(−k × (p − typ) ÷ typ)) up
+    to p_c = typ × (1 + ln 10 ÷ k), then 0.1 × (p_c ÷ p)²."""
+    k, typ = true_price_response(product_id, ptype)
+    p = float(price)
+    turn = typ * (1 + math.log(1 / DEMAND_FACTOR_FLOOR) / k)
+    if p > turn:
+        return DEMAND_FACTOR_FLOOR * (turn / p) ** 2
+    return min(DEMAND_FACTOR_MAX, math.exp(-k * (p - typ) / typ))
+
+
+def true_revenue_ratio(product_id: str, ptype: DigitalProductType | str, old_price: float, new_price: float) -> float:
+    """R(new) ÷ R(old) = new × f(new) ÷ (old × f(old)) under the product's true curve (the same views)."""
+    old, new = float(old_price), float(new_price)
+    return new * demand_factor(product_id, ptype, new) / (old * demand_factor(product_id, ptype, old))
+
+
+def true_conversion(base: float, product_id: str, ptype: DigitalProductType | str, price: float) -> float:
+    """conversion(p) = min(0.95, base × f(p))."""
+    return min(MAX_CONVERSION, base * demand_factor(product_id, ptype, price))

@@ -7,7 +7,9 @@ turns the draw into rows (`core.demo.rows`).
 Every seller joins inside the history; an established shop lists most of its catalogue in the weeks after
 its approval (the first one one to two weeks after it). A new listing is found gradually: its demand ramps from
 1 % to 100 % over its first 45 days, so a first sale comes days or weeks after publication, as on a real
-marketplace.
+marketplace. A listing's views are drawn from its seller's level and its base conversion; its price then moves
+the conversion along the product's known demand curve (`core.demo.listings.true_conversion`), so units answer
+the price and the pricing model's advice can be checked against the truth.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from decimal import Decimal
 from core.demo.activity import HISTORY_DAYS, ProductDay, simulate_product
 from core.demo.draws import DrawnProduct, MarketContext, SellerDraw, SellerPlan
 from core.demo.events import id_factory
-from core.demo.listings import QUALITY_LEVELS, make_conversion_rate, make_listing, make_price_cents
+from core.demo.listings import (
+    QUALITY_LEVELS,
+    make_conversion_rate,
+    make_listing,
+    make_price_cents,
+    true_conversion,
+)
 from core.demo.rows import SellerBuild, build_rows
 from core.demo.stages import (
     PERSONAS,
@@ -175,6 +183,9 @@ def _simulate(draw: SellerDraw, product: DrawnProduct, published_index: int, end
     else:
         units = draw.profile.units_level * draw.size * rng.lognormvariate(0, 0.9) * ctx.demand_factor
         view_level = units * QUALITY_UNITS[product.quality] / conversion
+    # Views come from the base conversion (found or not, whatever the price); the price then moves the
+    # conversion along the product's true curve (`core.demo.listings`), so units follow the price.
+    conversion = true_conversion(conversion, product.id, product.ptype, product.price_cents / 100)
     # The days are drawn from the product's own stream (seeded by its id): how many draws a busy listing takes
     # cannot shift the next listing's traits, so a persona's level follows its `size` smoothly.
     return simulate_product(

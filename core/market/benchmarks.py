@@ -27,8 +27,9 @@ Definitions (seed 000 steps 1c and 2g, issue 3):
   price, or the mean of the two middle prices for an even count.
 * A segment with fewer than `THIN_SAMPLE_SIZE` products is a *thin sample*.
 * **Distribution and demand** (issue 11, `segment_statistics`): p10/p25/p75/p90 of the members' prices
-  (`percentile_cont`), the median conversion of the members with views and the price-response fit
-  (`core.market.segments.fit_price_response`) over the members' views and purchases in the sales window.
+  (`percentile_cont`), the median conversion of the members with views and the semi-log price-response fit
+  ln(conversion) = a − β × price ÷ median (`core.market.segments.fit_price_response`) over the members' views
+  and purchases in the sales window.
   One more query returns one row per live product (views and purchases summed in the database); the
   percentiles and the fit are pure Python over those rows (`core.market.segments`). Every page reads these
   nightly figures.

@@ -19,14 +19,22 @@ those in inactive categories included, like the benchmark's "All categories" row
 * **Nightly statistics** (issue 11; computed by the benchmarks job, stored on `market_benchmarks`, read by
   the Pricing tool, Market and Benchmarks): price percentiles p10/p25/p75/p90 interpolated like
   `percentile_cont`; the median conversion (purchases ÷ views over the 90-day window) of the listings with
-  views; and the **price response** (`fit_price_response`): a view-weighted least-squares slope b of
-  ln(conversion) on ln(price) over the listings with ≥ `FIT_MIN_VIEWS` views, each conversion smoothed
-  toward the segment's pooled rate m = Σpurchases ÷ Σviews by `FIT_SMOOTHING_VIEWS` pseudo-views:
-  c_i = (purchases_i + K·m) ÷ (views_i + K). Weights w_i = views_i ÷ mean(views). b = Σw(x−x̄)(y−ȳ) ÷ Σw(x−x̄)²
-  (x̄, ȳ weighted means), its standard error √(Σw·r² ÷ (n−2) ÷ Σw(x−x̄)²). Since views do not depend on the
-  price, units ∝ views × conversion and b is the segment's price elasticity of demand. Stored raw; the
-  pricing model (`core.pricing.demand`) shrinks it toward its prior. Needs ≥ `FIT_MIN_LISTINGS` listings
-  and two distinct prices, else None.
+  views; and the **price response** (`fit_price_response`), a semi-log curve
+
+      ln(conversion) = a − β × x,   x = price ÷ M   (M: the segment's median price, `percentile_cont(0.5)`)
+
+  fitted by view-weighted least squares over the listings with ≥ `FIT_MIN_VIEWS` views, each conversion
+  smoothed toward the segment's pooled rate m = Σpurchases ÷ Σviews by `FIT_SMOOTHING_VIEWS` pseudo-views:
+  c_i = (purchases_i + K·m) ÷ (views_i + K), y_i = ln c_i. Weights w_i = views_i ÷ mean(views).
+  β = −Σw(x−x̄)(y−ȳ) ÷ Σw(x−x̄)² (x̄, ȳ weighted means), a = ȳ + β·x̄, standard error
+  √(Σw·r² ÷ (n−2) ÷ Σw(x−x̄)²). Since views do not depend on the price, units ∝ views × conversion, so the
+  segment's price elasticity at a price p is −β × p ÷ M: a listing priced at twice the median faces twice the
+  elasticity of one at the median. (A log-log fit, the previous form, gives one elasticity for the whole
+  segment; the semi-log form lets it grow with the price, as demand does when a buyer has cheaper
+  alternatives at hand.) Stored raw as {form: "semi-log", slope β, standardError, intercept a, medianPrice M,
+  sample, pooledConversion, minViews, smoothingViews}; the pricing model (`core.pricing.demand`) turns it
+  into evidence at the product's own price and shrinks it toward its prior. Needs ≥ `FIT_MIN_LISTINGS`
+  listings and two distinct prices, else None.
 """
 
 from __future__ import annotations
@@ -131,18 +139,21 @@ def median_conversion(listings: Iterable[ListingActivity]) -> float | None:
     return percentile_cont(rates, 0.5)
 
 
-def fit_price_response(listings: Sequence[ListingActivity]) -> dict[str, float | int] | None:
-    """The segment's price response (module docstring): {elasticity, standardError, sample, pooledConversion,
-    minViews, smoothingViews}, or None with too few usable listings or a single price."""
+def fit_price_response(listings: Sequence[ListingActivity]) -> dict[str, Any] | None:
+    """The segment's semi-log price response (module docstring): {form, slope β, standardError, intercept,
+    medianPrice, sample, pooledConversion, minViews, smoothingViews}, or None with too few usable listings,
+    no sale or a single price. M is the median price of every listing given (the segment's), to the cent."""
+    middle = percentile_cont(sorted(item.price for item in listings), 0.5)
+    median = None if middle is None else float(to_cents(middle))  # to the cent, as stored and read back
     usable = [item for item in listings if item.views >= FIT_MIN_VIEWS and item.price > 0]
     total_views = sum(item.views for item in usable)
-    if len(usable) < FIT_MIN_LISTINGS or total_views <= 0:
+    if median is None or median <= 0 or len(usable) < FIT_MIN_LISTINGS or total_views <= 0:
         return None
     pooled = sum(item.purchases for item in usable) / total_views
     if pooled <= 0:
         return None
     k = FIT_SMOOTHING_VIEWS
-    xs = [math.log(item.price) for item in usable]
+    xs = [item.price / median for item in usable]
     ys = [math.log((item.purchases + k * pooled) / (item.views + k)) for item in usable]
     mean_views = total_views / len(usable)
     ws = [item.views / mean_views for item in usable]
@@ -156,8 +167,11 @@ def fit_price_response(listings: Sequence[ListingActivity]) -> dict[str, float |
     residual = sum(w * (y - y_bar - slope * (x - x_bar)) ** 2 for w, x, y in zip(ws, xs, ys, strict=True))
     standard_error = math.sqrt(residual / (len(usable) - 2) / sxx)
     return {
-        "elasticity": round(slope, 6),
+        "form": "semi-log",
+        "slope": round(-slope, 6),
         "standardError": round(standard_error, 6),
+        "intercept": round(y_bar - slope * x_bar, 6),
+        "medianPrice": median,
         "sample": len(usable),
         "pooledConversion": round(pooled, 6),
         "minViews": FIT_MIN_VIEWS,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from core.ai.tasks.pricing_types import CompetitivePosition, DemandContext
+from core.ai.tasks.pricing_types import CompetitivePosition, DemandContext, ElasticityPart
 from core.money import CENT, format_money, to_cents
 from core.pricing.demand import Anchor, Elasticity, cautious_target, optimal_price, supported_range
 from core.pricing.market import PricingMarket
@@ -136,4 +136,14 @@ def demand_context(
         range_high=range_high,
         limits=words,
         settled_until=None if settled_until is None else settled_until.isoformat(),
+        elasticity_parts=tuple(
+            ElasticityPart(
+                e.source,
+                round(e.value, 4),
+                round(e.sd, 4),
+                None if e.price_ratio is None else round(e.price_ratio, 4),
+                None if e.median_price is None else to_cents(e.median_price),
+            )
+            for e in elasticity.evidence
+        ),
     )

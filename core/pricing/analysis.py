@@ -119,7 +119,7 @@ def _analyse_row(
     today = window[1]
     changes = evidence.changes if evidence is not None else ()
     steps = price_steps(list(changes), evidence.daily_units or {}, today) if evidence is not None else []
-    elasticity = estimate_elasticity(benchmark.demand_model, steps)
+    elasticity = estimate_elasticity(benchmark.demand_model, steps, price=float(price))
     settled = settle_until(evidence.last_change if evidence is not None else None, today)
     demand = demand_context(
         price=price,

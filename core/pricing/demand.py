@@ -13,9 +13,19 @@ e = −0.5 → 1.5 p0). Moving from p0 toward p* always raises R, so a step that
 
 **Elasticity** (`estimate_elasticity`), combined by inverse variance (precision = 1 ÷ sd²):
 * the prior: `PRIOR_ELASTICITY` = −1.0 with sd `PRIOR_SD` = 0.5 (revenue-neutral: with no evidence, keep);
-* the segment's price response b ± se (nightly fit, `core.market.segments.fit_price_response`), with its
-  variance widened by `CROSS_SECTION_SD`² = 0.5² because a cross-section of listings confounds price with
-  quality (better listings charge more and convert better);
+* the segment's price response at the product's own price: the nightly semi-log fit
+  ln(conversion) = a − β × p ÷ M (`core.market.segments.fit_price_response`, M the segment's median price)
+  gives at p0 the elasticity e_seg = −β × x with x = p0 ÷ M, and sd √((se × x)² + (`CROSS_SECTION_SD` ×
+  min(1, x))²): the fit's own error scaled to the price, widened because a cross-section of listings confounds
+  price with quality. Better listings charge more *and* convert better, so the fitted slope is too flat: the
+  market is more elastic than β says (on the demo, whose true curves are known, β comes out 0.52–0.67 where
+  the truth at typical prices is 0.86–1.0, about 0.3 too flat). That error is on β, so it scales with x below
+  the median: 0.5 × x, which covers 0.3 × x, guards every raise. Above the median it can only hide a *more*
+  elastic market, which makes a cut safer, not riskier (and a raise there is stopped above p75 by the rules
+  of `core.pricing.advice`), so the widening stays at 0.5. A listing at twice its segment's median sees twice
+  the elasticity of one at the median. A stored fit of the earlier log-log form, {elasticity,
+  standardError}, is read as one elasticity b ± √(se² + 0.5²) at every price until the nightly job replaces
+  it;
 * each own past price change from p_a to p_b with at least `OWN_MIN_UNITS` units and `OWN_MIN_DAYS` days on
   both sides (at most `OWN_WINDOW_DAYS` each, stopping at the neighbouring change): the arc elasticity
   ln(r_b ÷ r_a) ÷ ln(p_b ÷ p_a) over the daily unit rates r, with sd √(1/U_a + 1/U_b) ÷ |ln(p_b ÷ p_a)|
@@ -103,6 +113,8 @@ class ElasticityEvidence:
     source: str  # "prior", "segment", "own price change"
     value: float
     sd: float
+    price_ratio: float | None = None  # the segment's evidence: p0 ÷ its median price (x)
+    median_price: float | None = None  # the segment's evidence: its median price M
 
 
 @dataclass(frozen=True)
@@ -116,17 +128,29 @@ class Elasticity:
         return [e.source for e in self.evidence]
 
 
-def segment_evidence(demand_model: Mapping[str, Any] | None) -> ElasticityEvidence | None:
-    """The nightly fit as evidence, its variance widened by the cross-section's confounding (`CROSS_SECTION_SD`)."""
+def segment_evidence(demand_model: Mapping[str, Any] | None, price: float) -> ElasticityEvidence | None:
+    """The nightly fit as evidence at `price` (module docstring): −β × x ± √((se × x)² + (0.5 × min(1, x))²)
+    with x = price ÷ M for the semi-log form; b ± √(se² + 0.5²) for a stored log-log fit."""
     if not demand_model:
         return None
+    ratio: float | None = None
+    median: float | None = None
     try:
-        value, se = float(demand_model["elasticity"]), float(demand_model["standardError"])
+        se = float(demand_model["standardError"])
+        if demand_model.get("form") == "semi-log":
+            median = float(demand_model["medianPrice"])
+            if not math.isfinite(median) or median <= 0 or price <= 0:
+                return None
+            ratio = float(price) / median
+            value, se = -float(demand_model["slope"]) * ratio, se * ratio
+        else:
+            value = float(demand_model["elasticity"])
     except (KeyError, TypeError, ValueError):
         return None
     if not (math.isfinite(value) and math.isfinite(se)) or se < 0:
         return None
-    return ElasticityEvidence("segment", value, math.sqrt(se**2 + CROSS_SECTION_SD**2))
+    confounding = CROSS_SECTION_SD * (1.0 if ratio is None else min(1.0, ratio))
+    return ElasticityEvidence("segment", value, math.sqrt(se**2 + confounding**2), ratio, median)
 
 
 @dataclass(frozen=True)
@@ -158,10 +182,13 @@ def own_evidence(step: PriceStep) -> ElasticityEvidence | None:
     return ElasticityEvidence("own price change", value, sd)
 
 
-def estimate_elasticity(demand_model: Mapping[str, Any] | None, steps: Iterable[PriceStep] = ()) -> Elasticity:
-    """The posterior elasticity: prior, segment fit and own price changes by inverse variance (module docstring)."""
+def estimate_elasticity(
+    demand_model: Mapping[str, Any] | None, steps: Iterable[PriceStep] = (), *, price: float
+) -> Elasticity:
+    """The posterior elasticity at `price`: prior, segment fit and own price changes by inverse variance
+    (module docstring)."""
     evidence = [ElasticityEvidence("prior", PRIOR_ELASTICITY, PRIOR_SD)]
-    segment = segment_evidence(demand_model)
+    segment = segment_evidence(demand_model, price)
     if segment is not None:
         evidence.append(segment)
     evidence.extend(e for e in (own_evidence(s) for s in steps) if e is not None)

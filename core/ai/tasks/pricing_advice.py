@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, AIResult, Task, default_ai
-from core.ai.tasks.pricing_offline import MAX_REASONING_CHARS, offline_pricing_advice
+from core.ai.tasks.pricing_offline import MAX_REASONING_CHARS, evidence_part, offline_pricing_advice
 from core.ai.tasks.pricing_types import (
     PriceRange,
     PricingAdvice,
@@ -102,6 +102,7 @@ def build_pricing_message(payload: PricingPayload) -> str:
             f"({demand.units_per_month:.1f} a month); conversion {_optional(demand.conversion_at_price, '.2%')}",
             f"- elasticity {demand.elasticity:.2f} ± {demand.elasticity_sd:.2f} "
             f"(sources: {', '.join(demand.elasticity_sources)}); revenue peak near {m(demand.optimum_price)}",
+            *(f"  - {evidence_part(payload.product, part)}" for part in demand.elasticity_parts),
             f"- the model's cautious target: {m(demand.model_price)}",
         ]
         if demand.settled_until is not None:
@@ -134,7 +135,7 @@ def parse_pricing_advice(raw: Any, payload: PricingPayload) -> PricingAdvice:
 
 PRICING_ADVICE: Task[PricingPayload, PricingAdvice] = Task(
     name=NAME,
-    version=2,
+    version=3,  # 3: the elasticity states its evidence (semi-log segment fit at the product's price)
     description="Record the suggested price, a sensible price range and the reasoning for one listing.",
     input_schema=INPUT_SCHEMA,
     system_prompt=SYSTEM_PROMPT,

@@ -20,6 +20,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from core.ai.tasks.pricing_types import (
     DemandContext,
+    ElasticityPart,
     MarketContext,
     PriceRange,
     PricingAdvice,
@@ -119,11 +120,33 @@ def evidence_sentence(product: ProductFacts, market: MarketContext, demand: Dema
     return sold + "."
 
 
+def evidence_part(product: ProductFacts, part: ElasticityPart) -> str:
+    """One piece of the elasticity's evidence in words: "the segment's fit at 1.90× its median price of $15.00
+    (-1.80 ± 0.52)"."""
+    numbers = f"({part.value:.2f} ± {part.sd:.2f})"
+    if part.source == "prior":
+        return f"the prior {numbers}"
+    if part.source == "segment":
+        if part.price_ratio is not None and part.median_price is not None:
+            where = f"{part.price_ratio:.2f}× its median price of {_money(product, part.median_price)}"
+            return f"the segment's fit at {where} {numbers}"
+        return f"the segment's fit {numbers}"
+    if part.source == "own price change":
+        return f"a past price change of this listing {numbers}"
+    return f"{part.source} {numbers}"
+
+
 def model_sentence(product: ProductFacts, demand: DemandContext) -> str:
-    sources = ", ".join(demand.elasticity_sources)
+    """The elasticity used, each piece of evidence it combines (with its numbers) and the revenue peak."""
+    if demand.elasticity_parts:
+        texts = [evidence_part(product, part) for part in demand.elasticity_parts]
+        origin = texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
+        origin = f"from {origin}"
+    else:
+        origin = f"(from: {', '.join(demand.elasticity_sources)})"
     return (
         f"The demand model estimates a price elasticity of {demand.elasticity:.2f} ± {demand.elasticity_sd:.2f} "
-        f"(from: {sources}), so revenue would peak near {_money(product, demand.optimum_price)}."
+        f"{origin}, so revenue would peak near {_money(product, demand.optimum_price)}."
     )
 
 

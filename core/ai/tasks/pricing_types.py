@@ -57,6 +57,18 @@ class MarketContext:
 
 
 @dataclass(frozen=True)
+class ElasticityPart:
+    """One piece of evidence the demand model combined: its source, value and sd; for the segment's fit also
+    where the price sits against the segment (price ÷ its median price) and that median."""
+
+    source: str  # "prior", "segment", "own price change"
+    value: float
+    sd: float
+    price_ratio: float | None = None
+    median_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class DemandContext:
     """The demand model's numbers for one listing (computed by `core.pricing.demand`; plain values here).
 
@@ -81,6 +93,7 @@ class DemandContext:
     range_high: Decimal
     limits: tuple[str, ...] = ()  # the rules that narrowed [low, high], in words
     settled_until: str | None = None  # ISO date: measuring the last change until then (then low = high = price)
+    elasticity_parts: tuple[ElasticityPart, ...] = ()  # the evidence behind `elasticity`, prior first
 
 
 @dataclass(frozen=True)

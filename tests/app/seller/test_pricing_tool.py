@@ -60,8 +60,9 @@ def market(world: World) -> Iterator[Market]:
     Prices, sorted: 2, 10, 12, 14, 16, 16, 18, 19, 19, 19, 20, 22, 45, 60 (n = 14; maya's 19, noah's 19,
     otto's 19 from the world): p10 at 1.3 → 10.60, p25 at 3.25 → 14.50, median at 6.5 → 18.50, p75 at 9.75 →
     19.75, p90 at 11.7 → 38.10. Every e-book has 200 views and 6 purchases in the window: a flat 3 % conversion,
-    so the nightly fit says 0.0 ± 0.0 and the model's elasticity is −0.5 ± 0.354 (prior −1 ± 0.5, segment 0 ±
-    0.5): a cautious raise of 8.58 % where the rules allow it. The benchmarks are computed at the end, as the
+    so the nightly fit's slope is 0.0 ± 0.0 and the segment's evidence 0 ± 0.5 × min(1, price ÷ 18.50) at every
+    price: with the prior −1 ± 0.5, a cautious raise where the rules allow it. The benchmarks are computed at the
+    end, as the
     nightly job would.
     """
     now = datetime.now(UTC)
@@ -209,31 +210,34 @@ def test_the_page_shows_cores_analysis(world: World, market: Market) -> None:
 
 def test_a_suggested_raise_shows_the_expected_change_and_settles_once_applied(world: World, market: Market) -> None:
     expected = core_analysis(world, market.steady)
-    # 16 × 1.0858 = 17.37 → the charm price 16.99. 30 units in the 90-day window = 10 a month at 16.00.
+    # At $16 (x = 16 ÷ 18.50 = 0.8649) the segment says 0 ± 0.5 × 0.8649 = 0.4324: precisions 4 + 5.3477 → mean
+    # −4 ÷ 9.3477 = −0.4279, sd 1/√9.3477 = 0.3271; cautious e − sd = −0.7550 → 16 × (1 + 1/0.7550) ÷ 2 = 18.60
+    # → the charm price 17.99. 30 units in the 90-day window = 10 a month at 16.00.
     assert expected.demand is not None and expected.demand.units_per_month == 10.0
-    # R(16.99) = 16.99 × 10 × (1 − 0.5 × 0.061875) = 164.64 (to the cent: 164.643…); R(16) = 160 → +4.64.
-    assert (expected.suggested_price, expected.action, expected.money_at_stake) == (D("16.99"), "raise", D("4.64"))
+    assert expected.demand.elasticity == pytest.approx(-0.4279, abs=1e-4)
+    # R(17.99) = 17.99 × 10 × (1 − 0.4279 × 1.99 ÷ 16) = 170.33 (170.325…); R(16) = 160 → +10.33.
+    assert (expected.suggested_price, expected.action, expected.money_at_stake) == (D("17.99"), "raise", D("10.33"))
     new = expected.suggested_price
     before = change_count(world)
     at = open_page(market.steady)
     shown = metrics(at)
-    assert shown["Suggested price"] == "$16.99" and shown["Expected change / month"] == "+$4.64"
-    assert suggestion_delta(at) == "raise +$0.99"
+    assert shown["Suggested price"] == "$17.99" and shown["Expected change / month"] == "+$10.33"
+    assert suggestion_delta(at) == "raise +$1.99"
     at.button(key="pricing_apply_suggested").click().run()
     # Nothing is written until the seller confirms; the question names the old and the new price.
     assert price_of(world, market.steady) == D("16.00")
-    assert "from $16.00 to $16.99" in markdown_text(at)
+    assert "from $16.00 to $17.99" in markdown_text(at)
 
     at.button(key="pricing_confirm_yes").click().run()
     assert not at.exception
     assert price_of(world, market.steady) == new
     assert change_count(world) == before + 1
     assert [plain(s.value) for s in at.success] == [
-        "Price updated: “Steady e-book” now sells at **$16.99** (was $16.00)."
+        "Price updated: “Steady e-book” now sells at **$17.99** (was $16.00)."
     ]
     # Settle after apply: the same page now says keep, measuring the new price.
     shown = metrics(at)
-    assert shown["Current price"] == "$16.99" and shown["Suggested price"] == "$16.99"
+    assert shown["Current price"] == "$17.99" and shown["Suggested price"] == "$17.99"
     assert suggestion_delta(at) == "keep"
     assert shown["Expected change / month"] == "$0.00"
     assert any("Measuring your new price since" in plain(i.value) for i in at.info)

@@ -24,7 +24,7 @@ from core.analytics.queries import operator_kpis
 from core.catalog.search import count_existing_products
 from core.db import make_engine
 from core.demo.generator import DEMO_LOGINS, GAP_TERMS, STAGES, DemoSummary, classify_seller_stage, generate_demo, main
-from core.demo.listings import word_count
+from core.demo.listings import demand_factor, word_count
 from core.models import (
     AnalyticsEvent,
     Category,
@@ -391,6 +391,26 @@ def test_conversion_events_agree_with_revenue_and_views(demo: Demo) -> None:
     totals = _rows(engine, select(listing, func.sum(p.download_count), func.sum(p.view_count)).group_by(listing))
     rates = {kind: units / views for kind, units, views in totals}
     assert 0.06 > rates["full"] > rates["image"] > rates["bare"] > 0.01
+
+
+def test_conversion_follows_each_products_known_price_response(demo: Demo) -> None:
+    """The demo's truth (`core.demo.listings`): conversion = base × f(p) with f from the product's id, type and
+    price, views independent of the price. Listings grouped by f: the conversion rises with f (2.1 %, 3.4 %,
+    5.4 % on seed 42) while units ÷ (views × f), the base, stays level (within 7 % of the whole on seed 42)."""
+    engine, _ = demo
+    p = DigitalProduct
+    rows = _rows(engine, select(p.id, p.type, p.price, p.view_count, p.download_count).where(p.view_count >= 200))
+    bands: dict[str, list[float]] = {"f < 0.8": [0, 0, 0], "0.8 ≤ f < 1.25": [0, 0, 0], "f ≥ 1.25": [0, 0, 0]}
+    for product_id, kind, price, views, units in rows:
+        f = demand_factor(product_id, kind, float(price))
+        band = bands["f < 0.8" if f < 0.8 else "0.8 ≤ f < 1.25" if f < 1.25 else "f ≥ 1.25"]
+        band[0], band[1], band[2] = band[0] + units, band[1] + views, band[2] + views * f
+    assert min(views for _, views, _ in bands.values()) > 100_000  # every band is well populated
+    conversions = [units / views for units, views, _ in bands.values()]
+    assert conversions == sorted(conversions) and conversions[-1] > 2 * conversions[0]
+    base = sum(u for u, _, _ in bands.values()) / sum(vf for _, _, vf in bands.values())
+    for name, (units, _, weighted) in bands.items():
+        assert units / weighted == pytest.approx(base, rel=0.15), name
 
 
 def test_revenue_matches_prices_and_totals(demo: Demo) -> None:

@@ -114,7 +114,7 @@ def test_a_past_price_change_with_sales_on_both_sides_informs_the_elasticity(ses
     # −1 ± 0.5: (−4 − 1.8455 × 2.7147) ÷ 6.7147 = −1.342, sd 1 ÷ √6.7147 = 0.3859.
     assert demand.elasticity == pytest.approx(-1.342, abs=1e-3)
     assert demand.elasticity_sd == pytest.approx(0.3859, abs=1e-4)
-    expected = estimate_elasticity(None, [PriceStep(D("12.00"), D("10.00"), 140, 28, 196, 28)])
+    expected = estimate_elasticity(None, [PriceStep(D("12.00"), D("10.00"), 140, 28, 196, 28)], price=10.0)
     assert demand.elasticity == pytest.approx(expected.mean, abs=1e-4)
     # The anchor starts the day after the change: 49 days (Oct 3 – Nov 20), 196 units.
     assert (demand.since, demand.days_at_price, demand.units_at_price) == ("2026-10-03", 49, 196)
@@ -141,8 +141,13 @@ def test_the_nightly_segment_fit_reaches_the_model(session: Session) -> None:
     assert fit is not None and stored.demand_model == pytest.approx(fit)
     a = analyze_pricing(session, seller_id=me.id, product_id=mine.id, ai=offline(), now=NOW)
     assert a.demand is not None and a.demand.elasticity_sources == ("prior", "segment")
-    expected = estimate_elasticity(fit)
+    expected = estimate_elasticity(fit, price=10.0)
     assert a.demand.elasticity == pytest.approx(expected.mean, abs=1e-4)
+    # The semi-log fit is read at the product's own price: $10 against the segment's median (14 + 16) ÷ 2 = $15.
+    segment = a.demand.elasticity_parts[1]
+    assert (segment.source, segment.price_ratio, segment.median_price) == ("segment", 0.6667, D("15.00"))
+    assert segment.value == pytest.approx(-fit["slope"] * 10 / 15, abs=1e-4)
+    assert "the segment's fit at 0.67× its median price of $15.00" in a.reasoning
     assert a.demand.elasticity_sd == pytest.approx(expected.sd, abs=1e-4)
     assert a.demand.elasticity_sd < 0.5  # the fit narrowed the prior: confidence rises with it
     assert a.confidence_score == model_confidence(25, 8, expected.sd) > model_confidence(25, 8, 0.5)

@@ -10,9 +10,11 @@ from decimal import Decimal as D
 
 import pytest
 
+from core.ai.tasks.pricing_advice import build_pricing_message
 from core.ai.tasks.pricing_offline import charm_between, offline_pricing_advice, suggest_price
 from core.ai.tasks.pricing_types import (
     DemandContext,
+    ElasticityPart,
     MarketContext,
     PriceRange,
     PricingPayload,
@@ -115,6 +117,26 @@ def test_reasoning_is_built_from_the_numbers() -> None:
     assert text.endswith("Confidence 64/100.")
     other = offline_pricing_advice(payload(demand=replace(DEMAND, units_at_price=12, units_per_month=4.0))).reasoning
     assert other != text and "it sold 12 units, about 4.0 a month" in other
+
+
+def test_the_model_sentence_states_each_piece_of_evidence_with_its_numbers() -> None:
+    # Prior −1 ± 0.5 and the segment's semi-log fit read at $16 = 0.8421 × its $19.00 median: 0.0 ± 0.5; by
+    # inverse variance (−4 + 0) ÷ 8 = −0.50, sd 1/√8 = 0.35.
+    parts = (ElasticityPart("prior", -1.0, 0.5), ElasticityPart("segment", 0.0, 0.5, 0.8421, D("19.00")))
+    demand = replace(DEMAND, elasticity_parts=parts)
+    text = offline_pricing_advice(payload(demand=demand)).reasoning
+    assert (
+        "The demand model estimates a price elasticity of -0.50 ± 0.35 from the prior (-1.00 ± 0.50) and the "
+        "segment's fit at 0.84× its median price of $19.00 (0.00 ± 0.50), so revenue would peak near $24.00."
+    ) in text
+    assert len(text) <= 600
+    own = replace(demand, elasticity_parts=(*parts, ElasticityPart("own price change", -1.85, 0.61)))
+    assert (
+        "the prior (-1.00 ± 0.50), the segment's fit at 0.84× its median price of $19.00 (0.00 ± 0.50) and a "
+        "past price change of this listing (-1.85 ± 0.61)" in offline_pricing_advice(payload(demand=own)).reasoning
+    )
+    message = build_pricing_message(payload(demand=demand))
+    assert "  - the segment's fit at 0.84× its median price of $19.00 (0.00 ± 0.50)" in message
 
 
 def test_held_rules_are_named_in_the_advice() -> None:

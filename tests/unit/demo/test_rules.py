@@ -1,7 +1,10 @@
-"""Pure rules of the demo generator: seller stages, seasonality, the views -> purchase draw, ids, search variants."""
+"""Pure rules of the demo generator: seller stages, seasonality, the views -> purchase draw, ids, search variants,
+and each product's known price response."""
 
 from __future__ import annotations
 
+import hashlib
+import math
 import random
 import uuid
 from datetime import date
@@ -21,7 +24,16 @@ from core.demo.activity import (
 )
 from core.demo.events import Clock, id_factory, term_variant
 from core.demo.generator import DEMO_LOGINS, classify_seller_stage
-from core.demo.listings import make_listing, make_price_cents, word_count
+from core.demo.listings import (
+    demand_factor,
+    make_listing,
+    make_price_cents,
+    price_sensitivity,
+    true_conversion,
+    true_price_response,
+    true_revenue_ratio,
+    word_count,
+)
 from core.demo.vocabulary import CATEGORIES, GAP_TERMS, SUBJECTS, TYPE_PROFILES
 from core.models import DigitalProductType, SellerStatus
 
@@ -173,3 +185,46 @@ def test_prices_fit_the_type_with_a_few_outliers() -> None:
     inside = [p for p in prices if profile.low <= p <= profile.high + 1]
     assert 0.9 < len(inside) / len(prices) < 0.97  # 6 % outliers by construction
     assert min(prices) < profile.low * 0.5 and max(prices) > profile.high * 2
+
+
+def test_each_product_has_a_known_price_sensitivity_from_its_id() -> None:
+    # k = 0.7 + 0.6 × u, u = the first 8 bytes of SHA-256("demo-price-sensitivity:" + id) ÷ 2⁶⁴.
+    digest = hashlib.sha256(b"demo-price-sensitivity:abc").digest()
+    assert price_sensitivity("abc") == pytest.approx(0.7 + 0.6 * int.from_bytes(digest[:8], "big") / 2**64)
+    ks = [price_sensitivity(str(uuid.UUID(int=i))) for i in range(2000)]
+    assert 0.7 <= min(ks) < 0.72 and 1.28 < max(ks) < 1.3  # spread over [0.7, 1.3)
+    assert sum(ks) / len(ks) == pytest.approx(1.0, abs=0.02)
+    # typ is the middle of the type's usual range: e-books 5–29 → 17.
+    assert true_price_response("abc", DigitalProductType.EBOOK) == (price_sensitivity("abc"), 17.0)
+    assert true_price_response("abc", "COURSE")[1] == (29 + 199) / 2
+
+
+def test_the_true_curve_its_elasticity_and_its_revenue_peak() -> None:
+    pid, kind = "abc", DigitalProductType.EBOOK
+    k, typ = true_price_response(pid, kind)
+    assert demand_factor(pid, kind, typ) == pytest.approx(1.0)
+    assert demand_factor(pid, kind, 20.0) == pytest.approx(math.exp(-k * 3 / 17))
+    # Elasticity d ln f ÷ d ln p = −k × p ÷ typ (numerically, at $12).
+    h = 1e-5
+    slope = (math.log(demand_factor(pid, kind, 12 + h)) - math.log(demand_factor(pid, kind, 12 - h))) / (
+        math.log(12 + h) - math.log(12 - h)
+    )
+    assert slope == pytest.approx(-k * 12 / 17, abs=1e-6)
+    # Revenue p × f(p) peaks at typ ÷ k: both neighbours earn less.
+    peak = typ / k
+    assert true_revenue_ratio(pid, kind, peak, peak * 1.05) < 1 and true_revenue_ratio(pid, kind, peak, peak * 0.95) < 1
+    # R(new) ÷ R(old) = new × f(new) ÷ (old × f(old)): 20 × e^(−3k/17) ÷ (10 × e^(7k/17)) = 2 e^(−10k/17).
+    assert true_revenue_ratio(pid, kind, 10.0, 20.0) == pytest.approx(2 * math.exp(-10 * k / 17))
+
+
+def test_the_tails_never_make_an_extreme_price_pay() -> None:
+    pid, kind = "abc", DigitalProductType.EBOOK
+    k, typ = true_price_response(pid, kind)
+    assert demand_factor(pid, kind, 0.99) == 2.5  # at a few % of the market: held at 2.5
+    turn = typ * (1 + math.log(10) / k)  # where exp(−k (p − typ) ÷ typ) reaches 0.1
+    assert demand_factor(pid, kind, turn) == pytest.approx(0.1)
+    assert demand_factor(pid, kind, 2 * turn) == pytest.approx(0.1 / 4)  # then 0.1 × (p_c ÷ p)²
+    # Above p_c revenue falls with every step up (∝ 1/p): a cut there gains.
+    assert true_revenue_ratio(pid, kind, 2 * turn, 1.5 * turn) == pytest.approx(4 / 3)
+    assert true_conversion(0.06, pid, kind, 0.99) == pytest.approx(0.15)  # 6 % × 2.5, under the 0.95 cap
+    assert true_conversion(0.5, pid, kind, 0.99) == 0.95

@@ -1,5 +1,5 @@
 """The nightly segment statistics (pure): percentiles like percentile_cont, the median conversion and the
-price-response fit the pricing demand model reads (issue 11)."""
+semi-log price-response fit the pricing demand model reads (issue 11)."""
 
 from __future__ import annotations
 
@@ -34,28 +34,35 @@ def test_median_conversion_skips_listings_without_views() -> None:
     assert median_conversion([ListingActivity(10, 0, 0)]) is None
 
 
-def test_a_power_law_segment_gives_its_exponent() -> None:
-    # conversion = 4 % × (10 / price): demand elasticity −1; huge view counts make the smoothing negligible.
-    listings = [ListingActivity(p, 1_000_000, round(1_000_000 * 0.04 * 10 / p)) for p in (10, 20, 40, 80) * 2]
+def test_an_exponential_segment_gives_its_slope_per_median_price() -> None:
+    # conversion = 4 % × exp(−0.9 × price ÷ 30): ln c = ln 0.04 − 0.9 x with x = price ÷ M, M = 30 (the middle
+    # of 10 10 20 20 40 40 80 80 is (20 + 40) ÷ 2); huge view counts make the smoothing negligible.
+    listings = [
+        ListingActivity(p, 1_000_000, round(1_000_000 * 0.04 * math.exp(-0.9 * p / 30))) for p in (10, 20, 40, 80) * 2
+    ]
     fit = fit_price_response(listings)
     assert fit is not None
-    assert fit["elasticity"] == pytest.approx(-1.0, abs=1e-3)
+    assert (fit["form"], fit["medianPrice"], fit["sample"]) == ("semi-log", 30.0, 8)
+    assert fit["slope"] == pytest.approx(0.9, abs=1e-3)
+    assert fit["intercept"] == pytest.approx(math.log(0.04), abs=1e-3)
     assert fit["standardError"] == pytest.approx(0.0, abs=1e-3)
-    assert fit["sample"] == 8
 
 
 def test_the_fit_matches_numpys_weighted_least_squares() -> None:
     rows = [(9.99, 400, 20), (14.99, 900, 30), (19.99, 300, 6), (24.99, 1200, 30), (12.0, 80, 5), (30.0, 500, 7)]
-    rows += [(17.5, 650, 19), (22.0, 220, 5), (5.0, 40, 3)]  # the last has < 50 views: left out
+    rows += [(17.5, 650, 19), (22.0, 220, 5), (5.0, 40, 3)]  # the last has < 50 views: left out of the fit
     fit = fit_price_response([ListingActivity(*r) for r in rows])
     assert fit is not None and fit["sample"] == 8
+    median = float(np.median([r[0] for r in rows]))  # every listing counts for the median: 17.50
+    assert fit["medianPrice"] == median == 17.5
     used = rows[:-1]
     pooled = sum(r[2] for r in used) / sum(r[1] for r in used)
-    x = np.log([r[0] for r in used])
+    x = np.array([r[0] for r in used]) / median
     y = np.log([(r[2] + FIT_SMOOTHING_VIEWS * pooled) / (r[1] + FIT_SMOOTHING_VIEWS) for r in used])
     views = np.array([r[1] for r in used], dtype=float)
-    slope, _ = np.polyfit(x, y, 1, w=np.sqrt(views))  # polyfit weights are 1/σ: √views for view weights
-    assert fit["elasticity"] == pytest.approx(slope, abs=1e-5)
+    slope, intercept = np.polyfit(x, y, 1, w=np.sqrt(views))  # polyfit weights are 1/σ: √views for view weights
+    assert fit["slope"] == pytest.approx(-slope, abs=1e-5)  # stored as β in ln c = a − β x
+    assert fit["intercept"] == pytest.approx(intercept, abs=1e-5)
     assert fit["pooledConversion"] == pytest.approx(pooled, abs=1e-6)
     w = views / views.mean()
     xb, yb = np.average(x, weights=w), np.average(y, weights=w)

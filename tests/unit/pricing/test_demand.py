@@ -23,6 +23,7 @@ from core.pricing.demand import (
     own_evidence,
     price_steps,
     revenue_at,
+    segment_evidence,
     settle_until,
     supported_range,
     units_at,
@@ -52,20 +53,68 @@ def test_expected_change_is_signed_money() -> None:
 
 
 def test_without_evidence_the_prior_keeps_the_price() -> None:
-    prior = estimate_elasticity(None)
+    prior = estimate_elasticity(None, price=100.0)
     assert (prior.mean, prior.sd, prior.sources) == (-1.0, 0.5, ["prior"])
     assert cautious_target(100.0, prior) == 100.0
 
 
-def test_the_segment_fit_is_widened_for_confounding_and_combined_by_inverse_variance() -> None:
+def test_a_stored_log_log_fit_is_one_elasticity_at_every_price_widened_and_combined_by_inverse_variance() -> None:
     # Segment 0.0 ± 0.0 → sd √(0 + 0.5²) = 0.5; mean = (−1/0.25 + 0/0.25) ÷ (4 + 4) = −0.5; sd = 1/√8.
-    combined = estimate_elasticity({"elasticity": 0.0, "standardError": 0.0, "sample": 40})
-    assert combined.mean == pytest.approx(-0.5)
-    assert combined.sd == pytest.approx(1 / math.sqrt(8))
-    assert combined.sources == ["prior", "segment"]
+    for price in (5.0, 100.0):
+        combined = estimate_elasticity({"elasticity": 0.0, "standardError": 0.0, "sample": 40}, price=price)
+        assert combined.mean == pytest.approx(-0.5)
+        assert combined.sd == pytest.approx(1 / math.sqrt(8))
+        assert combined.sources == ["prior", "segment"]
     # A fit that says demand rises with price is held to the least elastic bound, −0.2.
-    assert estimate_elasticity({"elasticity": 5.0, "standardError": 0.01}).mean == -0.2
-    assert estimate_elasticity({"elasticity": "x"}).sources == ["prior"]  # unusable JSON: ignored
+    assert estimate_elasticity({"elasticity": 5.0, "standardError": 0.01}, price=10.0).mean == -0.2
+    assert estimate_elasticity({"elasticity": "x"}, price=10.0).sources == ["prior"]  # unusable JSON: ignored
+
+
+SEMI_LOG = {"form": "semi-log", "slope": 0.8, "standardError": 0.1, "medianPrice": 20.0, "sample": 40}
+
+
+def test_the_semi_log_fit_is_read_at_the_products_own_price() -> None:
+    # At $40 (x = 40 ÷ 20 = 2): e_seg = −0.8 × 2 = −1.6, its se 0.1 × 2 = 0.2; above the median the confounding
+    # term stays 0.5: sd √(0.2² + 0.5²) = 0.53852.
+    far = segment_evidence(SEMI_LOG, 40.0)
+    assert far is not None and (far.price_ratio, far.median_price) == (2.0, 20.0)
+    assert far.value == pytest.approx(-1.6) and far.sd == pytest.approx(0.53852, abs=1e-5)
+    # With the prior: precisions 4 and 1/0.29 = 3.4483 → mean (−4 − 1.6 × 3.4483) ÷ 7.4483 = −1.2778,
+    # sd 1/√7.4483 = 0.36641.
+    above = estimate_elasticity(SEMI_LOG, price=40.0)
+    assert above.mean == pytest.approx(-1.2778, abs=1e-4) and above.sd == pytest.approx(0.36641, abs=1e-5)
+    # At the median: e_seg = −0.8 ± √(0.01 + 0.25) → (−4 − 0.8 × 3.8462) ÷ 7.8462 = −0.9020.
+    at_median = estimate_elasticity(SEMI_LOG, price=20.0)
+    assert at_median.mean == pytest.approx(-0.9020, abs=1e-4)
+    # At $10 (x = 0.5) the confounding scales with x too: e_seg = −0.4 ± √(0.05² + 0.25²) = 0.25495, precision
+    # 15.385 → mean (−4 − 0.4 × 15.385) ÷ 19.385 = −0.5238, sd 1/√19.385 = 0.22713.
+    near = segment_evidence(SEMI_LOG, 10.0)
+    assert near is not None and near.sd == pytest.approx(0.25495, abs=1e-5)
+    below = estimate_elasticity(SEMI_LOG, price=10.0)
+    assert below.mean == pytest.approx(-0.5238, abs=1e-4) and below.sd == pytest.approx(0.22713, abs=1e-5)
+    # Far above its median a listing faces a more elastic market than one below it: its revenue peak lies below
+    # its price (40 × (1 + 1/1.2778) ÷ 2 = 35.65), the cheap one's above (10 × (1 + 1/0.5238) ÷ 2 = 14.55).
+    assert optimal_price(40.0, above.mean) == pytest.approx(35.65, abs=0.01)
+    assert optimal_price(10.0, below.mean) == pytest.approx(14.55, abs=0.01)
+    # The cautious target needs the move to hold one sd less favourably: −1.2778 + 0.3664 = −0.911 puts the
+    # peak above $40, so keep; at $60 (x = 3): e_seg = −2.4 ± √(0.09 + 0.25) = 0.58310 → mean
+    # (−4 − 2.4 × 2.9412) ÷ 6.9412 = −1.5932, sd 0.37956 → e + sd = −1.2136 → 60 × (1 + 1/1.2136) ÷ 2 = 54.72.
+    assert cautious_target(40.0, above) == 40.0
+    assert cautious_target(60.0, estimate_elasticity(SEMI_LOG, price=60.0)) == pytest.approx(54.72, abs=0.01)
+    # At $10: e − sd = −0.7509 → 10 × (1 + 1/0.7509) ÷ 2 = 11.66, a raise.
+    assert cautious_target(10.0, below) == pytest.approx(11.66, abs=0.01)
+    # At $5 (x = 0.25): e_seg = −0.2 ± √(0.025² + 0.125²) = 0.12748 → mean −0.2488, sd 0.12352 → e − sd
+    # = −0.3723 → 5 × (1 + 1/0.3723) ÷ 2 = 9.21.
+    assert cautious_target(5.0, estimate_elasticity(SEMI_LOG, price=5.0)) == pytest.approx(9.21, abs=0.01)
+    assert cautious_target(20.0, at_median) == 20.0  # −0.90 ± 0.36 straddles −1: keep
+
+
+def test_an_unusable_semi_log_fit_is_ignored() -> None:
+    assert segment_evidence({**SEMI_LOG, "medianPrice": 0}, 10.0) is None
+    assert segment_evidence({**SEMI_LOG, "slope": "x"}, 10.0) is None
+    assert segment_evidence({k: v for k, v in SEMI_LOG.items() if k != "medianPrice"}, 10.0) is None
+    assert segment_evidence(SEMI_LOG, 0.0) is None
+    assert estimate_elasticity({**SEMI_LOG, "standardError": -1}, price=10.0).sources == ["prior"]
 
 
 def test_own_price_change_arc_elasticity_and_its_sd() -> None:
@@ -77,7 +126,7 @@ def test_own_price_change_arc_elasticity_and_its_sd() -> None:
     assert evidence.sd == pytest.approx(0.8957, abs=1e-4)
     assert own_evidence(PriceStep(D("10"), D("12"), 9, 20, 60, 20)) is None  # < 10 units before
     assert own_evidence(PriceStep(D("10"), D("12"), 100, 13, 60, 20)) is None  # < 14 days before
-    combined = estimate_elasticity(None, [step])
+    combined = estimate_elasticity(None, [step], price=12.0)
     assert combined.sources == ["prior", "own price change"]
     # (−1 × 4 + −2.8018 × 1.2465) ÷ (4 + 1.2465) = −1.428.
     assert combined.mean == pytest.approx(-1.428, abs=1e-3)
