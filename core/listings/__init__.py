@@ -23,12 +23,11 @@ from core.listings.editor import (
 from core.listings.low_quality import (
     DEFAULT_THRESHOLD,
     LowQualityListing,
-    NotifyReport,
     describe_weakest,
     low_quality_listings,
-    notify_sellers_about_listings,
     weakest_dimensions,
 )
+from core.listings.notices import NotifyReport, notify_sellers_about_listings
 from core.listings.queries import ScoredListing, score_seller_listing, score_seller_listings
 from core.listings.rules import BAND_GREEN_ABOVE, BAND_RED_BELOW, plural
 from core.listings.score import CheckStatus, ListingScore, portfolio_score

@@ -1,5 +1,5 @@
 """Low-quality listings for admins: bulk scoring across sellers, the worst published listings with their weakest
-dimensions and 30-day views, and "Notify seller" (a LISTING_QUALITY insight + an in-app notification).
+dimensions and 30-day views ("Notify seller" is `core.listings.notices`).
 
 It also holds the two things a listing's insight shares with the seller's generated insights (`core.insights`
 imports them from here, so both sides write the same): the one finding key of a listing (`finding_key`:
@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -32,25 +31,17 @@ from core.listings.rules import format_points
 from core.listings.score import SELLER_VIEW_STATUSES, ListingScore
 from core.models import (
     DigitalProduct,
-    InsightPriority,
     InsightStatus,
-    InsightType,
-    NotificationType,
     ProductStatus,
     ProductView,
     SellerInsight,
     SellerProfile,
-    User,
-    UserRole,
 )
 from core.money import format_money
-from core.notify.inapp import create_notification
 
 DEFAULT_THRESHOLD = 40.0
 WEAKEST_SHOWN = 3
 VIEWS_DAYS = 30
-HIGH_PRIORITY_BELOW = 25.0  # an insight for a listing scoring under this is HIGH priority, else MEDIUM
-MAX_OPEN_HIGH = 3  # `core.insights.rules.MAX_HIGH`: a notice is HIGH only while the seller has fewer open HIGH
 LISTING_HEALTH_LINK = urls.page_link(urls.LISTING_HEALTH)
 SHORT_ID_CHARS = 4
 OPEN_STATUSES = (InsightStatus.PENDING, InsightStatus.VIEWED)
@@ -78,14 +69,6 @@ class LowQualityListing:
     views_30d: int
     published_at: datetime | None
     already_notified: bool  # an open (PENDING or VIEWED) insight about this listing exists, generated or notified
-
-
-@dataclass(frozen=True)
-class NotifyReport:
-    sellers_notified: int
-    insights_created: int
-    skipped_duplicates: int
-    not_found: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- pure pieces
@@ -284,171 +267,3 @@ def low_quality_listings(
     ]
     out.sort(key=lambda x: (x.score, -x.views_30d, x.title.lower(), x.product_id))
     return out[:limit] if limit is not None else out
-
-
-# --------------------------------------------------------------------------- "Notify seller"
-
-
-def _require_admin(session: Session, admin_user_id: str) -> None:
-    role = session.scalar(select(User.role).where(User.id == admin_user_id, User.is_active.is_(True)))
-    if role is None or UserRole(role) != UserRole.ADMIN:
-        raise PermissionError("only an active admin can notify sellers")
-
-
-def _open_high_counts(session: Session, seller_ids: Iterable[str]) -> dict[str, int]:
-    """Open (PENDING or VIEWED), not deleted HIGH insights per seller: a notice is HIGH only under the cap."""
-    counts: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(seller_ids))):
-        rows = session.execute(
-            select(SellerInsight.seller_id, func.count())
-            .where(
-                SellerInsight.seller_id.in_(chunk),
-                SellerInsight.priority == InsightPriority.HIGH,
-                SellerInsight.status.in_(OPEN_STATUSES),
-                SellerInsight.deleted_at.is_(None),
-            )
-            .group_by(SellerInsight.seller_id)
-        )
-        counts.update({seller_id: int(n) for seller_id, n in rows})
-    return counts
-
-
-def _insight_for(
-    item: ScoredListing,
-    weakest: tuple[WeakDimension, ...],
-    *,
-    label: str,
-    priority: InsightPriority,
-    admin_user_id: str,
-    now: datetime,
-) -> Any:
-    score = item.score.overall
-    weak_text = describe_weakest(weakest) or "none"
-    pid = item.listing.product_id
-    first = weakest[0].key if weakest else None
-    fix_label = f"Fix its {weakest[0].label.lower()} in the Listing editor" if weakest else "Open it in the editor"
-    return SellerInsight(
-        seller_id=item.seller_id,
-        insight_type=InsightType.LISTING_QUALITY,
-        title=f"Improve your listing “{label}”"[:255],
-        description=(
-            f"Our team reviewed “{label}”: its listing health score is {format_points(score)}/100. "
-            f"The weakest parts are {weak_text}. Listings with a complete description, images and SEO "
-            "are found and bought more often; the Listing editor shows the score of each part as you fix it."
-        ),
-        action_items=[
-            {"label": fix_label, "action": f"fix:{first}" if first else "open_editor", "url": editor_url(pid, first)}
-        ],
-        priority=priority,
-        status=InsightStatus.PENDING,
-        meta={
-            "product_id": pid,
-            "score": score,
-            "weakest": [w.key for w in weakest],
-            "requested_by": admin_user_id,
-            "source": "admin",
-        },
-        generated_at=now,
-        finding_key=finding_key(pid),
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def notify_sellers_about_listings(
-    session: Session, *, product_ids: Iterable[str], admin_user_id: str, now: datetime
-) -> NotifyReport:
-    """For each listing: a LISTING_QUALITY insight for its seller, then one in-app notification per seller that got
-    at least one new insight.
-
-    A listing that already has an open (PENDING or VIEWED) insight with its finding key — generated by the seller's
-    insights or sent by an admin before — keeps that one: nothing is added, and it is counted in
-    `skipped_duplicates` ("already had a pending notice"). The notice is HIGH when the listing scores under
-    `HIGH_PRIORITY_BELOW` (25) and the seller has fewer than three open HIGH insights (counting the notices of this
-    call), else MEDIUM. Its "Fix now" opens the Listing editor at the weakest dimension.
-
-    PermissionError unless `admin_user_id` is an active admin. Unknown or deleted product ids are reported in
-    `not_found`. Everything is written in one savepoint (all or nothing); the caller commits.
-    """
-    _require_admin(session, admin_user_id)
-    ids = sorted(set(product_ids))
-    scored = {
-        s.listing.product_id: s for chunk in _chunks(ids) for s in score_products(session, DigitalProduct.id.in_(chunk))
-    }
-    pending = _pending_keys(session, scored.values())
-    sellers = {s.seller_id for s in scored.values()}
-    labels = seller_product_labels(session, seller_ids=sellers)
-    highs = _open_high_counts(session, sellers)
-    created: dict[str, list[tuple[ScoredListing, SellerInsight]]] = {}
-    skipped = 0
-    with session.begin_nested():
-        for pid in ids:
-            item = scored.get(pid)
-            if item is None:
-                continue
-            if finding_key(pid) in pending:
-                skipped += 1
-                continue
-            priority = InsightPriority.MEDIUM
-            if item.score.overall < HIGH_PRIORITY_BELOW and highs.get(item.seller_id, 0) < MAX_OPEN_HIGH:
-                priority = InsightPriority.HIGH
-                highs[item.seller_id] = highs.get(item.seller_id, 0) + 1
-            insight = _insight_for(
-                item,
-                weakest_dimensions(item.score),
-                label=labels.get(pid, item.listing.title),
-                priority=priority,
-                admin_user_id=admin_user_id,
-                now=now,
-            )
-            session.add(insight)
-            pending.add(finding_key(pid))
-            created.setdefault(item.seller_id, []).append((item, insight))
-        session.flush()
-        users = dict(
-            session.execute(select(SellerProfile.id, SellerProfile.user_id).where(SellerProfile.id.in_(created))).all()
-        )
-        for seller_id, items in created.items():
-            _notify_seller(session, user_id=users[seller_id], items=items, labels=labels, now=now)
-    return NotifyReport(
-        sellers_notified=len(created),
-        insights_created=sum(len(v) for v in created.values()),
-        skipped_duplicates=skipped,
-        not_found=tuple(pid for pid in ids if pid not in scored),
-    )
-
-
-def _notify_seller(
-    session: Session,
-    *,
-    user_id: str,
-    items: list[tuple[ScoredListing, SellerInsight]],
-    labels: dict[str, str],
-    now: datetime,
-) -> None:
-    def name(item: ScoredListing) -> str:
-        return labels.get(item.listing.product_id, item.listing.title)
-
-    link = LISTING_HEALTH_LINK
-    if len(items) == 1:
-        item, _ = items[0]
-        title = f"Your listing “{name(item)}” needs attention"
-        weakest = weakest_dimensions(item.score)
-        link = editor_url(item.listing.product_id, weakest[0].key if weakest else None)
-    else:
-        title = f"{len(items)} of your listings need attention"
-    lines = [
-        f"“{name(item)}” scores {format_points(item.score.overall)}/100; weakest: "
-        f"{describe_weakest(weakest_dimensions(item.score)) or 'none'}."
-        for item, _ in items
-    ]
-    create_notification(
-        session,
-        user_id=user_id,
-        type=NotificationType.LISTING_QUALITY,
-        title=title,
-        body="\n".join(lines),
-        link=link,
-        meta={"product_ids": [i.listing.product_id for i, _ in items], "insight_ids": [ins.id for _, ins in items]},
-        now=now,
-    )

@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 from components.admin import low_quality
 from core.config import PROJECT_ROOT
 from core.db import utcnow
-from core.listings.low_quality import NotifyReport, finding_key, low_quality_listings
+from core.listings.low_quality import finding_key, low_quality_listings
+from core.listings.notices import NotifyReport
 from core.models import (
     Category,
     DigitalProduct,

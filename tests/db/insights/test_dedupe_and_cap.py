@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from core.insights.generation import generate_insights, set_insight_status
 from core.insights.priority import enforce_high_cap
-from core.listings.low_quality import low_quality_listings, notify_sellers_about_listings
+from core.listings.low_quality import low_quality_listings
+from core.listings.notices import notify_sellers_about_listings
 from core.models import (
     InsightPriority,
     InsightStatus,

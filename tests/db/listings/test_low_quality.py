@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.listings.low_quality import low_quality_listings, notify_sellers_about_listings
+from core.listings.low_quality import low_quality_listings
+from core.listings.notices import notify_sellers_about_listings
 from core.listings.queries import score_seller_listing
 from core.models import (
     DigitalProductType,
