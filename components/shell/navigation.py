@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import streamlit as st
 
@@ -17,21 +18,30 @@ class PageSpec:
     icon: str
     url_path: str
 
-    def page(self) -> st.Page:
+    def page(self, *, role: Literal["menu", "default", "alias"] = "menu") -> st.Page:
+        """The menu's page; "default": the same page served at `/` (its url path gets `DEFAULT_PAGE_SUFFIX`, which
+        only keeps it unique); "alias": a hidden page at the spec's own url path."""
         # Relative to app.py, which is how `st.switch_page("pages/...")` names pages too.
-        return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path)
+        if role == "default":
+            return st.Page(
+                self.script,
+                title=self.title,
+                icon=self.icon,
+                url_path=self.url_path + DEFAULT_PAGE_SUFFIX,
+                default=True,
+            )
+        hidden = "hidden" if role == "alias" else "visible"
+        return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path, visibility=hidden)
 
 
 Sections = Mapping[str, Sequence[PageSpec]]
+DEFAULT_PAGE_SUFFIX = "-default"
 
 
 # url_path -> page script of every page the router has built, so a link stored as a URL (an insight's
 # action item, `/pricing?product=<id>`) can become an in-app `st.page_link`. The table is the same for
 # every session (the router's table is static), so a module-level dict is safe.
 _SCRIPTS: dict[str, str] = {}
-
-
-DEFAULT_PAGE_SUFFIX = "-default"
 
 
 def build_sections(sections: Sections) -> dict[str, list[st.Page]]:
@@ -47,17 +57,8 @@ def build_sections(sections: Sections) -> dict[str, list[st.Page]]:
     built = {section: [spec.page() for spec in specs] for section, specs in sections.items()}
     for section, specs in sections.items():
         if specs:
-            first = specs[0]
-            built[section][0] = st.Page(
-                first.script,
-                title=first.title,
-                icon=first.icon,
-                url_path=first.url_path + DEFAULT_PAGE_SUFFIX,
-                default=True,
-            )
-            built[section].append(
-                st.Page(first.script, title=first.title, icon=first.icon, url_path=first.url_path, visibility="hidden")
-            )
+            built[section][0] = specs[0].page(role="default")
+            built[section].append(specs[0].page(role="alias"))
         break
     return built
 
