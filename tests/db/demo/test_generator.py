@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import bcrypt
 import pytest
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, case, func, select, text
 from sqlalchemy.orm import Session
 
 from core.analytics.queries import operator_kpis
@@ -668,3 +668,24 @@ def test_churned_sellers_read_churned_on_the_admin_overview(demo: Demo) -> None:
             .where(User.username.in_(planned), DigitalProduct.created_at >= quiet)
         )
     assert len(planned) >= 5 and recent_drafts == 0
+
+
+def test_postgresql_has_planner_statistics_right_after_the_load(postgresql_demo: Demo) -> None:
+    """The bulk load ends with ANALYZE: the big tables are analysed at once, not whenever autovacuum gets to them
+    (`last_analyze` is set by an explicit ANALYZE only; autovacuum's is `last_autoanalyze`)."""
+    engine, _summary = postgresql_demo
+    analysed = dict(
+        _rows(
+            engine,
+            text(
+                "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE relname IN ('revenue_records', 'analytics_events', 'product_views', 'digital_products')"
+            ),
+        )
+    )
+    assert analysed == {
+        "revenue_records": True,
+        "analytics_events": True,
+        "product_views": True,
+        "digital_products": True,
+    }
