@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -52,7 +52,7 @@ from sqlalchemy import String, and_, case, cast, delete, func, literal, null, se
 from sqlalchemy.orm import Session
 
 from core.db import hundredths, insert_for
-from core.market.segments import load_segment_activity, segment_statistics
+from core.market.segments import load_segment_activity, sales_window, segment_statistics
 from core.models import (
     Category,
     DigitalProduct,
@@ -62,11 +62,9 @@ from core.models import (
     RevenueRecord,
 )
 from core.money import to_cents
-from core.periods import require_aware
 
 log = logging.getLogger(__name__)
 
-WINDOW_DAYS = 90
 MONTHS_IN_WINDOW = 3
 TOP_SELLER_PERCENT = 10
 THIN_SAMPLE_SIZE = 5
@@ -98,13 +96,6 @@ class SegmentTotals:
     price_cents_max: int
     median_price_cents: Decimal
     top_sellers: ProductTotals
-
-
-def sales_window(now: datetime) -> tuple[date, date]:
-    """(first day included, first day excluded): the `WINDOW_DAYS` complete days before `now`'s UTC date."""
-    require_aware(now)
-    end = now.astimezone(UTC).date()
-    return end - timedelta(days=WINDOW_DAYS), end
 
 
 def _dollars(cents: Decimal | int) -> Decimal:

@@ -68,7 +68,7 @@ DEFAULT_BINS = 12
 ACTUAL_DAYS = 90  # the forecast chart's history before the projection
 MIN_BIN_CENTS = 100  # bins narrower than $1 tell a seller nothing
 _NICE_STEPS = (100, 200, 250, 500)  # × 10^k cents
-WINDOW_DAYS = 90  # the benchmarks' sales window (`core.market.benchmarks.sales_window`)
+WINDOW_DAYS = 90  # the benchmarks' sales window (`sales_window`)
 SegmentKey = tuple[DigitalProductType, str | None]
 FIT_MIN_VIEWS = 50  # a listing enters the price-response fit with at least this many views in the window
 FIT_MIN_LISTINGS = 8  # fewer listings: no fit (the pricing model keeps its prior)
@@ -116,8 +116,9 @@ class ListingActivity:
     purchases: int
 
 
-def _window(now: datetime) -> tuple[date, date]:
-    """`core.market.benchmarks.sales_window` (benchmarks imports this module, so the two lines are repeated)."""
+def sales_window(now: datetime) -> tuple[date, date]:
+    """(first day included, first day excluded): the `WINDOW_DAYS` complete days before `now`'s UTC date (the
+    benchmarks' and the price-response fit's window; `core.market.benchmarks` re-exports it)."""
     require_aware(now)
     end = now.astimezone(UTC).date()
     return end - timedelta(days=WINDOW_DAYS), end
@@ -363,7 +364,7 @@ def segment_statistics(listings: list[ListingActivity]) -> dict[str, Any]:
 
 def load_segment_activity(session: Session, *, now: datetime) -> dict[SegmentKey, list[ListingActivity]]:
     """Every live product's price and window views and purchases, under its active category and its type."""
-    start, end = _window(now)
+    start, end = sales_window(now)
     views = (
         select(ProductView.product_id, func.sum(ProductView.views).label("views"))
         .where(ProductView.day >= start, ProductView.day < end)
