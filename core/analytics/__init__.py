@@ -5,10 +5,11 @@ The face of the package: what components and jobs call, re-exported from its mod
 
 from __future__ import annotations
 
+from core.analytics.funnel_queries import funnel_for
 from core.analytics.funnels import CREATOR_FUNNEL, LEARNER_FUNNEL, FunnelResult
 from core.analytics.kpis import BOUNCE_RATE_ALERT_PERCENT, KpiValue, OperatorKpis, TimeRange, average_order_value
 from core.analytics.metrics import HomeMetrics, SalesTotals, day_range, emails_sent, home_metrics, sales_totals
-from core.analytics.queries import funnel_for, operator_kpis
+from core.analytics.queries import operator_kpis
 
 __all__ = [
     "BOUNCE_RATE_ALERT_PERCENT",

@@ -24,11 +24,13 @@ from core.models.marketplace import (
     SellerProfile,
     User,
 )
+from core.models.scale import AnalyticsRollup, ListingScoreRecord, RollupWatermark, SearchSupplyCount
 from core.models.system import AICache, EmailOutbox, JobClaim, JobRun, JobRunnerHeartbeat, Notification
 
 __all__ = [
     "AICache",
     "AnalyticsEvent",
+    "AnalyticsRollup",
     "Base",
     "Category",
     "ConversionEvent",
@@ -39,13 +41,16 @@ __all__ = [
     "JobRun",
     "JobRunnerHeartbeat",
     "ListingEdit",
+    "ListingScoreRecord",
     "LoginAttempt",
     "MarketBenchmark",
     "Notification",
     "PriceChange",
     "ProductView",
     "RevenueRecord",
+    "RollupWatermark",
     "SearchQuery",
+    "SearchSupplyCount",
     "SellerApplicationDecision",
     "SellerGoal",
     "SellerInsight",

@@ -171,6 +171,13 @@ class AnalyticsEvent(IdMixin, Base):
         ),
         # Activation checks ("purchased within 7 days of signing up") look up one person's event type.
         Index("ix_analytics_events_person_type_time", "person_id", "event_type", "occurred_at"),
+        # The roll-ups job finds the days touched by late or ingested events (rows recorded since its last run).
+        Index(
+            "ix_analytics_events_recorded_at",
+            "recorded_at",
+            postgresql_where=text("recorded_at IS NOT NULL"),
+            sqlite_where=text("recorded_at IS NOT NULL"),
+        ),
     )
 
     person_id: Mapped[str] = mapped_column(String(36))
@@ -183,3 +190,5 @@ class AnalyticsEvent(IdMixin, Base):
     utm_campaign: Mapped[str | None] = mapped_column(String(120), default=None)
     properties: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the row reached the database (NULL: loaded in bulk before roll-ups existed, e.g. the demo data).
+    recorded_at: Mapped[datetime | None] = mapped_column(default=utcnow)

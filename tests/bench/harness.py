@@ -4,6 +4,13 @@ A scenario is a function of one `BenchContext`, registered with `@scenario("name
 `tests/bench/scenarios_<area>.py`; `python -m tests.bench.run` imports those modules and measures every
 scenario: `warmup` untimed runs, `repeats` timed runs (`time.perf_counter`), then one more run under
 `tracemalloc` for the peak of Python allocations (kept out of the timed runs, whose speed it would skew).
+
+A scenario may carry the contract it must meet: `target_ms` (its median) and `max_peak_mb` (the traced peak).
+It may also name comparisons, registered with `@comparison("scenario name", kind)`: `kind="sql"` is one
+hand-written SQL query that returns the same numbers, `kind="python"` loads the raw rows into Python and counts
+there. Each comparison's result must equal the scenario's (checked before timing; a difference is an error), and
+the table shows the product's median over the comparison's: the ratio to SQL we steer by (aim ≤ 1.5×), and how
+many times faster than the Python baseline the product is.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -47,6 +54,7 @@ class Scenario:
     warmup: int
     target_ms: float | None
     module: str
+    max_peak_mb: float | None = None
 
     @property
     def description(self) -> str:
@@ -56,18 +64,60 @@ class Scenario:
 
 REGISTRY: dict[str, Scenario] = {}
 
+ComparisonKind = Literal["sql", "python"]
+COMPARISON_KINDS: tuple[ComparisonKind, ...] = ("sql", "python")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Another way to get the scenario's numbers: one hand-written SQL query, or the raw rows counted in Python."""
+
+    scenario: str
+    kind: ComparisonKind
+    func: ScenarioFunc
+    module: str
+
+    @property
+    def description(self) -> str:
+        doc = (self.func.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else ""
+
+
+COMPARISONS: dict[str, dict[ComparisonKind, Comparison]] = {}
+
 
 def scenario(
-    name: str, *, repeats: int = 5, warmup: int = 1, target_ms: float | None = None
+    name: str,
+    *,
+    repeats: int = 5,
+    warmup: int = 1,
+    target_ms: float | None = None,
+    max_peak_mb: float | None = None,
 ) -> Callable[[ScenarioFunc], ScenarioFunc]:
-    """Register a benchmark scenario. `target_ms` (optional) is the median the issue asks for."""
+    """Register a benchmark scenario. `target_ms` is the median and `max_peak_mb` the traced Python peak the
+    issue asks for (both optional: without them the scenario is reported, never failed)."""
     if repeats < 1 or warmup < 0:
         raise ValueError(f"scenario {name!r}: repeats must be >= 1 and warmup >= 0")
 
     def register(func: ScenarioFunc) -> ScenarioFunc:
         if name in REGISTRY:
             raise ValueError(f"scenario {name!r} is registered twice ({REGISTRY[name].module}, {func.__module__})")
-        REGISTRY[name] = Scenario(name, func, repeats, warmup, target_ms, func.__module__)
+        REGISTRY[name] = Scenario(name, func, repeats, warmup, target_ms, func.__module__, max_peak_mb)
+        return func
+
+    return register
+
+
+def comparison(name: str, kind: ComparisonKind = "sql") -> Callable[[ScenarioFunc], ScenarioFunc]:
+    """Register `func` as the `kind` comparison of scenario `name`: it must return what the scenario returns."""
+    if kind not in COMPARISON_KINDS:
+        raise ValueError(f"comparison kind must be one of {COMPARISON_KINDS}, got {kind!r}")
+
+    def register(func: ScenarioFunc) -> ScenarioFunc:
+        found = COMPARISONS.setdefault(name, {})
+        if kind in found:
+            raise ValueError(f"scenario {name!r} has two {kind} comparisons ({found[kind].module}, {func.__module__})")
+        found[kind] = Comparison(name, kind, func, func.__module__)
         return func
 
     return register
@@ -163,6 +213,9 @@ class Measurement:
     rss_delta_mb: float | None
     target_ms: float | None
     error: str | None = None
+    max_peak_mb: float | None = None
+    # kind -> median ms of that comparison (same number of runs); filled by `measure_comparisons`
+    comparison_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def runs(self) -> int:
@@ -180,6 +233,22 @@ class Measurement:
     def over_target(self) -> bool:
         return self.target_ms is not None and self.median_ms is not None and self.median_ms > self.target_ms
 
+    @property
+    def over_memory(self) -> bool:
+        return self.max_peak_mb is not None and self.peak_mb is not None and self.peak_mb > self.max_peak_mb
+
+    @property
+    def failed(self) -> bool:
+        """An error (including a comparison that disagreed), a median over its target or a peak over its limit."""
+        return bool(self.error) or self.over_target or self.over_memory
+
+    def ratio_to(self, kind: str) -> float | None:
+        """The product's median ÷ the `kind` comparison's median (None without that comparison)."""
+        other = self.comparison_ms.get(kind)
+        if other is None or self.median_ms is None or other <= 0:
+            return None
+        return self.median_ms / other
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -194,6 +263,11 @@ class Measurement:
             "rss_delta_mb": _round(self.rss_delta_mb),
             "target_ms": self.target_ms,
             "over_target": self.over_target,
+            "max_peak_mb": self.max_peak_mb,
+            "over_memory": self.over_memory,
+            "comparison_ms": {k: round(v, 3) for k, v in self.comparison_ms.items()},
+            "ratio_to_sql": _round(self.ratio_to("sql")),
+            "ratio_to_python": _round(self.ratio_to("python")),
             "error": self.error,
         }
 
@@ -223,6 +297,7 @@ def measure(item: Scenario, ctx: BenchContext, *, repeats: int | None = None) ->
     runs = repeats or item.repeats
     times: list[float] = []
     rss_before = _max_rss_mb()
+    limits = {"target_ms": item.target_ms, "max_peak_mb": item.max_peak_mb}
     try:
         for _ in range(item.warmup):
             item.func(ctx)
@@ -240,21 +315,73 @@ def measure(item: Scenario, ctx: BenchContext, *, repeats: int | None = None) ->
         finally:
             tracemalloc.stop()
     except Exception:
-        return Measurement(item.name, item.warmup, times, None, None, item.target_ms, traceback.format_exc())
-    return Measurement(item.name, item.warmup, times, peak_mb, _max_rss_mb() - rss_before, item.target_ms)
+        return Measurement(item.name, item.warmup, times, None, None, error=traceback.format_exc(), **limits)
+    return Measurement(item.name, item.warmup, times, peak_mb, _max_rss_mb() - rss_before, **limits)
+
+
+def measure_comparisons(item: Scenario, ctx: BenchContext, result: Measurement, *, repeats: int | None = None) -> None:
+    """Check each comparison of `item` returns what the scenario returns, then time it like the scenario.
+
+    A comparison that disagrees (or raises) turns the scenario's result into an error: a ratio to a query that
+    computes something else would be meaningless.
+    """
+    if result.error:
+        return
+    found = COMPARISONS.get(item.name, {})
+    if not found:
+        return
+    runs = repeats or item.repeats
+    try:
+        expected = item.func(ctx)
+        for kind, other in sorted(found.items()):
+            got = other.func(ctx)
+            if got != expected:
+                result.error = (
+                    f"the {kind} comparison ({other.module}.{other.func.__name__}) disagrees with the scenario:\n"
+                    f"  scenario:   {_short(expected)}\n  comparison: {_short(got)}\n"
+                )
+                return
+            for _ in range(item.warmup):
+                other.func(ctx)
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                other.func(ctx)
+                times.append((time.perf_counter() - started) * 1000)
+            result.comparison_ms[kind] = statistics.median(times)
+    except Exception:
+        result.error = traceback.format_exc()
+
+
+def _short(value: Any, limit: int = 400) -> str:
+    text_ = repr(value)
+    return text_ if len(text_) <= limit else text_[:limit] + " …"
 
 
 def format_table(results: list[Measurement]) -> str:
     """The results as an aligned text table (one row per scenario)."""
-    headers = ["scenario", "runs", "median ms", "p95 ms", "peak MB", "RSS +MB", "target ms"]
+    headers = ["scenario", "runs", "median ms", "p95 ms", "peak MB", "RSS +MB", "target ms", "× SQL", "Python ×"]
     rows = []
     for m in results:
         if m.error:
-            rows.append([m.name, str(m.runs), "ERROR", "", "", "", _fmt(m.target_ms)])
+            rows.append([m.name, str(m.runs), "ERROR", "", "", "", _fmt(m.target_ms), "", ""])
             continue
         target = _fmt(m.target_ms) + (" OVER" if m.over_target else "")
+        peak = _fmt(m.peak_mb) + (f" OVER {m.max_peak_mb:g}" if m.over_memory else "")
+        to_sql = m.ratio_to("sql")
+        to_python = m.ratio_to("python")
         rows.append(
-            [m.name, str(m.runs), _fmt(m.median_ms), _fmt(m.p95_ms), _fmt(m.peak_mb), _fmt(m.rss_delta_mb), target]
+            [
+                m.name,
+                str(m.runs),
+                _fmt(m.median_ms),
+                _fmt(m.p95_ms),
+                peak,
+                _fmt(m.rss_delta_mb),
+                target,
+                "" if to_sql is None else f"{to_sql:.2f}×",
+                "" if to_python is None else f"{1 / to_python:.1f}× faster",
+            ]
         )
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
 

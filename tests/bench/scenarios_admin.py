@@ -4,7 +4,6 @@ success page's data (KPIs + the overview's first page + the 12-month trend). Tar
 from __future__ import annotations
 
 from core.analytics.queries import operator_kpis
-from core.listings.low_quality import low_quality_listings
 from core.sellers.overview import seller_overview
 from core.sellers.success import seller_success_kpis, seller_success_trend
 from tests.bench.harness import BenchContext, scenario
@@ -43,19 +42,3 @@ def seller_success_page(ctx: BenchContext) -> str:
         page = seller_overview(session, now=ctx.now)
         trend = seller_success_trend(session, now=ctx.now)
     return f"activation {kpis.activation_rate.value} %, {page.total} sellers, {len(trend)} trend points"
-
-
-@scenario("seller overview by listing health", repeats=3, warmup=1)
-def seller_overview_by_health(ctx: BenchContext) -> str:
-    """seller_overview sorted by listing health: every seller's listings scored in one bulk load (no target)."""
-    with ctx.session() as session:
-        page = seller_overview(session, now=ctx.now, sort="listing_health", descending=True)
-    return f"{page.total} sellers, best {page.rows[0].listing_health if page.rows else None}"
-
-
-@scenario("low-quality listings", repeats=3, warmup=1)
-def low_quality_all(ctx: BenchContext) -> str:
-    """low_quality_listings without filters: every published listing scored (no target; see the report)."""
-    with ctx.session() as session:
-        rows = low_quality_listings(session, now=ctx.now)
-    return f"{len(rows)} listings under 40"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.analytics.funnel_queries import funnel_for
 from core.analytics.funnels import FunnelResult
-from core.analytics.queries import funnel_for
 from tests.bench.harness import BenchContext, scenario
 
 LAST_28_DAYS = timedelta(days=28)

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from core.analytics.funnel_queries import funnel_for
 from core.analytics.funnels import CREATOR_FUNNEL, LEARNER_FUNNEL
-from core.analytics.queries import funnel_for
 from tests.conftest import NOW
 from tests.factories import add_event
 

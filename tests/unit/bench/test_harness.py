@@ -97,9 +97,77 @@ def test_table_shows_median_p95_and_flags_a_missed_target() -> None:
 
     assert cells(lines[0])[:5] == ["scenario", "runs", "median ms", "p95 ms", "peak MB"]
     # fast: median of 1, 2, 3 = 2; p95 rank ceil(0.95 * 3) = 3 -> 3.
-    assert cells(lines[2]) == ["fast", "3", "2.00", "3.00", "0.50", "0.00", "5.00"]
+    assert cells(lines[2]) == ["fast", "3", "2.00", "3.00", "0.50", "0.00", "5.00", "", ""]
     # slow: median 200 > target 150.
-    assert cells(lines[3]) == ["slow", "3", "200.0", "300.0", "12.0", "3.00", "150.0 OVER"]
+    assert cells(lines[3]) == ["slow", "3", "200.0", "300.0", "12.0", "3.00", "150.0 OVER", "", ""]
     assert "ERROR" in lines[4]
     assert slow.as_dict()["over_target"] is True
     assert fast.as_dict()["over_target"] is False
+
+
+def test_a_peak_over_its_limit_fails_and_is_flagged() -> None:
+    heavy = Measurement("heavy", 1, [10.0], 150.0, 0.0, target_ms=50.0, max_peak_mb=100.0)
+    light = Measurement("light", 1, [10.0], 99.5, 0.0, target_ms=50.0, max_peak_mb=100.0)
+
+    assert heavy.failed and heavy.over_memory and not heavy.over_target
+    assert not light.failed
+    assert "150.0 OVER 100" in format_table([heavy])
+
+
+def test_comparisons_are_checked_equal_then_timed_and_give_ratios(
+    empty_registry: dict[str, harness.Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(harness, "COMPARISONS", {})
+    clock = iter(float(t) for t in range(1000))
+    # Every perf_counter call advances one "second": each timed run of anything lasts exactly 1 s ...
+    monkeypatch.setattr(harness.time, "perf_counter", lambda: next(clock))
+
+    @scenario("demo.sum", repeats=3, warmup=0)
+    def product(ctx: BenchContext) -> list[int]:
+        return [1, 2, 3]
+
+    @harness.comparison("demo.sum", "sql")
+    def by_sql(ctx: BenchContext) -> list[int]:
+        return [1, 2, 3]
+
+    ctx = cast(BenchContext, object())
+    result = measure(empty_registry["demo.sum"], ctx)
+    harness.measure_comparisons(empty_registry["demo.sum"], ctx, result)
+
+    # ... so both medians are 1,000 ms and the ratio is exactly 1.
+    assert result.error is None
+    assert result.median_ms == 1000.0
+    assert result.comparison_ms == {"sql": 1000.0}
+    assert result.ratio_to("sql") == 1.0
+    assert result.as_dict()["ratio_to_sql"] == 1.0
+
+
+def test_a_comparison_that_disagrees_is_an_error(
+    empty_registry: dict[str, harness.Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(harness, "COMPARISONS", {})
+
+    @scenario("demo.count", repeats=1, warmup=0)
+    def product(ctx: BenchContext) -> int:
+        return 41
+
+    @harness.comparison("demo.count", "python")
+    def by_python(ctx: BenchContext) -> int:
+        return 42
+
+    ctx = cast(BenchContext, object())
+    result = measure(empty_registry["demo.count"], ctx)
+    harness.measure_comparisons(empty_registry["demo.count"], ctx, result)
+
+    assert result.failed
+    assert result.error is not None and "python comparison" in result.error and "42" in result.error
+    assert result.comparison_ms == {}
+
+
+def test_a_scenario_takes_one_comparison_of_each_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(harness, "COMPARISONS", {})
+    harness.comparison("demo.x", "sql")(lambda ctx: 1)
+    with pytest.raises(ValueError, match="two sql comparisons"):
+        harness.comparison("demo.x", "sql")(lambda ctx: 1)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        harness.comparison("demo.x", "csv")  # type: ignore[arg-type]
