@@ -12,13 +12,18 @@ The morning, in APP_TIMEZONE, in this order (the table's order is also the catch
 - `opportunity-alerts` 03:30: at most one new HIGH opportunity a week per seller
   (`core.market.alerts.notify_new_opportunities`); it computes the day's opportunity report, which the
   Market page then reads from the cache.
+- `listing-scores` 03:45: rescore every listing whose stored score is due (no row, another rule version, scored
+  over 20 hours ago or edited since), with the price bands of the benchmarks just recalculated, then refresh
+  every row's 30-day views (`core.listings.persisted.refresh_listing_scores`). Not claimed: it commits every
+  chunk of 2,000 listings, so a seller's page that rescores one of its rows meanwhile waits for one chunk, not for
+  the whole run; rerunning it only redoes what is still due.
 - `ai-cache-purge` 04:00: delete AI answers whose TTL passed (`core.ai.cache.purge_expired_answers`), after
   the jobs that write the cache.
 - `sign-in-purge` 04:15: delete server sessions that ended over 30 days ago and login attempts over 90 days old
   (`core.accounts.records.purge_sign_in_records`).
-None of them reads what another writes (goals and opportunities are computed from sales, listings and searches,
-not from the benchmarks), so the 15-minute steps only keep them from overlapping; each is claimed once per
-local date, and one failing leaves the others' work committed.
+Apart from `listing-scores` reading the benchmarks' price bands, none of them reads what another writes (goals and
+opportunities are computed from sales, listings and searches, not from the benchmarks), so the 15-minute steps only
+keep them from overlapping; each is claimed once per local date, and one failing leaves the others' work committed.
 
 The rest of the week:
 
@@ -28,6 +33,11 @@ The rest of the week:
 - `email-outbox` hourly at :05: deliver queued mail and retry failed mail (`core.notify.email.deliver_pending`).
   Not claimed: each message is taken with a row-locking UPDATE, so two runners never send one message twice.
   A scheduled pass that found no mail is not recorded.
+- `rollups` every 15 minutes (:00, :15, :30, :45): bring the operator roll-ups up to the last complete hour
+  (`core.analytics.rollups.refresh_rollups`): the last two days, the hours since the last run and any hour a late
+  or ingested event touched, re-aggregated in place; and the daily sales of `revenue_records` up to yesterday
+  (`core.analytics.daily_sales.refresh_daily_sales`). Period: the local quarter hour; the first run builds all
+  history. Operator KPIs and Admin Home read them and say up to when they reach.
 
 No `schedule` import here: the app imports this module for the admin Jobs page (run now, next run times).
 """
@@ -50,9 +60,11 @@ from core.accounts import records
 from core.accounts.sessions import session_policy
 from core.ai import cache as ai_cache
 from core.ai.door import AIDoor
+from core.analytics import daily_sales, rollups
 from core.config import Settings, get_settings
 from core.db import get_engine, utcnow
 from core.goals import deadlines
+from core.listings import persisted
 from core.market import alerts, benchmarks
 from core.messaging import digest
 from core.models import JobStatus
@@ -68,7 +80,8 @@ from core.ops import (
     run_claimed,
     run_with_db_retry,
 )
-from jobs.spec import JobContext, JobSpec, Period, Progress, WorkDone, daily, hourly, weekly
+from core.periods import local_day
+from jobs.spec import JobContext, JobSpec, Period, Progress, WorkDone, daily, every_minutes, hourly, weekly
 
 log = logging.getLogger(__name__)
 
@@ -111,12 +124,26 @@ def _deliver_outbox(session: Session, job: JobContext) -> WorkDone:
     return WorkDone(rows=report.sent, detail=report.summary(), errors=errors, idle=not report.attempted)
 
 
+def _refresh_listing_scores(session: Session, job: JobContext) -> WorkDone:
+    rescored = persisted.refresh_listing_scores(session, now=job.now, commit_chunks=True)
+    return WorkDone(rows=rescored, detail=f"{rescored:,} listings rescored")
+
+
+def _refresh_rollups(session: Session, job: JobContext) -> WorkDone:
+    report = rollups.refresh_rollups(session, now=job.now)
+    days = daily_sales.refresh_daily_sales(session, today=local_day(job.now, job.settings.timezone))
+    return WorkDone(rows=report.rows + days, detail=f"{report.summary()}; {days} daily sales rows")
+
+
 # ------------------------------------------------------------------------------------------ the table
 
 BENCHMARKS = JobSpec("benchmarks", "Market benchmarks", daily("03:00"), Period.DAY, _recalculate_benchmarks)
 GOAL_DEADLINES = JobSpec("goal-deadlines", "Goal deadlines", daily("03:15"), Period.DAY, _check_goal_deadlines)
 OPPORTUNITY_ALERTS = JobSpec(
     "opportunity-alerts", "Opportunity alerts", daily("03:30"), Period.DAY, _notify_new_opportunities
+)
+LISTING_SCORES = JobSpec(
+    "listing-scores", "Listing scores", daily("03:45"), Period.DAY, _refresh_listing_scores, claimed=False
 )
 AI_CACHE_PURGE = JobSpec("ai-cache-purge", "AI cache clean-up", daily("04:00"), Period.DAY, _purge_ai_cache)
 SIGN_IN_PURGE = JobSpec("sign-in-purge", "Sign-in records clean-up", daily("04:15"), Period.DAY, _purge_sign_in_records)
@@ -127,16 +154,19 @@ WEEKLY_DIGEST = JobSpec(
     "weekly-digest", "Weekly coaching digest", weekly(MONDAY, "09:00"), Period.ISO_WEEK, _send_weekly_digests,
     then=(EMAIL_OUTBOX.name,),
 )  # fmt: skip
+ROLLUPS = JobSpec("rollups", "Operator roll-ups", every_minutes(15), Period.QUARTER_HOUR, _refresh_rollups)
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
     for spec in (
         BENCHMARKS,
         GOAL_DEADLINES,
         OPPORTUNITY_ALERTS,
+        LISTING_SCORES,
         AI_CACHE_PURGE,
         SIGN_IN_PURGE,
         WEEKLY_DIGEST,
         EMAIL_OUTBOX,
+        ROLLUPS,
     )
 }
 

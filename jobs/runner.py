@@ -56,6 +56,11 @@ def build_scheduler(settings: Settings, run: Callable[[str], object]) -> schedul
             job = scheduler.every().day
         elif when.cadence == "weekly":
             job = getattr(scheduler.every(), WEEKDAY_UNITS[when.weekday or 0])
+        elif when.cadence == "minutes":
+            # `schedule` cannot align `every(15).minutes` to the clock: one hourly job per minute past the hour.
+            for minute in when.minutes_past():
+                scheduler.every().hour.at(f":{minute:02d}", tz).do(run, spec.name).tag(spec.name)
+            continue
         else:
             job = scheduler.every().hour
         job.at(when.at, tz).do(run, spec.name).tag(spec.name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from enum import StrEnum
 from typing import Any, Literal
@@ -30,29 +30,45 @@ class Period(StrEnum):
     DAY = "day"  # the local date: 2026-11-21
     ISO_WEEK = "iso-week"  # the local ISO week: 2026-W48
     HOUR = "hour"  # the local hour: 2026-11-21T15
+    QUARTER_HOUR = "quarter-hour"  # the local quarter of an hour, by its start: 2026-11-21T15:45
 
     def label(self, now: datetime, tz: ZoneInfo) -> str:
         if self is Period.ISO_WEEK:
             return iso_week(now, tz)
         if self is Period.HOUR:
             return now.astimezone(tz).strftime("%Y-%m-%dT%H")
+        if self is Period.QUARTER_HOUR:
+            local = now.astimezone(tz)
+            return local.replace(minute=local.minute - local.minute % 15).strftime("%Y-%m-%dT%H:%M")
         return local_day(now, tz).isoformat()
 
 
 @dataclass(frozen=True)
 class Schedule:
-    """When a job fires, in APP_TIMEZONE: daily or weekly at "HH:MM", or hourly at ":MM"."""
+    """When a job fires, in APP_TIMEZONE: daily or weekly at "HH:MM", hourly at ":MM", or every N minutes (N divides
+    60; at :00, :N, :2N … of every hour)."""
 
-    cadence: Literal["daily", "weekly", "hourly"]
+    cadence: Literal["daily", "weekly", "hourly", "minutes"]
     at: str
     weekday: int | None = None  # 0 = Monday, for weekly jobs
+    every: int = 60  # minutes, for the "minutes" cadence
+
+    def __post_init__(self) -> None:
+        if self.cadence == "minutes" and (self.every < 1 or 60 % self.every):
+            raise ValueError(f"every must divide 60 minutes; got {self.every}")
 
     def describe(self, tz_name: str) -> str:
         if self.cadence == "daily":
             return f"daily at {self.at} ({tz_name})"
         if self.cadence == "weekly":
             return f"{WEEKDAYS[self.weekday or 0]} at {self.at} ({tz_name})"
+        if self.cadence == "minutes":
+            return f"every {self.every} minutes"
         return f"hourly at {self.at}"
+
+    def minutes_past(self) -> list[int]:
+        """The minutes past each hour at which an every-N-minutes job fires: [0, 15, 30, 45] for N = 15."""
+        return list(range(0, 60, self.every))
 
     def hour_minute(self) -> tuple[int, int]:
         hours, _, minutes = self.at.partition(":")
@@ -64,6 +80,8 @@ class Schedule:
         hour, minute = self.hour_minute()
         if self.cadence == "hourly":
             return local.replace(minute=minute, second=0, microsecond=0)
+        if self.cadence == "minutes":
+            return local.replace(minute=local.minute - local.minute % self.every, second=0, microsecond=0)
         day = local.date()
         if self.cadence == "weekly":
             day -= timedelta(days=(day.weekday() - (self.weekday or 0)) % 7)
@@ -76,6 +94,9 @@ class Schedule:
             return slot
         if self.cadence == "hourly":
             return (slot + timedelta(hours=1)).astimezone(tz)
+        if self.cadence == "minutes":
+            # In UTC: a wall-clock step would repeat or skip a quarter in the hour a DST change repeats or skips.
+            return (slot.astimezone(UTC) + timedelta(minutes=self.every)).astimezone(tz)
         step = timedelta(days=7 if self.cadence == "weekly" else 1)
         # Add calendar days to the local date and rebuild the wall-clock time, so a DST change keeps 03:00 at 03:00.
         return datetime.combine(slot.date() + step, slot.timetz().replace(tzinfo=None), tzinfo=tz)
@@ -91,6 +112,10 @@ def weekly(weekday: int, at: str) -> Schedule:
 
 def hourly(at: str) -> Schedule:
     return Schedule("hourly", at)
+
+
+def every_minutes(minutes: int) -> Schedule:
+    return Schedule("minutes", ":00", every=minutes)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The admin Jobs page's widgets: whether a jobs runner is alive, per job its schedule and next run (only when a
-runner is alive), "Run now" (benchmarks, weekly digest — the digest after a confirmation with its number of
+runner is alive), "Run now" (benchmarks, roll-ups, weekly digest — the digest after a confirmation with its number of
 recipients and the schedule's warnings) with progress and the outcome, and the table of its last runs."""
 
 from __future__ import annotations
@@ -18,20 +18,26 @@ from core.accounts import Account
 from core.config import get_settings
 from core.models import JobStatus
 from core.ops import ALIVE_WITHIN, LOCKED, PERIOD_DONE, JobOutcome, JobRunView, RunnerStatus
-from jobs.registry import BENCHMARKS, JOBS, WEEKLY_DIGEST, JobSpec, next_run_times
+from jobs.registry import BENCHMARKS, JOBS, ROLLUPS, WEEKLY_DIGEST, JobSpec, next_run_times
 
-RUNNABLE = (BENCHMARKS.name, WEEKLY_DIGEST.name)
+RUNNABLE = (BENCHMARKS.name, WEEKLY_DIGEST.name, ROLLUPS.name)
 MAILS_SELLERS = frozenset({WEEKLY_DIGEST.name})  # "Run now" asks first, with the number of recipients
 NO_RUNNER = (
     "No jobs runner is running: scheduled jobs will not run until one is started with `make jobs` (`python -m jobs`)."
 )
 # Plain text with a colour (no emoji: a server without an emoji font shows boxes in their place).
 STATUS_COLOURS = {"ok": "#15803d", "skipped": "#6b7280", "failed": "#b91c1c"}
-DONE_NOUN = {BENCHMARKS.name: "rows written", WEEKLY_DIGEST.name: "digests queued"}
+DONE_NOUN = {
+    BENCHMARKS.name: "rows written",
+    WEEKLY_DIGEST.name: "digests queued",
+    ROLLUPS.name: "roll-up rows written",
+}
 RUN_NOW_HELP = {
     BENCHMARKS.name: "Recalculates every market benchmark — once per day: after today's run, a press is skipped.",
     WEEKLY_DIGEST.name: "Composes and queues every seller's weekly digest, then delivers the mail — once per ISO "
     "week: a seller never gets the same week's digest twice.",
+    ROLLUPS.name: "Brings the operator roll-ups up to the last complete hour (the last two days and any hour late "
+    "events touched) — once per quarter hour: a second press in the same quarter is skipped.",
 }
 
 

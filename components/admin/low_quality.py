@@ -1,5 +1,6 @@
-"""The Low-quality listings page: threshold and filters, the worst published listings with their weakest parts
-and 30-day views, and "Notify seller" for the selected rows (an insight + an in-app notification per seller)."""
+"""The Low-quality listings page: threshold and filters, the worst published listings by their stored score a
+page at a time (with how fresh those scores are), their weakest parts and 30-day views, and "Notify seller" for
+the selected rows (an insight + an in-app notification per seller)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,32 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.data import clock, database_errors
+from components.data import database_errors
 from components.data import listings as listing_data
 from components.ui.empty import empty_state
 from components.ui.flash import flash
+from components.ui.format import format_local
 from components.ui.labels import type_label
-from core.listings import DEFAULT_THRESHOLD, LowQualityListing, NotifyReport, plural
+from core.listings import DEFAULT_THRESHOLD, LowQualityListing, LowQualityPage, NotifyReport, plural
 from core.models import DigitalProductType
 
 KEY_THRESHOLD, KEY_CATEGORY, KEY_TYPE, KEY_SELLER = "lq_threshold", "lq_category", "lq_type", "lq_seller"
+KEY_PAGE = "lq_page"
 FLASH = "low_quality"
 KEY_GENERATION = "lq_generation"  # bumped after a notify: the next table starts with nothing selected
 TABLE_KEY_PREFIX = "lq_table_"
 ALL = "all"
 
 
-def load(threshold: float, category_id: str | None, product_type: str | None) -> list[LowQualityListing]:
-    with database_errors(), st.spinner("Scoring the published listings…"):
-        return listing_data.low_quality(threshold, category_id, product_type, clock.today())
+def load(threshold: float, category_id: str | None, product_type: str | None, seller_id: str | None) -> LowQualityPage:
+    """The current page of listings for the filters (the page number kept in the session, within the pages)."""
+    page = max(1, int(st.session_state.get(KEY_PAGE, 1)))
+    with database_errors():
+        result = listing_data.low_quality(threshold, category_id, product_type, seller_id, page)
+        if page > result.pages:  # the filters shrank the list under this page
+            st.session_state[KEY_PAGE] = result.pages
+            result = listing_data.low_quality(threshold, category_id, product_type, seller_id, result.pages)
+    return result
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -50,19 +59,9 @@ def notify_message(report: NotifyReport) -> str:
     return text
 
 
-def for_seller(rows: Sequence[LowQualityListing], seller_id: str | None) -> list[LowQualityListing]:
-    return list(rows) if seller_id is None else [r for r in rows if r.seller_id == seller_id]
-
-
-def seller_choices(rows: Sequence[LowQualityListing]) -> dict[str, str]:
-    """{seller id: "Name (n listings)"} of the sellers in `rows`, most listings first, then by name."""
-    counts: dict[str, int] = {}
-    names: dict[str, str] = {}
-    for r in rows:
-        counts[r.seller_id] = counts.get(r.seller_id, 0) + 1
-        names[r.seller_id] = r.seller_name
-    ordered = sorted(counts, key=lambda sid: (-counts[sid], names[sid].lower(), sid))
-    return {sid: f"{names[sid] or '(no name)'} ({plural(counts[sid], 'listing')})" for sid in ordered}
+def seller_choices(sellers: Sequence[tuple[str, str, int]]) -> dict[str, str]:
+    """{seller id: "Name (n listings)"} in the given order (most listings first, then by name)."""
+    return {sid: f"{name or '(no name)'} ({plural(count, 'listing')})" for sid, name, count in sellers}
 
 
 # Short names of the score's dimensions, so the weakest three fit one table cell.
@@ -122,9 +121,13 @@ TABLE_HEIGHT = 600  # about 16 rows; the list can hold thousands
 # --------------------------------------------------------------------------- widgets
 
 
+def _first_page() -> None:
+    st.session_state[KEY_PAGE] = 1
+
+
 def filters() -> tuple[float, str | None, str | None, DeltaGenerator]:
     """Threshold, category and type; also returns the row's last column, where the seller filter goes once the
-    listings (and so the sellers to choose from) are loaded."""
+    sellers with listings under these filters are known. Changing a filter goes back to the first page."""
     threshold_col, category_col, type_col, seller_col = st.columns([3, 2, 2, 3])
     threshold = threshold_col.slider(
         "Score below",
@@ -133,6 +136,7 @@ def filters() -> tuple[float, str | None, str | None, DeltaGenerator]:
         value=int(DEFAULT_THRESHOLD),
         step=5,
         key=KEY_THRESHOLD,
+        on_change=_first_page,
         help="Listing health score (0–100) under which a published listing counts as low quality.",
     )
     with database_errors():
@@ -142,19 +146,24 @@ def filters() -> tuple[float, str | None, str | None, DeltaGenerator]:
         [ALL, *category_names],
         format_func=lambda c: "All categories" if c == ALL else category_names.get(c, c),
         key=KEY_CATEGORY,
+        on_change=_first_page,
     )
     product_type = type_col.selectbox(
         "Type",
         [ALL, *(t.value for t in DigitalProductType)],
         format_func=lambda t: "All types" if t == ALL else type_label(t),
         key=KEY_TYPE,
+        on_change=_first_page,
     )
     category_id = None if category == ALL else category
     return float(threshold), category_id, None if product_type == ALL else product_type, seller_col
 
 
-def seller_filter(rows: Sequence[LowQualityListing], column: DeltaGenerator) -> str | None:
-    choices = seller_choices(rows)
+def seller_filter(
+    threshold: float, category_id: str | None, product_type: str | None, column: DeltaGenerator
+) -> str | None:
+    with database_errors():
+        choices = seller_choices(listing_data.low_quality_seller_choices(threshold, category_id, product_type))
     if st.session_state.get(KEY_SELLER) not in (ALL, None, *choices):
         st.session_state[KEY_SELLER] = ALL  # that seller has no listing under the new filters
     chosen = column.selectbox(
@@ -162,19 +171,48 @@ def seller_filter(rows: Sequence[LowQualityListing], column: DeltaGenerator) -> 
         [ALL, *choices],
         format_func=lambda s: f"All sellers ({len(choices):,})" if s == ALL else choices[s],
         key=KEY_SELLER,
+        on_change=_first_page,
     )
     return None if chosen == ALL else chosen
 
 
-def summary(rows: Sequence[LowQualityListing], threshold: float) -> None:
-    sellers = len({r.seller_id for r in rows})
-    notified = sum(r.already_notified for r in rows)
-    seen = sum(1 for r in rows if r.views_30d)
+def summary(result: LowQualityPage, threshold: float) -> None:
+    first = (result.page - 1) * result.page_size + 1
+    shown = f"showing {first:,}–{first + len(result.rows) - 1:,}" if result.rows else "none on this page"
+    as_of = format_local(result.scored_as_of)
     st.caption(
-        f"{plural(len(rows), 'published listing')} of {plural(sellers, 'seller')} score below {threshold:g}; "
-        f"{seen:,} of them were viewed in the last 30 days, {notified:,} already have a pending notice. "
-        "Worst first; among equal scores the most viewed first."
+        f"{plural(result.total, 'published listing')} score below {threshold:g}; {shown}, worst first (among equal "
+        "scores the most viewed first)."
+        + (
+            f" Scores as of {as_of} or later: they are refreshed when a listing is edited or its price changes, and "
+            "every night for the whole marketplace."
+            if as_of
+            else ""
+        )
     )
+
+
+def pager(result: LowQualityPage) -> None:
+    if result.pages <= 1:
+        return
+    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    back.button(
+        "Previous", icon=":material/chevron_left:", disabled=result.page == 1, on_click=_go, args=(result.page - 1,)
+    )
+    where.markdown(
+        f"<div style='text-align:center'>Page {result.page:,} of {result.pages:,}</div>", unsafe_allow_html=True
+    )
+    forward.button(
+        "Next",
+        icon=":material/chevron_right:",
+        disabled=result.page >= result.pages,
+        on_click=_go,
+        args=(result.page + 1,),
+    )
+
+
+def _go(page: int) -> None:
+    st.session_state[KEY_PAGE] = page
 
 
 def _table_key(rows: Sequence[LowQualityListing]) -> str:
@@ -231,6 +269,8 @@ def notify_button(selected: Sequence[LowQualityListing], admin_user_id: str) -> 
 
 
 def no_listings(threshold: float, filtered: bool) -> None:
+    """The empty state, and a way to score every listing now when the nightly job has not stored any score yet."""
+    score_now_button()
     if filtered:
         empty_state(
             f"No published listing scores below {threshold:g} with these filters. Choose another category or type, "
@@ -243,3 +283,19 @@ def no_listings(threshold: float, filtered: bool) -> None:
             icon=":material/verified:",
             good_news=True,
         )
+
+
+def score_now_button() -> None:
+    """ "Score all listings now": the nightly job's work on demand (a new marketplace, or a rule change before the
+    night), with its progress."""
+    with st.expander("Scores missing or out of date?"):
+        st.caption(
+            "Scores are stored and refreshed every night and whenever a seller edits a listing. Scoring every "
+            "listing now takes about a minute per 100,000 listings."
+        )
+        if not st.button("Score all listings now", icon=":material/refresh:"):
+            return
+        with st.status("Scoring listings…", expanded=True) as status, database_errors():
+            count = listing_data.score_all_now(progress=status.write)
+            status.update(label=f"Scored {plural(count, 'listing')}.", state="complete", expanded=False)
+        st.rerun()

@@ -1,9 +1,9 @@
 """The Operator KPIs page: the today | 7d | 28d strip of KPI tiles with traffic by source, and the learner and
 creator funnels side by side.
 
-Each section is a parallel fragment: the 28-day KPIs (seconds on millions of events) and the funnels load at
-the same time, and changing one section's controls reruns only that section. Results are cached briefly
-(`components.data.analytics`).
+Each section is a parallel fragment: the KPIs (read from the hourly roll-ups, with how fresh they are) and the
+funnels load at the same time, and changing one section's controls reruns only that section. Results are cached
+briefly (`components.data.analytics`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from components.admin.rollup_freshness import rollup_freshness
 from components.charts.kpis import funnel_chart, traffic_chart
 from components.data import clock, database_errors
-from components.data.analytics import load_funnel, load_operator_kpis
+from components.data.analytics import load_funnel, load_operator_kpis, load_rollup_state
 from components.ui.empty import empty_state
 from components.ui.format import format_count, format_duration
 from components.ui.kpi import kpi_tile, kpi_value_text
@@ -104,7 +105,9 @@ def operator_kpi_section() -> None:
     )
     with database_errors(), st.spinner(f"Counting the events of the last {WINDOW_LABELS[window].lower()}…"):
         result = load_operator_kpis(window)
+        state = load_rollup_state()
     kpi_strip(result)
+    rollup_freshness(state, clock.now())
     traffic_section(result)
 
 

@@ -1,13 +1,22 @@
 """The operator's metric reads: Admin Home's sales and e-mails (the one definition of each, `core.analytics.metrics`),
 the Operator KPIs page's today | 7d | 28d strip and one funnel for a date range (cached briefly; "today" moves by
-the minute, 28 days hardly within ten)."""
+the minute, 28 days hardly within ten), and how far the roll-ups behind them reach."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from components.data import cached, clock
-from core.analytics import FunnelResult, HomeMetrics, OperatorKpis, funnel_for, home_metrics, operator_kpis
+from core.analytics import (
+    FunnelResult,
+    HomeMetrics,
+    OperatorKpis,
+    RollupState,
+    funnel_for,
+    home_metrics,
+    operator_kpis,
+    rollup_state,
+)
 from core.config import get_settings
 from core.db import session_scope
 
@@ -15,6 +24,7 @@ from core.db import session_scope
 KPI_TTL_SECONDS = {"today": 60, "7d": 300, "28d": 600}
 FUNNEL_TTL_SECONDS = 600
 HOME_TTL_SECONDS = 60
+ROLLUP_STATE_TTL_SECONDS = 60
 
 
 @cached("analytics", ttl=HOME_TTL_SECONDS)
@@ -48,3 +58,14 @@ def load_funnel(name: str, first_day: date, last_day: date, conversion_days: int
     end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz) - timedelta(microseconds=1)
     with session_scope() as session:
         return funnel_for(session, name=name, start=start, end=end, window=timedelta(days=conversion_days))
+
+
+@cached("analytics", ttl=ROLLUP_STATE_TTL_SECONDS)
+def _rollup_state(freshness: int) -> RollupState | None:
+    with session_scope() as session:
+        return rollup_state(session)
+
+
+def load_rollup_state() -> RollupState | None:
+    """Up to when the roll-ups reach (None: never built), re-read at most once a minute."""
+    return _rollup_state(int(clock.now().timestamp() // ROLLUP_STATE_TTL_SECONDS))

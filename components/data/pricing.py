@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from components.data import cached, forget_seller
+from components.data import cached, clock, forget_seller
 from core.catalog import ProductOption, list_seller_products
 from core.db import session_scope
+from core.listings.persisted import rescore_products
 from core.models import PriceChangeSource
 from core.pricing import PriceHistoryEntry, PricingAnalysis, analyze_pricing, apply_price, bulk_analyze_pricing
 from core.pricing import price_history as load_price_history
@@ -82,7 +83,10 @@ def set_price(
             source=source,
             suggested_price=suggested_price,
         )
+        # The stored listing score's pricing dimension moves with the price: rescore in the same transaction (here,
+        # not in core.pricing, which core.listings imports).
+        rescore_products(session, [product_id], now=clock.now())
         applied = AppliedPrice(product_id, title, change.old_price, change.new_price, currency)
-    # The listing score's pricing dimension moves with the price.
+    # The cached answers that showed the old price and score.
     forget_seller(seller_id, "pricing", "listings")
     return applied

@@ -1,5 +1,6 @@
 """The Listing health page's widgets: the portfolio score, band filter, sort and pages of listing cards with a
-score gauge, and the one open card's dimension bars and suggestion checklist (deep link `?product=<id>`)."""
+score gauge (from the stored scores), and the one open card's dimension bars, checks and suggestion checklist
+(scored in full for that card only; deep link `?product=<id>`)."""
 
 from __future__ import annotations
 
@@ -26,10 +27,8 @@ from core.listings import (
     BAND_RED_BELOW,
     CheckStatus,
     LastEdit,
-    ListingScore,
-    ScoredListing,
+    StoredScore,
     portfolio_score,
-    weakest_dimension,
 )
 from core.money import format_money
 
@@ -68,11 +67,11 @@ class PortfolioSummary:
     bands: Mapping[str, int]
 
 
-def portfolio_summary(scored: Sequence[ScoredListing]) -> PortfolioSummary:
+def portfolio_summary(scored: Sequence[StoredScore]) -> PortfolioSummary:
     """The average score (core's `portfolio_score`) and how many listings fall in each band."""
-    counts = Counter(s.score.band for s in scored)
+    counts = Counter(s.band for s in scored)
     return PortfolioSummary(
-        average=portfolio_score(s.score for s in scored),
+        average=portfolio_score(scored),
         listings=len(scored),
         drafts=sum(1 for s in scored if s.status == "DRAFT"),
         bands={band: counts.get(band, 0) for band in BANDS},
@@ -80,27 +79,19 @@ def portfolio_summary(scored: Sequence[ScoredListing]) -> PortfolioSummary:
 
 
 def select_listings(
-    scored: Sequence[ScoredListing], *, band: str | None, sort: str, revenue: Mapping[str, Decimal]
-) -> list[ScoredListing]:
+    scored: Sequence[StoredScore], *, band: str | None, sort: str, revenue: Mapping[str, Decimal]
+) -> list[StoredScore]:
     """The listings of `band` (all for None) in the chosen order; ties by title so pages stay stable."""
-    chosen = [s for s in scored if band in (None, "all") or s.score.band == band]
+    chosen = [s for s in scored if band in (None, "all") or s.band == band]
 
-    def title(s: ScoredListing) -> tuple[str, str]:
-        return s.listing.title.lower(), s.listing.product_id
+    def title(s: StoredScore) -> tuple[str, str]:
+        return s.title.lower(), s.product_id
 
     if sort == "score_desc":
-        return sorted(chosen, key=lambda s: (-s.score.overall, *title(s)))
+        return sorted(chosen, key=lambda s: (-s.overall, *title(s)))
     if sort == "revenue":
-        return sorted(
-            chosen, key=lambda s: (-revenue.get(s.listing.product_id, Decimal(0)), s.score.overall, *title(s))
-        )
-    return sorted(chosen, key=lambda s: (s.score.overall, *title(s)))
-
-
-def biggest_gap(score: ListingScore) -> tuple[str, float] | None:
-    """(dimension label, points to win) of the dimension with the most points the seller can still win."""
-    best = max(score.dimensions, key=lambda d: d.actionable_gap, default=None)
-    return None if best is None or best.actionable_gap <= 0 else (best.label, best.actionable_gap)
+        return sorted(chosen, key=lambda s: (-revenue.get(s.product_id, Decimal(0)), s.overall, *title(s)))
+    return sorted(chosen, key=lambda s: (s.overall, *title(s)))
 
 
 # ---------------------------------------------------------------- the top of the page
@@ -148,13 +139,13 @@ def flash_message() -> None:
     show_flash(FLASH)
 
 
-def handle_deep_link(scored: Sequence[ScoredListing]) -> None:
+def handle_deep_link(scored: Sequence[StoredScore]) -> None:
     """`?product=<id>` opens that card above the list, when the product is one of the seller's listed ones."""
     requested = st.query_params.get("product")
     if not requested or requested == st.session_state.get(KEY_LINKED):
         return
     st.session_state[KEY_LINKED] = requested
-    if any(s.listing.product_id == requested for s in scored):
+    if any(s.product_id == requested for s in scored):
         st.session_state[KEY_OPEN] = requested
         st.session_state[KEY_PINNED] = requested
     else:
@@ -196,12 +187,12 @@ def _first_page() -> None:
 # ---------------------------------------------------------------- cards
 
 
-def listing_page(listings: Sequence[ScoredListing], *, seller_id: str, revenue: Mapping[str, Decimal]) -> None:
+def listing_page(listings: Sequence[StoredScore], *, seller_id: str, revenue: Mapping[str, Decimal]) -> None:
     """One page of cards (`PAGE_SIZE`), the card opened from a link pinned above them, and the pager."""
     pinned = st.session_state.get(KEY_PINNED)
-    pinned_item = next((s for s in listings if s.listing.product_id == pinned), None) if pinned else None
+    pinned_item = next((s for s in listings if s.product_id == pinned), None) if pinned else None
     if pinned and pinned_item is None:
-        pinned_item = next((s for s in listing_data.scored_listings(seller_id) if s.listing.product_id == pinned), None)
+        pinned_item = next((s for s in listing_data.stored_scores(seller_id) if s.product_id == pinned), None)
     if pinned_item is not None and st.session_state.get(KEY_OPEN) == pinned:
         st.markdown("**Opened from your link**")
         listing_card(pinned_item, seller_id=seller_id, revenue=revenue, pinned=True)
@@ -230,33 +221,32 @@ def _go(page: int) -> None:
     st.session_state[KEY_PINNED] = None
 
 
-def listing_card(item: ScoredListing, *, seller_id: str, revenue: Mapping[str, Decimal], pinned: bool = False) -> None:
-    listing, score = item.listing, item.score
-    pid = listing.product_id
+def listing_card(item: StoredScore, *, seller_id: str, revenue: Mapping[str, Decimal], pinned: bool = False) -> None:
+    pid = item.product_id
     is_open = st.session_state.get(KEY_OPEN) == pid and (pinned or st.session_state.get(KEY_PINNED) != pid)
     prefix = "lh_pin" if pinned else "lh"
     with st.container(border=True, key=f"{prefix}_card_{pid}"):
         gauge, body, actions = st.columns([0.9, 6, 1.4], gap="medium", vertical_alignment="center")
         with gauge:
-            st.altair_chart(score_gauge(score.overall, score.band), width="content")
+            st.altair_chart(score_gauge(item.overall, item.band), width="content")
         with body:
             draft = " :gray-badge[Draft]" if item.status == "DRAFT" else ""
-            badges = f":{BAND_BADGE_COLORS[score.band]}-badge[{BAND_LABELS[score.band]}]{draft}"
-            st.markdown(f"**{md(listing.title or 'Untitled product')}** {badges}")
+            badges = f":{BAND_BADGE_COLORS[item.band]}-badge[{BAND_LABELS[item.band]}]{draft}"
+            st.markdown(f"**{md(item.title or 'Untitled product')}** {badges}")
             facts = [
-                type_label(listing.product_type),
-                listing.category_name or "no category",
-                "no price" if listing.price is None else format_money(Decimal(str(listing.price))),
+                type_label(item.product_type),
+                item.category_name or "no category",
+                "no price" if item.price is None else format_money(Decimal(str(item.price))),
                 f"{format_money(revenue.get(pid, Decimal(0)))} revenue in 90 days",
             ]
-            gap = biggest_gap(score)
-            hint = f"Most to win: {md(gap[0])} (+{gap[1]:g} points)" if gap else "Nothing left to win: well done."
+            gap = item.biggest_gap()
+            hint = f"Most to win: {md(gap[1])} (+{gap[2]:g} points)" if gap else "Nothing left to win: well done."
             st.caption(md(" · ".join(f for f in facts if f)) + "  \n" + hint)
             edited = _last_edit(seller_id, pid)
             if edited is not None:
                 st.caption(f":material/history: {md(edit_note(edited))}")
         with actions:
-            weakest = weakest_dimension(score)
+            weakest = gap[0] if gap else None
             st.page_link(
                 EDITOR_PAGE,
                 label="Fix now" if weakest else "Edit",
@@ -277,7 +267,7 @@ def listing_card(item: ScoredListing, *, seller_id: str, revenue: Mapping[str, D
                 icon=":material/refresh:",
                 key=f"{prefix}_rescore_{pid}",
                 on_click=_rescore,
-                args=(seller_id, pid, listing.title),
+                args=(seller_id, pid, item.title),
                 type="tertiary",
                 width="stretch",
             )
@@ -344,10 +334,17 @@ def _tick(token: str, key: str) -> None:
         done.discard(token)
 
 
-def card_details(item: ScoredListing, *, seller_id: str, key_prefix: str) -> None:
-    """Each dimension as a progress bar with its checklist, and the suggestions as a to-do list."""
-    pid = item.listing.product_id
+def card_details(stored: StoredScore, *, seller_id: str, key_prefix: str) -> None:
+    """Each dimension as a progress bar with its checklist, and the suggestions as a to-do list (the listing
+    scored in full now, for this card only)."""
+    pid = stored.product_id
     st.divider()
+    try:
+        with database_errors():
+            item = listing_data.listing_score(seller_id, pid)
+    except LookupError:
+        st.info("This listing is no longer one of yours.", icon=":material/search_off:")
+        return
     scores, todo = st.columns(2, gap="large")
     with scores:
         st.markdown("**Score by dimension**")

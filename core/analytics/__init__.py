@@ -1,5 +1,5 @@
 """Operator analytics: the one definition of each marketplace metric, the KPI strip over today / 7 d / 28 d and
-conversion funnels.
+conversion funnels, read from the hourly roll-ups the `rollups` job keeps (`core.analytics.rollups`).
 
 The face of the package: what components and jobs call, re-exported from its modules."""
 
@@ -10,6 +10,8 @@ from core.analytics.funnels import CREATOR_FUNNEL, LEARNER_FUNNEL, FunnelResult
 from core.analytics.kpis import BOUNCE_RATE_ALERT_PERCENT, KpiValue, OperatorKpis, TimeRange, average_order_value
 from core.analytics.metrics import HomeMetrics, SalesTotals, day_range, emails_sent, home_metrics, sales_totals
 from core.analytics.queries import operator_kpis
+from core.analytics.rollup_reads import RollupState, rollup_state
+from core.analytics.rollups import RollupReport, refresh_rollups
 
 __all__ = [
     "BOUNCE_RATE_ALERT_PERCENT",
@@ -19,6 +21,8 @@ __all__ = [
     "HomeMetrics",
     "KpiValue",
     "OperatorKpis",
+    "RollupReport",
+    "RollupState",
     "SalesTotals",
     "TimeRange",
     "average_order_value",
@@ -27,5 +31,7 @@ __all__ = [
     "funnel_for",
     "home_metrics",
     "operator_kpis",
+    "refresh_rollups",
+    "rollup_state",
     "sales_totals",
 ]

@@ -1,5 +1,6 @@
 """Conversion funnels (pure): `compute_funnel` over (person, event, time) rows, and seed 004's learner and creator
-funnel definitions (`core.analytics.queries.funnel_for` loads their events in one query).
+funnel definitions. `compute_funnel` is the reference: `core.analytics.funnel_sql` computes the same funnel in
+the database and is tested equal to it; `core.analytics.funnel_queries.funnel_for` picks the path.
 
 Semantics of `compute_funnel` (each one a decision, each one tested in tests/unit/analytics/test_funnels.py):
 
@@ -21,7 +22,7 @@ Semantics of `compute_funnel` (each one a decision, each one tested in tests/uni
   above). Any other event in between breaks the chain, including a repeat of a step's own name (a second
   signup before the purchase) and the exclusion event; a repeated step 1 just makes a later anchor, which may
   still convert. `funnel_for` loads only the funnel's event types, so there "other" means another funnel event.
-- **Any order:** the steps may happen in any sequence; step k = completed at least k distinct steps. Any step
+- **Any order:** the steps may happen in any sequence; step k = completed at least k of the steps. Any step
   event can be the anchor; the chain is the first occurrence of each step within the anchor's window, in time
   order, so "step k" means "the k-th step completed" (for time-to-convert and exclusion too).
 - **Exclusion** `Exclusion(event, from_step, to_step)` (1-based step numbers): a person whose best chain
@@ -38,8 +39,14 @@ Semantics of `compute_funnel` (each one a decision, each one tested in tests/uni
 - **Conversion:** percent of step 1 and of the previous step, `core.money.percent` (2 decimals, half up:
   1 of 800 = 0.125 % -> 0.13, where Python's round() would give 0.12); 0.0 when the denominator is 0.
   Step 1 converts 100.0 % from step 1 and from "previous" when anybody entered.
+- **Repeated steps** (as PostHog's funnels allow): the same event may be several steps, e.g. `page_view` four
+  times. Each step of a chain is a different occurrence, so in an ordered funnel a person reaches step k after
+  k ordered occurrences within the window; in strict order the occurrences must be adjacent; in any order a
+  person completes a name that is m steps once for each of its first m occurrences in the window. At one
+  instant an event sorts by the *first* step with its name (so `[visit, signup, visit]` puts a visit before a
+  signup of the same instant).
 - **Input:** any iterable of (person, event name, aware datetime) tuples, `Event`s or SQLAlchemy rows, in any
-  order. Step names must be distinct, and the exclusion event must not be a step.
+  order. The exclusion event must not be a step.
 
 Cost: O(n) to group rows by person, O(m log m) to sort each person's m events; then per person
 O(anchors x steps x log m) in ordered mode (a bisect per step), O(anchors x steps) in strict mode and O(m)
@@ -153,11 +160,13 @@ def compute_funnel(
     """Count how far each person gets through `steps` (see the module docstring for every rule)."""
     steps = list(steps)
     exclusion = Exclusion(*exclusion) if exclusion is not None else None
-    _validate(steps, window, order, exclusion, labels)
+    validate_funnel(steps, window, order, exclusion, labels)
     n_steps = len(steps)
-    # Per-event codes: 0..n_steps-1 = funnel steps, n_steps = the exclusion event, n_steps + 1 = any other
-    # event. The code doubles as the tie-break at one instant, which puts steps in funnel order before others.
-    code_of = {name: i for i, name in enumerate(steps)}
+    # Per-event codes: 0..n_steps-1 = funnel steps (the first step with that name), n_steps = the exclusion
+    # event, n_steps + 1 = any other event. The code doubles as the tie-break at one instant, which puts steps
+    # in funnel order before others.
+    code_of = step_codes(steps)
+    codes_of_steps = [code_of[name] for name in steps]
     exclusion_code, other_code = n_steps, n_steps + 1
     if exclusion is not None:
         code_of[exclusion.event] = exclusion_code
@@ -178,9 +187,11 @@ def compute_funnel(
         rows.sort()
         times, codes, _input_order = zip(*rows, strict=True)
         if order == "any":
-            chain, deadline = _best_chain_any_order(times, codes, n_steps, window, lo, hi)
+            chain, deadline = _best_chain_any_order(times, codes, codes_of_steps, window, lo, hi)
         else:
-            chain, deadline = _best_chain_in_order(times, codes, n_steps, window, lo, hi, strict=order == "strict")
+            chain, deadline = _best_chain_in_order(
+                times, codes, codes_of_steps, window, lo, hi, strict=order == "strict"
+            )
         if not chain:
             continue
         if exclusion is not None and _is_excluded(chain, deadline, times, codes, exclusion, exclusion_code):
@@ -192,20 +203,27 @@ def compute_funnel(
                 deltas[k].append((times[chain[k]] - times[chain[k - 1]]).total_seconds())
 
     return FunnelResult(
-        steps=_summarise(steps, list(labels) if labels is not None else steps, counts, deltas),
+        steps=summarise_steps(steps, list(labels) if labels is not None else steps, counts, deltas),
         window=window,
         order=order,
         excluded_persons=excluded,
     )
 
 
-def _validate(
+def step_codes(steps: Sequence[str]) -> dict[str, int]:
+    """Event name -> the index of the first step with that name (its rank at one instant)."""
+    codes: dict[str, int] = {}
+    for index, name in enumerate(steps):
+        codes.setdefault(name, index)
+    return codes
+
+
+def validate_funnel(
     steps: list[str], window: timedelta, order: str, exclusion: Exclusion | None, labels: Sequence[str] | None
 ) -> None:
+    """Refuse what `compute_funnel` cannot answer (ValueError with the reason)."""
     if not steps:
         raise ValueError("a funnel needs at least one step")
-    if len(set(steps)) != len(steps):
-        raise ValueError(f"funnel steps must be distinct event names, got {steps}")
     if window < timedelta(0):
         raise ValueError(f"window must not be negative, got {window}")
     if order not in ORDERS:
@@ -225,7 +243,7 @@ def _validate(
 def _best_chain_in_order(
     times: Sequence[datetime],
     codes: Sequence[int],
-    n_steps: int,
+    step_code: Sequence[int],
     window: timedelta,
     lo: datetime | None,
     hi: datetime | None,
@@ -233,14 +251,15 @@ def _best_chain_in_order(
     strict: bool,
 ) -> tuple[list[int], datetime | None]:
     """The positions of the furthest chain (earliest anchor on ties) and its deadline (anchor + window)."""
-    positions: list[list[int]] = [[] for _ in range(n_steps)]
+    n_steps = len(step_code)
+    positions: list[list[int]] = [[] for _ in range(n_steps)]  # by code: where each step's name occurs
     for i, code in enumerate(codes):
         if code < n_steps:
             positions[code].append(i)
     best: list[int] = []
     best_deadline: datetime | None = None
     n_events = len(codes)
-    for anchor in positions[0]:
+    for anchor in positions[step_code[0]]:
         start = times[anchor]
         if (lo is not None and start < lo) or (hi is not None and start > hi):
             continue
@@ -250,10 +269,10 @@ def _best_chain_in_order(
         for step in range(1, n_steps):
             if strict:
                 nxt = current + 1
-                if nxt >= n_events or codes[nxt] != step:
+                if nxt >= n_events or codes[nxt] != step_code[step]:
                     break
             else:
-                candidates = positions[step]
+                candidates = positions[step_code[step]]
                 j = bisect_right(candidates, current)
                 if j == len(candidates):
                     break
@@ -272,41 +291,47 @@ def _best_chain_in_order(
 def _best_chain_any_order(
     times: Sequence[datetime],
     codes: Sequence[int],
-    n_steps: int,
+    step_code: Sequence[int],
     window: timedelta,
     lo: datetime | None,
     hi: datetime | None,
 ) -> tuple[list[int], datetime | None]:
-    """Any order: the anchor (any step event) whose window holds the most distinct steps, earliest on ties."""
+    """Any order: the anchor (any step event) whose window completes the most steps, earliest on ties.
+
+    A name that is m steps completes one step for each of its first m occurrences in the window."""
+    n_steps = len(step_code)
+    wanted = [0] * n_steps  # by code: how many steps carry that name
+    for code in step_code:
+        wanted[code] += 1
     step_positions = [i for i, code in enumerate(codes) if code < n_steps]
-    in_window = [0] * n_steps  # occurrences per step in step_positions[p:q]
-    distinct = 0
+    in_window = [0] * n_steps  # occurrences per code in step_positions[p:q]
+    completed = 0  # steps completed in step_positions[p:q]: sum of min(in_window, wanted)
     q = 0
     best_count, best_p, best_q = 0, -1, -1
     for p, anchor in enumerate(step_positions):
         deadline = times[anchor] + window
         while q < len(step_positions) and times[step_positions[q]] <= deadline:
             code = codes[step_positions[q]]
-            if in_window[code] == 0:
-                distinct += 1
+            if in_window[code] < wanted[code]:
+                completed += 1
             in_window[code] += 1
             q += 1
         eligible = (lo is None or times[anchor] >= lo) and (hi is None or times[anchor] <= hi)
-        if eligible and distinct > best_count:
-            best_count, best_p, best_q = distinct, p, q
-            if distinct == n_steps:
+        if eligible and completed > best_count:
+            best_count, best_p, best_q = completed, p, q
+            if completed == n_steps:
                 break
         code = codes[anchor]
         in_window[code] -= 1
-        if in_window[code] == 0:
-            distinct -= 1
+        if in_window[code] < wanted[code]:
+            completed -= 1
     if best_count == 0:
         return [], None
-    seen: set[int] = set()
+    taken = [0] * n_steps
     chain: list[int] = []
     for i in step_positions[best_p:best_q]:
-        if codes[i] not in seen:
-            seen.add(codes[i])
+        if taken[codes[i]] < wanted[codes[i]]:
+            taken[codes[i]] += 1
             chain.append(i)
     return chain, times[step_positions[best_p]] + window
 
@@ -338,7 +363,7 @@ def _percent(part: int, whole: int) -> float:
     return float(percent(part, whole) or 0)
 
 
-def _summarise(
+def summarise_steps(
     steps: list[str], labels: list[str], counts: list[int], deltas: list[list[float]]
 ) -> tuple[FunnelStep, ...]:
     result = []

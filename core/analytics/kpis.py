@@ -17,15 +17,17 @@ Definitions as implemented (also in `DEFINITIONS`, for the page's help tooltips)
   `core.analytics.metrics` (the purchases, the outbox), called for this page's windows: the same days give the
   same figures as on Admin Home. AOV = GMV ÷ number of purchases (`average_order_value`, the one formula).
 - **Traffic by source** = distinct sessions with a `page_view` from the source ÷ all distinct sessions with a page
-  view in the window (page views without a session count as one session per person; no source = "(none)"). A
-  session counts once, for its source (the alphabetically first if its page views disagree, which the tracker
-  does not produce), so the shares add up to 100 %.
+  view in the window. A session is one person's visit (person + session id; page views without a session id are
+  one session per person); no source = "(none)". A session counts once, for the source of its first page view in
+  the window (first by time, then source, then id; the tracker gives every page view of a visit the same source),
+  so the shares add up to 100 %.
 - **E-mail bounce rate** = `email_bounced` events ÷ `email_sent` events in the window (the mail provider's delivery
   reports: the outbox cannot know a bounce), flagged above 2 %.
 
 Rates are percentages rounded half-up to 2 decimals (None when the denominator is 0); money is Decimal, rounded
-to cents (both `core.money`). The numbers come from two aggregate queries per call (`core.analytics.queries`);
-this module is the pure part: windows, definitions and the KPI strip built from the totals.
+to cents (both `core.money`). The numbers come from the hourly roll-ups plus the raw events of the windows' edges
+(`core.analytics.queries`, `core.analytics.rollups`); this module is the pure part: windows, definitions and the
+KPI strip built from the totals.
 """
 
 from __future__ import annotations

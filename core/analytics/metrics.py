@@ -15,7 +15,8 @@ Definitions, over a half-open window [start, end) of instants (`TimeRange`; `day
 - **E-mails sent** = rows of the e-mail outbox with status SENT and `sent_at` in the window: what the product
   actually handed to the mail server (or wrote as `.eml`), not what was queued or tracked.
 
-Every window of one call is computed in one statement (conditional aggregates), on both databases.
+The marketplace's sales read the hourly roll-ups (`core.analytics.rollups`) for a window's whole hours and the raw
+purchases for its partial edges, with the same result as `raw_sales_totals` (the reference, and a seller's path).
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from core.analytics.kpis import DEFAULT_COMMISSION_RATE, TimeRange, average_order_value
+from core.analytics.rollup_keys import BUYERS, SALES_METRICS
+from core.analytics.rollup_reads import RollupState, distinct_counts, rolled_sums, rollup_state, split
 from core.models import AnalyticsEvent, DigitalProduct, EmailOutbox, EmailStatus, SellerProfile
 from core.money import to_cents
 from core.periods import Window, complete_days
@@ -69,8 +73,45 @@ def day_range(first: date, last: date, tz: tzinfo) -> TimeRange:
     return TimeRange(start.astimezone(UTC), end.astimezone(UTC))
 
 
-def sales_totals(session: Session, windows: Sequence[TimeRange], *, seller_id: str | None = None) -> list[SalesTotals]:
-    """GMV, orders, buyers and platform revenue of each window (in the order given), one statement for all."""
+def sales_totals(
+    session: Session,
+    windows: Sequence[TimeRange],
+    *,
+    seller_id: str | None = None,
+    state: RollupState | Literal["look up"] | None = "look up",
+) -> list[SalesTotals]:
+    """GMV, orders, buyers and platform revenue of each window (in the order given).
+
+    The marketplace's figures read the hourly roll-ups for each window's whole hours and the raw purchases for
+    its edges (`core.analytics.rollups`; `state` saves looking the watermark up again); a seller's, a window
+    longer than the roll-ups' look-back, or no roll-ups at all read `raw_sales_totals`, the reference."""
+    if seller_id is not None or not windows:
+        return raw_sales_totals(session, windows, seller_id=seller_id)
+    if state == "look up":
+        state = rollup_state(session)
+    splits = [split(w, state) for w in windows]
+    if all(s.body is None for s in splits):
+        return raw_sales_totals(session, windows)
+    sums = rolled_sums(session, SALES_METRICS, [s.body for s in splits])
+    edges = [(i, edge) for i, s in enumerate(splits) for edge in s.edges]
+    raw = raw_sales_totals(session, [edge for _, edge in edges])
+    for (i, _), part in zip(edges, raw, strict=True):
+        sums[i]["orders"] += part.orders
+        sums[i]["gmv_cents"] += part.gmv_cents
+        sums[i]["commission_cents"] += part.commission_cents
+    buyers = distinct_counts(session, [BUYERS], windows, state)[BUYERS.metric]
+    return [
+        SalesTotals(
+            w, sums[i]["gmv_cents"], int(sums[i]["orders"]), sum(buyers[i].values()), sums[i]["commission_cents"]
+        )
+        for i, w in enumerate(windows)
+    ]
+
+
+def raw_sales_totals(
+    session: Session, windows: Sequence[TimeRange], *, seller_id: str | None = None
+) -> list[SalesTotals]:
+    """`sales_totals` from the raw purchase events alone, one statement for all windows (the reference)."""
     if not windows:
         return []
     e = AnalyticsEvent

@@ -1,6 +1,14 @@
-"""Loading for operator analytics: the KPI strip's aggregate queries over `analytics_events` (both windows at once,
-conditional aggregates, nothing loaded row by row; the sales and e-mails sent through `core.analytics.metrics`).
-A funnel's loading is `core.analytics.funnel_queries`.
+"""Loading for operator analytics: the KPI strip over `analytics_events`, read from the hourly roll-ups where they
+exist (`core.analytics.rollups`) and from the raw events elsewhere; `operator_kpis_raw` is the same strip from the raw
+events alone, the reference the roll-up path is tested against. A funnel's loading is `core.analytics.funnel_queries`.
+
+Where each measure comes from in `operator_kpis`:
+- GMV, platform revenue, orders, paying buyers: `core.analytics.metrics.sales_totals` (roll-ups for the windows'
+  whole hours, raw purchases for the partial edges and the open part of today);
+- e-mail delivery reports (tracked, bounced), sessions per source, signups, creator starts and both activations:
+  roll-ups + raw edges, the same way (the distinct counts by the roll-ups' "previous occurrence" scheme; an
+  activation "so far" is re-aggregated when the purchase or publication that activates it is recorded);
+- e-mails sent: the outbox (`core.analytics.metrics.emails_sent`), raw: a few rows a day.
 
 The definitions and the arithmetic are pure and live beside: `core.analytics.kpis` (windows, the KPI strip
 from the totals) and `core.analytics.funnels` (`compute_funnel`, the funnel definitions).
@@ -8,6 +16,8 @@ from the totals) and `core.analytics.funnels` (`compute_funnel`, the funnel defi
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -17,7 +27,6 @@ from sqlalchemy.orm import Session, aliased
 from core.analytics.kpis import (
     CREATOR_ACTIVATION_HOURS,
     LEARNER_ACTIVATION_HOURS,
-    NO_SOURCE,
     EventTotals,
     OperatorKpis,
     TimeRange,
@@ -25,39 +34,36 @@ from core.analytics.kpis import (
     build_traffic,
     kpi_windows,
 )
-from core.analytics.metrics import SalesTotals, emails_sent, sales_totals
+from core.analytics.metrics import SalesTotals, emails_sent, raw_sales_totals, sales_totals
+from core.analytics.rollup_keys import (
+    CREATOR_STARTS,
+    CREATORS_ACTIVATED,
+    EMAIL_REPORTS,
+    LEARNERS_ACTIVATED,
+    SESSIONS,
+    SIGNUPS,
+    plus_hours,
+)
+from core.analytics.rollup_reads import RollupState, distinct_counts, raw_distinct, rolled_sums, rollup_state, split
 from core.config import get_settings
 from core.models import AnalyticsEvent
 
 # --------------------------------------------------------------------------- the KPI strip
 
 
-def _plus_hours(session: Session, column: Any, hours: int) -> ColumnElement[Any]:
-    """column + hours, exact in both databases (SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' text)."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Hours, not days: '7 days' on a timestamptz follows the session time zone's DST changes.
-        return column + text(f"interval '{int(hours)} hours'")
-    # strftime's %f gives milliseconds ("SS.SSS"): pad to the six digits SQLAlchemy stores, so the text
-    # comparison with a stored timestamp is exact to the millisecond.
-    return func.strftime("%Y-%m-%d %H:%M:%f", column, f"+{int(hours)} hours").op("||")("000")
-
-
-def _in(range_: TimeRange) -> ColumnElement[bool]:
-    return and_(AnalyticsEvent.occurred_at >= range_.start, AnalyticsEvent.occurred_at < range_.end)
-
-
 def _flag(condition: ColumnElement[bool]) -> Any:
     return func.max(case((condition, 1), else_=0))
 
 
-def _event_totals(session: Session, current: TimeRange, previous: TimeRange) -> tuple[EventTotals, EventTotals]:
-    """Both windows' totals. Signups, creator starts and e-mail delivery reports come from one statement: events
-    are reduced to one row per (person, event type) (a hash aggregate), then summed, so "distinct persons" is a
-    sum of per-person flags instead of one COUNT(DISTINCT …) sort per KPI. The sales (GMV, purchases, buyers,
-    platform revenue) and the e-mails sent are `core.analytics.metrics`' one definition of each."""
+PersonTotals = tuple[int, int, int, int]  # signups, learners activated, creator starts, creators activated
+PERSON_FAMILIES = (SIGNUPS, LEARNERS_ACTIVATED, CREATOR_STARTS, CREATORS_ACTIVATED)  # in PersonTotals' order
+
+
+def _person_totals(session: Session, windows: Sequence[TimeRange]) -> list[PersonTotals]:
+    """Signups and creator starts (distinct persons) and how many of them activated, per window, one statement:
+    the rows are reduced to one per (person, event type) (a hash aggregate), then summed."""
     e = AnalyticsEvent
     later = aliased(AnalyticsEvent, name="later")
-    since, until = min(current.start, previous.start), max(current.end, previous.end)
 
     def converted(target: str, hours: int) -> ColumnElement[bool]:
         # Correlated EXISTS on the person's events: one index probe per signup / creator start.
@@ -65,10 +71,9 @@ def _event_totals(session: Session, current: TimeRange, previous: TimeRange) -> 
             later.person_id == e.person_id,
             later.event_type == target,
             later.occurred_at >= e.occurred_at,
-            later.occurred_at <= _plus_hours(session, e.occurred_at, hours),
+            later.occurred_at <= plus_hours(session, e.occurred_at, hours),
         )
 
-    # CASE evaluates lazily: the EXISTS probes run only for signup and creator_started rows.
     activated = case(
         (e.event_type == "signup", converted("purchase", LEARNER_ACTIVATION_HOURS)),
         (e.event_type == "creator_started", converted("creator_published", CREATOR_ACTIVATION_HOURS)),
@@ -77,21 +82,17 @@ def _event_totals(session: Session, current: TimeRange, previous: TimeRange) -> 
     rows = (
         select(e.person_id, e.event_type, e.occurred_at, activated.label("activated"))
         .where(
-            e.event_type.in_(("signup", "creator_started", "email_sent", "email_bounced")),
-            e.occurred_at >= since,
-            e.occurred_at < until,
+            e.event_type.in_(("signup", "creator_started")),
+            e.occurred_at >= min(w.start for w in windows),
+            e.occurred_at < max(w.end for w in windows),
         )
         .subquery("event_rows")
     )
     r = rows.c
     per_person_columns = []
-    for name, window in (("c", current), ("p", previous)):
+    for i, window in enumerate(windows):
         inside = and_(r.occurred_at >= window.start, r.occurred_at < window.end)
-        per_person_columns += [
-            _flag(inside).label(f"seen_{name}"),
-            _flag(and_(inside, r.activated)).label(f"act_{name}"),
-            func.sum(case((inside, 1), else_=0)).label(f"n_{name}"),
-        ]
+        per_person_columns += [_flag(inside).label(f"seen_{i}"), _flag(and_(inside, r.activated)).label(f"act_{i}")]
     per_person = select(r.event_type, *per_person_columns).group_by(r.person_id, r.event_type).subquery("per_person")
     pp = per_person.c
 
@@ -99,93 +100,124 @@ def _event_totals(session: Session, current: TimeRange, previous: TimeRange) -> 
         return func.coalesce(func.sum(case((pp.event_type == event_type, column), else_=0)), 0)
 
     columns = []
-    for name in ("c", "p"):
-        seen, act, n = pp[f"seen_{name}"], pp[f"act_{name}"], pp[f"n_{name}"]
-        columns += [
-            of("signup", seen),
-            of("signup", act),
-            of("creator_started", seen),
-            of("creator_started", act),
-            of("email_sent", n),
-            of("email_bounced", n),
-        ]
+    for i in range(len(windows)):
+        seen, act = pp[f"seen_{i}"], pp[f"act_{i}"]
+        columns += [of("signup", seen), of("signup", act), of("creator_started", seen), of("creator_started", act)]
     _tune_for_aggregates(session)
     row = session.execute(select(*columns)).one()
-    sales = sales_totals(session, [current, previous])
-    sent = emails_sent(session, [current, previous])
-    return _totals(row[:6], sales[0], sent[0]), _totals(row[6:], sales[1], sent[1])
+    return [tuple(int(v) for v in row[4 * i : 4 * i + 4]) for i in range(len(windows))]  # type: ignore[misc]
 
 
 def _tune_for_aggregates(session: Session) -> None:
-    """PostgreSQL settings for the rest of this (read) transaction: no JIT, more memory per sort/hash.
-
-    The EXISTS subplans make the planner's cost estimate huge, which triggers JIT compilation: measured on
-    5 M events it cost 0.7 s per worker and saved nothing. 32 MB lets the per-person and per-session
-    aggregates hash in memory instead of sorting to disk with the 4 MB default.
-    """
+    """PostgreSQL: no JIT for the rest of this (read) transaction (the EXISTS subplans' huge cost estimate would
+    trigger it: measured on 5 M events it cost 0.7 s per worker and saved nothing)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
-        session.execute(text("SET LOCAL work_mem = '32MB'"))
 
 
-def _totals(values: Any, sales: SalesTotals, sent: int) -> EventTotals:
-    signups, learners, starts, creators, tracked, bounced = values
+def raw_email_reports(session: Session, windows: Sequence[TimeRange]) -> list[tuple[int, int]]:
+    """(e-mails tracked, bounced) per window from the raw delivery-report events, one statement."""
+    if not windows:
+        return []
+    e = AnalyticsEvent
+    columns = []
+    for w in windows:
+        inside = and_(e.occurred_at >= w.start, e.occurred_at < w.end)
+        columns += [func.count(case((and_(inside, e.event_type == kind), 1), else_=None)) for kind in EMAIL_REPORTS]
+    row = session.execute(
+        select(*columns).where(
+            e.event_type.in_(tuple(EMAIL_REPORTS)),
+            e.occurred_at >= min(w.start for w in windows),
+            e.occurred_at < max(w.end for w in windows),
+        )
+    ).one()
+    return [(int(row[2 * i]), int(row[2 * i + 1])) for i in range(len(windows))]
+
+
+def _email_reports(session: Session, windows: Sequence[TimeRange], state: RollupState | None) -> list[tuple[int, int]]:
+    splits = [split(w, state) for w in windows]
+    metrics = tuple(EMAIL_REPORTS.values())
+    sums = rolled_sums(session, metrics, [s.body for s in splits])
+    edges = [(i, edge) for i, s in enumerate(splits) for edge in s.edges]
+    out = [[int(sums[i][m]) for m in metrics] for i in range(len(windows))]
+    for (i, _), (tracked, bounced) in zip(edges, raw_email_reports(session, [e for _, e in edges]), strict=True):
+        out[i][0] += tracked
+        out[i][1] += bounced
+    return [(t, b) for t, b in out]
+
+
+def _totals(person: PersonTotals, sales: SalesTotals, sent: int, reports: tuple[int, int]) -> EventTotals:
+    signups, learners, starts, creators = person
     return EventTotals(
-        signups=int(signups),
-        learners_activated=int(learners),
-        creator_starts=int(starts),
-        creators_activated=int(creators),
+        signups=signups,
+        learners_activated=learners,
+        creator_starts=starts,
+        creators_activated=creators,
         gmv_cents=sales.gmv_cents,
         commission_cents=sales.commission_cents,
         purchases=sales.orders,
         buyers=sales.buyers,
         emails_sent=sent,
-        emails_tracked=int(tracked),
-        emails_bounced=int(bounced),
+        emails_tracked=reports[0],
+        emails_bounced=reports[1],
     )
 
 
-def _traffic(session: Session, current: TimeRange, previous: TimeRange) -> tuple[list[tuple[str, int, int]], int, int]:
-    """Page-view sessions per source, both windows: one GROUP BY session, then a tiny GROUP BY source."""
-    e = AnalyticsEvent
-    session_key = func.coalesce(e.session_id, e.person_id)
-    sessions = (
-        select(
-            func.min(func.coalesce(e.source, NO_SOURCE)).label("source"),
-            _flag(_in(current)).label("c"),
-            _flag(_in(previous)).label("p"),
-        )
-        .where(
-            e.event_type == "page_view",
-            e.occurred_at >= min(current.start, previous.start),
-            e.occurred_at < max(current.end, previous.end),
-        )
-        .group_by(session_key)
-        .subquery("sessions")
-    )
-    sc = sessions.c
-    rows = [
-        (str(name), int(cur or 0), int(prev or 0))
-        for name, cur, prev in session.execute(
-            select(sc.source, func.sum(sc.c), func.sum(sc.p)).group_by(sc.source).order_by(sc.source)
-        )
-        if cur or prev
-    ]
+def _traffic_rows(current: Counter[str], previous: Counter[str]) -> tuple[list[tuple[str, int, int]], int, int]:
+    rows = [(s, current[s], previous[s]) for s in sorted(set(current) | set(previous)) if current[s] or previous[s]]
     return rows, sum(r[1] for r in rows), sum(r[2] for r in rows)
 
 
+def _strip(
+    window: str,
+    windows: tuple[TimeRange, TimeRange],
+    person: list[PersonTotals],
+    sales: list[SalesTotals],
+    sent: list[int],
+    reports: list[tuple[int, int]],
+    sessions: list[Counter[str]],
+) -> OperatorKpis:
+    now_totals, before_totals = (_totals(person[i], sales[i], sent[i], reports[i]) for i in (0, 1))
+    rows, total_current, total_previous = _traffic_rows(sessions[0], sessions[1])
+    return OperatorKpis(
+        window=window,
+        current=windows[0],
+        previous=windows[1],
+        kpis=build_kpis(now_totals, before_totals),
+        traffic=build_traffic(rows, total_current, total_previous),
+    )
+
+
 def operator_kpis(session: Session, *, window: str, now: datetime, tz: tzinfo | None = None) -> OperatorKpis:
-    """The KPI strip for `window` ("today", "7d", "28d") ending `now`, each against the previous window.
+    """The KPI strip for `window` ("today", "7d", "28d") ending `now`, each against the previous window, from the
+    roll-ups where they reach and the raw events elsewhere (see the module docstring).
 
     `tz` defaults to APP_TIMEZONE (settings); it only matters for "today".
     """
-    current, previous = kpi_windows(window, now=now, tz=tz or get_settings().timezone)
-    now_totals, before_totals = _event_totals(session, current, previous)
-    rows, total_current, total_previous = _traffic(session, current, previous)
-    return OperatorKpis(
-        window=window,
-        current=current,
-        previous=previous,
-        kpis=build_kpis(now_totals, before_totals),
-        traffic=build_traffic(rows, total_current, total_previous),
+    windows = kpi_windows(window, now=now, tz=tz or get_settings().timezone)
+    state = rollup_state(session)
+    counted = distinct_counts(session, [*PERSON_FAMILIES, SESSIONS], windows, state)
+    person = [tuple(sum(counted[f.metric][i].values()) for f in PERSON_FAMILIES) for i in range(len(windows))]
+    return _strip(
+        window,
+        windows,
+        person,  # type: ignore[arg-type]
+        sales_totals(session, windows, state=state),
+        emails_sent(session, windows),
+        _email_reports(session, windows, state),
+        counted[SESSIONS.metric],
+    )
+
+
+def operator_kpis_raw(session: Session, *, window: str, now: datetime, tz: tzinfo | None = None) -> OperatorKpis:
+    """`operator_kpis` from the raw events alone: the reference (and what the page shows without roll-ups)."""
+    windows = kpi_windows(window, now=now, tz=tz or get_settings().timezone)
+    return _strip(
+        window,
+        windows,
+        _person_totals(session, windows),
+        raw_sales_totals(session, windows),
+        emails_sent(session, windows),
+        raw_email_reports(session, windows),
+        [raw_distinct(session, SESSIONS, w) for w in windows],
     )

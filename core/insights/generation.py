@@ -1,8 +1,9 @@
 """AI insights (seed 000 steps 1a and 3a, issue 5): generate a seller's insights from the other capabilities and
 change their status. Listing and counting them is `core.insights.queries`.
 
-`generate_insights` runs, for one seller: the pricing review (`core.pricing.analysis.bulk_analyze_pricing`), the listing
-scorer (`core.listings.queries.score_seller_listings`), the opportunity finder (`core.market.opportunities`), the 30-day
+`generate_insights` runs, for one seller: the pricing review (`core.pricing.analysis.bulk_analyze_pricing`), the
+listing scores (the stored ones, `core.listings.persisted.seller_listing_scores`, with the full checks of just the
+few listings a finding needs them for), the opportunity finder (`core.market.opportunities`), the 30-day
 forecast (`core.sales.forecast`), and one GROUP BY per activity table (views, purchases, revenue per product).
 The findings and their texts are the pure rules of `core.insights.findings`; priorities, caps, de-duplication,
 the rate limit (3 runs per rolling hour) and the status transitions are those of `core.insights.rules`.
@@ -11,7 +12,7 @@ Functions here write in the caller's transaction and flush; the caller commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.ai.door import AIDoor, default_ai
-from core.insights.findings import listing_findings, opportunity_findings, pricing_findings
+from core.insights.findings import (
+    BIG_GAP_POINTS,
+    RED_SCORE_BELOW,
+    ProductActivity,
+    listing_findings,
+    opportunity_findings,
+    pricing_findings,
+)
 from core.insights.priority import enforce_high_cap
 from core.insights.queries import InsightView, insight_view, load_product_activity, marketing_article_url
 from core.insights.rules import (
@@ -37,11 +45,13 @@ from core.insights.rules import (
     rank_findings,
     runs_in_window,
 )
-from core.insights.trend_findings import marketing_findings, monthly_revenue_of, performance_finding
+from core.insights.trend_findings import converts_poorly, marketing_findings, monthly_revenue_of, performance_finding
 from core.listings.low_quality import seller_product_labels
-from core.listings.queries import score_seller_listings
+from core.listings.persisted import StoredScore, seller_listing_scores
+from core.listings.queries import MarketNorms, ScoredListing, score_products
 from core.market.opportunities import find_opportunities
 from core.models import (
+    DigitalProduct,
     InsightGenerationRun,
     InsightPriority,
     InsightStatus,
@@ -51,6 +61,7 @@ from core.models import (
 )
 from core.periods import require_aware
 from core.pricing.analysis import bulk_analyze_pricing
+from core.pricing.rules import PricingAnalysis
 from core.sales.forecast import forecast_for_seller
 
 Progress = Callable[[str], None]
@@ -133,6 +144,36 @@ def _from_admin(insight: SellerInsight) -> bool:
 
 # ---------------------------------------------------------------- generating
 
+GAP_MARGIN = 1.0
+"""Points of slack in `_scored_in_detail`: a listing's actionable gap is at most its missing points (100 − overall)
+up to the rounding of each check to one decimal, which this margin covers many times over."""
+
+
+def _scored_in_detail(
+    session: Session,
+    stored: Sequence[StoredScore],
+    activity: Sequence[ProductActivity],
+    analyses: Sequence[PricingAnalysis],
+    now: datetime,
+) -> list[ScoredListing]:
+    """The full checks of just the listings a finding may need them for, worst score first (against the market
+    norms of `now`'s day, stored once a day: `MarketNorms`).
+
+    A LISTING_QUALITY finding needs a red score or an actionable gap of `BIG_GAP_POINTS`, and the gap never
+    exceeds the points missing from 100, so only listings whose stored score is red or at most
+    100 − `BIG_GAP_POINTS` (+ `GAP_MARGIN`) can raise one; the conversion finding reads the image checks of the
+    listings that `converts_poorly`. Every other listing's stored overall score is all the findings read.
+    """
+    by_analysis = {a.product_id: a for a in analyses if a.available}
+    poor = {a.product_id for a in activity if converts_poorly(a, by_analysis.get(a.product_id))}
+    limit = 100 - BIG_GAP_POINTS + GAP_MARGIN
+    ids = sorted(
+        s.product_id for s in stored if s.overall < RED_SCORE_BELOW or s.overall <= limit or s.product_id in poor
+    )
+    if not ids:
+        return []
+    return score_products(session, DigitalProduct.id.in_(ids), market=MarketNorms(session, now=now))
+
 
 def collect_findings(
     session: Session, *, seller_id: str, now: datetime, ai: AIDoor, progress: Progress | None = None
@@ -142,18 +183,21 @@ def collect_findings(
     report(STEP_PRICING)
     analyses = bulk_analyze_pricing(session, seller_id=seller_id, ai=ai, now=now)
     report(STEP_LISTINGS)
-    scored = score_seller_listings(session, seller_id=seller_id, statuses=(ProductStatus.PUBLISHED,))
     activity = load_product_activity(session, seller_id=seller_id, now=now)
+    stored = seller_listing_scores(session, seller_id=seller_id, now=now, statuses=(ProductStatus.PUBLISHED,))
+    overall = {s.product_id: s.overall for s in stored}
+    detail = _scored_in_detail(session, stored, activity, analyses, now)
     report(STEP_OPPORTUNITIES)
     opportunities = find_opportunities(session, seller_id=seller_id, now=now, ai=ai)
     report(STEP_FORECAST)
     forecast = forecast_for_seller(session, seller_id=seller_id, days=FORECAST_DAYS, now=now)
     names = seller_product_labels(session, seller_ids=[seller_id])
+    learn_url = marketing_article_url(session)
     findings = [
         *pricing_findings(analyses, monthly_revenue=monthly_revenue_of(activity), names=names),
-        *listing_findings(scored, {a.product_id: a for a in activity}, names=names),
+        *listing_findings(detail, {a.product_id: a for a in activity}, names=names),
         *opportunity_findings(opportunities),
-        *marketing_findings(activity, analyses, scored, learn_url=marketing_article_url(session), names=names),
+        *marketing_findings(activity, analyses, detail, overall=overall, learn_url=learn_url, names=names),
     ]
     if (performance := performance_finding(activity, forecast, names)) is not None:
         findings.append(performance)

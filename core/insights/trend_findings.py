@@ -8,7 +8,7 @@ days fell is never told to keep a 30-day rise going."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from core import urls
@@ -223,6 +223,14 @@ def missed_sales(views_90: int, own_rate: float, median_rate: float) -> float:
     return views_90 / MONTHS_IN_90_DAYS * max(0.0, median_rate - own_rate)
 
 
+def converts_poorly(a: ProductActivity, analysis: PricingAnalysis | None) -> bool:
+    """Enough traffic (≥ `TRAFFIC_VIEWS` views in 90 days) converting under `LOW_CONVERSION_SHARE` of the
+    segment's median conversion: the listing gets a "traffic but few buyers" finding."""
+    median = analysis.market.median_conversion_rate if analysis and analysis.market else None
+    own = a.conversion_90
+    return a.views_90 >= TRAFFIC_VIEWS and bool(median) and own is not None and own < median * LOW_CONVERSION_SHARE
+
+
 def _conversion_finding(
     a: ProductActivity,
     analysis: PricingAnalysis | None,
@@ -230,10 +238,11 @@ def _conversion_finding(
     monthly_revenue: Decimal,
     name: str,
 ) -> Finding | None:
+    if not converts_poorly(a, analysis):
+        return None
     median = analysis.market.median_conversion_rate if analysis and analysis.market else None
     own = a.conversion_90
-    if a.views_90 < TRAFFIC_VIEWS or not median or own is None or own >= median * LOW_CONVERSION_SHARE:
-        return None
+    assert median is not None and own is not None  # checked by converts_poorly
     lost = missed_sales(a.views_90, own, median)
     money = to_cents(to_decimal(lost) * a.price)
     images = item.score.dimension("image_quality").actionable_gap if item else 0.0
@@ -282,15 +291,15 @@ def _conversion_finding(
 
 
 def _visibility_finding(
-    a: ProductActivity, analysis: PricingAnalysis | None, item: ScoredListing | None, learn_url: str | None, name: str
+    a: ProductActivity, analysis: PricingAnalysis | None, overall: float | None, learn_url: str | None, name: str
 ) -> Finding | None:
-    if item is None or item.score.overall <= GREEN_SCORE_ABOVE or a.views_30 >= FEW_VIEWS:
+    if overall is None or overall <= GREEN_SCORE_ABOVE or a.views_30 >= FEW_VIEWS:
         return None
     median = analysis.market.median_conversion_rate if analysis and analysis.market else None
     own = a.conversion_90
     converts = a.purchases_90 > 0 and own is not None and (median is None or own >= median)
     description = (
-        f"It scores {format_points(item.score.overall)}/100 on listing health but had only "
+        f"It scores {format_points(overall)}/100 on listing health but had only "
         f"{plural(a.views_30, 'view')} in the last 30 days. The listing is ready; what it needs now is buyers who "
         "find it: share it with your audience and check its search keywords."
     )
@@ -311,8 +320,8 @@ def _visibility_finding(
         title=f"“{name}” is a strong listing few buyers see",
         description=description,
         action_items=tuple(actions),
-        weight=item.score.overall / 1000,
-        meta={"product_id": a.product_id, "score": item.score.overall, "views_30": a.views_30},
+        weight=overall / 1000,
+        meta={"product_id": a.product_id, "score": overall, "views_30": a.views_30},
     )
 
 
@@ -321,18 +330,25 @@ def marketing_findings(
     analyses: Iterable[PricingAnalysis],
     scored: Iterable[ScoredListing],
     *,
+    overall: Mapping[str, float] | None = None,
     learn_url: str | None = None,
     names: Names | None = None,
 ) -> list[Finding]:
-    """Good traffic with few buyers, and strong listings nobody sees (rules: `core.insights.findings`)."""
+    """Good traffic with few buyers, and strong listings nobody sees (rules: `core.insights.findings`).
+
+    `scored` are the listings with their full checks; `overall` (product id → overall score), when given, is
+    where the visibility finding reads the score, so `scored` then only needs the listings for which
+    `converts_poorly` holds (the conversion finding reads their image checks).
+    """
     monthly_revenue = monthly_revenue_of(activity)
     by_analysis = {a.product_id: a for a in analyses if a.available}
     by_listing = {s.listing.product_id: s for s in scored}
+    scores = overall if overall is not None else {pid: s.score.overall for pid, s in by_listing.items()}
     out = []
     for a in activity:
         analysis, item = by_analysis.get(a.product_id), by_listing.get(a.product_id)
         name = name_of(names, a.product_id, a.title)
         conversion = _conversion_finding(a, analysis, item, monthly_revenue, name)
-        visibility = _visibility_finding(a, analysis, item, learn_url, name)
+        visibility = _visibility_finding(a, analysis, scores.get(a.product_id), learn_url, name)
         out += [f for f in (conversion, visibility) if f is not None]
     return out

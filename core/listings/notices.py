@@ -18,19 +18,16 @@ from sqlalchemy.orm import Session
 from core.listings.low_quality import (
     LISTING_HEALTH_LINK,
     OPEN_STATUSES,
-    WeakDimension,
     _chunks,
     _pending_keys,
     describe_weakest,
     editor_url,
     finding_key,
     seller_product_labels,
-    weakest_dimensions,
 )
-from core.listings.queries import ScoredListing, score_products
+from core.listings.persisted import StoredScore, WeakDimension, current_scores
 from core.listings.rules import format_points
 from core.models import (
-    DigitalProduct,
     InsightPriority,
     InsightStatus,
     InsightType,
@@ -79,7 +76,7 @@ def _open_high_counts(session: Session, seller_ids: Iterable[str]) -> dict[str, 
 
 
 def _insight_for(
-    item: ScoredListing,
+    item: StoredScore,
     weakest: tuple[WeakDimension, ...],
     *,
     label: str,
@@ -87,9 +84,9 @@ def _insight_for(
     admin_user_id: str,
     now: datetime,
 ) -> Any:
-    score = item.score.overall
+    score = item.overall
     weak_text = describe_weakest(weakest) or "none"
-    pid = item.listing.product_id
+    pid = item.product_id
     first = weakest[0].key if weakest else None
     fix_label = f"Fix its {weakest[0].label.lower()} in the Listing editor" if weakest else "Open it in the editor"
     return SellerInsight(
@@ -137,14 +134,12 @@ def notify_sellers_about_listings(
     """
     _require_admin(session, admin_user_id)
     ids = sorted(set(product_ids))
-    scored = {
-        s.listing.product_id: s for chunk in _chunks(ids) for s in score_products(session, DigitalProduct.id.in_(chunk))
-    }
-    pending = _pending_keys(session, scored.values())
+    scored = current_scores(session, ids, now=now)
+    pending = _pending_keys(session, ((s.seller_id, s.product_id) for s in scored.values()))
     sellers = {s.seller_id for s in scored.values()}
     labels = seller_product_labels(session, seller_ids=sellers)
     highs = _open_high_counts(session, sellers)
-    created: dict[str, list[tuple[ScoredListing, SellerInsight]]] = {}
+    created: dict[str, list[tuple[StoredScore, SellerInsight]]] = {}
     skipped = 0
     with session.begin_nested():
         for pid in ids:
@@ -155,13 +150,13 @@ def notify_sellers_about_listings(
                 skipped += 1
                 continue
             priority = InsightPriority.MEDIUM
-            if item.score.overall < HIGH_PRIORITY_BELOW and highs.get(item.seller_id, 0) < MAX_OPEN_HIGH:
+            if item.overall < HIGH_PRIORITY_BELOW and highs.get(item.seller_id, 0) < MAX_OPEN_HIGH:
                 priority = InsightPriority.HIGH
                 highs[item.seller_id] = highs.get(item.seller_id, 0) + 1
             insight = _insight_for(
                 item,
-                weakest_dimensions(item.score),
-                label=labels.get(pid, item.listing.title),
+                item.weakest,
+                label=labels.get(pid, item.title),
                 priority=priority,
                 admin_user_id=admin_user_id,
                 now=now,
@@ -187,24 +182,23 @@ def _notify_seller(
     session: Session,
     *,
     user_id: str,
-    items: list[tuple[ScoredListing, SellerInsight]],
+    items: list[tuple[StoredScore, SellerInsight]],
     labels: dict[str, str],
     now: datetime,
 ) -> None:
-    def name(item: ScoredListing) -> str:
-        return labels.get(item.listing.product_id, item.listing.title)
+    def name(item: StoredScore) -> str:
+        return labels.get(item.product_id, item.title)
 
     link = LISTING_HEALTH_LINK
     if len(items) == 1:
         item, _ = items[0]
         title = f"Your listing “{name(item)}” needs attention"
-        weakest = weakest_dimensions(item.score)
-        link = editor_url(item.listing.product_id, weakest[0].key if weakest else None)
+        weakest = item.weakest
+        link = editor_url(item.product_id, weakest[0].key if weakest else None)
     else:
         title = f"{len(items)} of your listings need attention"
     lines = [
-        f"“{name(item)}” scores {format_points(item.score.overall)}/100; weakest: "
-        f"{describe_weakest(weakest_dimensions(item.score)) or 'none'}."
+        f"“{name(item)}” scores {format_points(item.overall)}/100; weakest: {describe_weakest(item.weakest) or 'none'}."
         for item, _ in items
     ]
     create_notification(
@@ -214,6 +208,6 @@ def _notify_seller(
         title=title,
         body="\n".join(lines),
         link=link,
-        meta={"product_ids": [i.listing.product_id for i, _ in items], "insight_ids": [ins.id for _, ins in items]},
+        meta={"product_ids": [i.product_id for i, _ in items], "insight_ids": [ins.id for _, ins in items]},
         now=now,
     )

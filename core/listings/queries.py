@@ -33,8 +33,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from core.ai.cache import input_hash
 from core.listings.rules import TOP_TAGS_PER_CATEGORY, CategoryNorms, PriceBand, usable_band
 from core.listings.score import SELLER_VIEW_STATUSES, ListingInput, ListingScore, score_listing
+from core.market.supply import load_daily, store_daily, supply_day
 from core.models import Category, DigitalProduct, ProductStatus
 
 
@@ -202,31 +204,80 @@ def _json_list(value: object) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
+NORMS_TAGS_TASK = "listing-norms-tags"
+NORMS_BANDS_TASK = "listing-norms-bands"
+NORMS_VERSION = 1
+
+
+def _dump_band(band: PriceBand | None) -> dict[str, Any]:
+    if band is None:  # a segment without a published listing: stored as such, not recounted
+        return {"band": None}
+    return {"band": [band.p25, band.median, band.p75, band.average, band.sample_size, band.scope]}
+
+
+def _parse_band(stored: dict[str, Any]) -> PriceBand | None:
+    if stored["band"] is None:
+        return None
+    p25, median, p75, average, size, scope = stored["band"]
+    return PriceBand(float(p25), float(median), float(p75), float(average), int(size), str(scope))
+
+
 class MarketNorms:
     """Category tag norms and segment price bands, loaded once and reused for many sellers in one run.
 
     Both are market-wide aggregates (every published listing of a category or segment): a job that
     scores seller after seller (the weekly digest) would otherwise recompute them for each seller.
-    Only for one run: the figures are as of when they were first loaded.
+    Without `now`, only for one run: the figures are as of when they were first loaded. With `now`, they are
+    also stored in `ai_cache` for `now`'s UTC day (one row per category and per segment), so every later run
+    and page that day reads them instead of recounting; the trade-off, as for the other daily market figures
+    (`core.market.supply`): a listing published or repriced during the day counts from the next day's norms.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, now: datetime | None = None) -> None:
         self._session = session
+        self._now = now
         self._tags: dict[str, tuple[str, ...]] = {}
         self._bands: dict[Segment, PriceBand] = {}
         self._bands_loaded: set[Segment] = set()
 
+    def _daily(self, task: str, keys: set[Any], compute: Any, dump: Any, parse: Any) -> dict[Any, Any]:
+        """`compute(keys)` ({key: value} for every key), through the day's `ai_cache` rows when `now` was given."""
+        if self._now is None:
+            return compute(keys)
+        day = supply_day(self._now).isoformat()
+        hashes = {k: input_hash(task, NORMS_VERSION, {"day": day, "key": k}) for k in keys}
+        found = load_daily(self._session, task, sorted(set(hashes.values())), self._now)
+        out = {k: parse(found[h]) for k, h in hashes.items() if h in found}
+        missing = keys - out.keys()
+        if missing:
+            fresh = compute(missing)
+            store_daily(self._session, task, {hashes[k]: dump(fresh[k]) for k in missing}, self._now)
+            out.update(fresh)
+        return out
+
+    def _load_tags(self, category_ids: set[str]) -> dict[str, tuple[str, ...]]:
+        found = category_top_tags(self._session, category_ids=category_ids)
+        return {cid: tuple(found.get(cid, ())) for cid in category_ids}
+
+    def _load_bands(self, segments: set[Segment]) -> dict[Segment, PriceBand | None]:
+        found = segment_price_bands(self._session, segments=segments)
+        return {seg: found.get(seg) for seg in segments}
+
     def top_tags(self, category_ids: set[str]) -> dict[str, tuple[str, ...]]:
         missing = category_ids - self._tags.keys()
         if missing:
-            found = category_top_tags(self._session, category_ids=missing)
-            self._tags.update({cid: tuple(found.get(cid, ())) for cid in missing})
+            self._tags.update(
+                self._daily(
+                    NORMS_TAGS_TASK, missing, self._load_tags, lambda t: {"tags": list(t)}, lambda r: tuple(r["tags"])
+                )
+            )
         return {cid: self._tags[cid] for cid in category_ids}
 
     def bands(self, segments: set[Segment]) -> dict[Segment, PriceBand]:
         missing = segments - self._bands_loaded
         if missing:
-            self._bands.update(segment_price_bands(self._session, segments=missing))
+            got = self._daily(NORMS_BANDS_TASK, missing, self._load_bands, _dump_band, _parse_band)
+            self._bands.update({seg: band for seg, band in got.items() if band is not None})
             self._bands_loaded |= missing
         return {seg: self._bands[seg] for seg in segments if seg in self._bands}
 

@@ -3,6 +3,9 @@
 Pure functions over plain values: no database, no clock, no randomness. Each check gets a share in
 [0, 1] of its points; points are rounded to one decimal. The checks judge the measurements of
 `core.listings.text`; `core.listings.score` adds them up into the six dimensions and the overall score.
+
+Scores are stored (`listing_scores`): a change here that changes any score must bump
+`core.listings.persisted.RULE_VERSION`, so every stored score is treated as missing and rescored.
 """
 
 from __future__ import annotations

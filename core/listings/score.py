@@ -2,7 +2,8 @@
 
 `score_listing` is pure: it adds up the checks of `core.listings.rules` (where every rule is a
 documented constant) into six dimensions. Points are floats rounded to one decimal; the overall score
-is the sum of the six dimension scores. Loading and bulk scoring live in `core.listings.queries`.
+is the sum of the six dimension scores. Loading and bulk scoring live in `core.listings.queries`; stored scores
+in `core.listings.persisted` (a change here that changes a score must bump its RULE_VERSION).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from core.listings.rules import (
     BAND_GREEN_ABOVE,
@@ -198,8 +200,14 @@ def score_listing(
     return ListingScore(listing.product_id, round(sum(d.points for d in dimensions), 1), dimensions, facts)
 
 
-def portfolio_score(scores: Iterable[ListingScore]) -> float | None:
-    """The mean overall score of the listings (one decimal), or None when there is none."""
+class HasOverall(Protocol):
+    @property
+    def overall(self) -> float: ...
+
+
+def portfolio_score(scores: Iterable[HasOverall]) -> float | None:
+    """The mean overall score of the listings (one decimal), or None when there is none: of `ListingScore`s or of
+    stored scores (`core.listings.persisted.StoredScore`), anything with an `overall`."""
     values = [s.overall for s in scores]
     return round(sum(values) / len(values), 1) if values else None
 

@@ -23,7 +23,8 @@ Definitions (seed 000 steps 1c and 2g, issue 3):
   segment, with the same definitions as the segment's own figures.
 * `average_rating` averages the non-NULL ratings (NULL when none is rated); money
   and averages are rounded to 2 decimals with ROUND_HALF_UP; `price_range` is
-  `{"min": float, "max": float}`. Medians follow `percentile_cont(0.5)`: the middle
+  `{"min": float, "max": float, "p95": float}` (p95: the unrounded 95th percentile price, the pricing tool's
+  price-cap reference, `core.market.segments.price_p95`). Medians follow `percentile_cont(0.5)`: the middle
   price, or the mean of the two middle prices for an even count.
 * A segment with fewer than `THIN_SAMPLE_SIZE` products is a *thin sample*.
 * **Distribution and demand** (issue 11, `segment_statistics`): p10/p25/p75/p90 of the members' prices
@@ -52,7 +53,7 @@ from sqlalchemy import String, and_, case, cast, delete, func, literal, null, se
 from sqlalchemy.orm import Session
 
 from core.db import hundredths, insert_for
-from core.market.segments import load_segment_activity, sales_window, segment_statistics
+from core.market.segments import load_segment_activity, price_p95, sales_window, segment_statistics
 from core.models import (
     Category,
     DigitalProduct,
@@ -353,15 +354,12 @@ def recalculate_benchmarks(session: Session, *, now: datetime) -> int:
     """
     totals = load_segment_totals(session, now=now)
     activity = load_segment_activity(session, now=now)
-    rows = [
-        {
-            **benchmark_values(t, now=now),
-            **segment_statistics(activity.get((t.product_type, t.category_id), [])),
-            "created_at": now,
-            "updated_at": now,
-        }
-        for t in totals
-    ]
+    rows = []
+    for t in totals:
+        listings = activity.get((t.product_type, t.category_id), [])
+        values = benchmark_values(t, now=now)
+        values["price_range"] = {**values["price_range"], "p95": price_p95(listings)}
+        rows.append({**values, **segment_statistics(listings), "created_at": now, "updated_at": now})
     removed = _delete_stale(session, {(r["product_type"], r["category_id"]) for r in rows})
     if rows:
         _upsert(session, rows)

@@ -11,7 +11,7 @@ rates are at most 100 %, so an estimate never exceeds the searches; a model's es
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -43,9 +43,9 @@ def conversion_rates(
     return DemandRates(click_through, tuple(rates))
 
 
-def load_demand_rates(session: Session, *, now: datetime) -> DemandRates:
-    """The chain's rates: the conversion of each product type's live listings over the sales window (90 days)."""
-    start, end = sales_window(now)
+def load_type_activity(session: Session, *, window: tuple[date, date]) -> tuple[dict[str, int], dict[str, int]]:
+    """(views, units) per product type of the live listings over `window` (first day included, last excluded)."""
+    start, end = window
     live = (DigitalProduct.status == ProductStatus.PUBLISHED, DigitalProduct.deleted_at.is_(None))
     views = session.execute(
         select(DigitalProduct.type, func.sum(ProductView.views))
@@ -59,9 +59,13 @@ def load_demand_rates(session: Session, *, now: datetime) -> DemandRates:
         .where(*live, RevenueRecord.day >= start, RevenueRecord.day < end)
         .group_by(DigitalProduct.type)
     )
-    return conversion_rates(
-        {_type(kind): int(n or 0) for kind, n in views}, {_type(kind): int(n or 0) for kind, n in units}
-    )
+    return {_type(kind): int(n or 0) for kind, n in views}, {_type(kind): int(n or 0) for kind, n in units}
+
+
+def load_demand_rates(session: Session, *, now: datetime) -> DemandRates:
+    """The chain's rates: the conversion of each product type's live listings over the sales window (90 days)."""
+    views, units = load_type_activity(session, window=sales_window(now))
+    return conversion_rates(views, units)
 
 
 def _type(kind: Any) -> str:

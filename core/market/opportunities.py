@@ -8,8 +8,9 @@ How a report is made:
    (`core.catalog.terms.normalize_term`) and merged. Strings holding an e-mail address are dropped, and so
    are terms searched fewer than 3 times (not a demand, and free text typed once may be personal).
 2. The top 100 terms by volume are checked against the catalogue by full-text search (one statement,
-   `core.catalog.search.count_existing_products`): a term matched by 3 or more published listings is not a
-   gap. Drafts and deleted products do not count.
+   `core.catalog.search.count_existing_products`, counted once per term and UTC day and stored:
+   `core.market.supply`): a term matched by 3 or more published listings is not a gap. Drafts and deleted
+   products do not count.
 3. The gaps' words are matched against published titles and tags to total 90-day revenue per product type
    (one statement), and the AI door classifies every gap (`core.ai.tasks.classify_opportunities`, in calls of
    25 terms), Claude when configured, else the offline rules.
@@ -21,7 +22,9 @@ How a report is made:
 
 The market part (steps 1–3) is the same for every seller and is cached once for 24 hours; each seller's
 report is cached for 24 hours too, both in `ai_cache`, so they survive restarts. `refresh=True` recomputes
-both. Like the AI door, this writes cache rows in the caller's transaction and does not commit.
+both, from the search log as it stands; the supply counts, word sales and demand rates it reads move only from
+one day to the next and are counted once per UTC day (`core.market.supply`). Like the AI door, this writes
+cache rows in the caller's transaction and does not commit.
 """
 
 from __future__ import annotations
@@ -50,11 +53,10 @@ from core.ai.tasks.classify_opportunities import (
     trend_ratio,
 )
 from core.ai.tasks.opportunity_demand import DemandRates, demand_chain
-from core.catalog.search import count_existing_products, sales_by_word
 from core.catalog.terms import content_words, keyword_product_type, normalize_term, vocabulary
 from core.db import utcnow
 from core.market.benchmarks import sales_window
-from core.market.demand import load_demand_rates
+from core.market.supply import cached_demand_rates, cached_supply_counts, cached_word_sales
 from core.models import Category, DigitalProduct, SearchQuery, SellerProfile
 
 WINDOW_DAYS, RECENT_DAYS = 90, 30
@@ -246,10 +248,11 @@ def load_seller_words(session: Session, *, seller_id: str, specialties: Sequence
 def find_gaps(session: Session, *, now: datetime) -> list[GapFacts]:
     """Steps 1–2 and the related sales of step 3: the market's unmet searches with their numbers."""
     candidates = merge_search_counts(load_failed_searches(session, now=now))
-    existing = count_existing_products(session, terms=[c.term for c in candidates])
+    existing = cached_supply_counts(session, terms=[c.term for c in candidates], now=now)
     gaps = [c for c in candidates if existing[c.term] < GAP_MAX_LISTINGS]
     words = sorted({word for gap in gaps for word in content_words(gap.term)})
-    sales = related_sales_by_term([g.term for g in gaps], sales_by_word(session, words=words, window=sales_window(now)))
+    word_sales = cached_word_sales(session, words=words, window=sales_window(now), now=now)
+    sales = related_sales_by_term([g.term for g in gaps], word_sales)
     ranks = volume_ranks([g.search_volume for g in gaps])
     return [
         GapFacts(
@@ -355,7 +358,7 @@ def market_opportunities(
     if not refresh and (hit := _load_report(session, MARKET_SCOPE, now)) is not None:
         return hit
     gaps = find_gaps(session, now=now)
-    rates = load_demand_rates(session, now=now)
+    rates = cached_demand_rates(session, window=sales_window(now), now=now)
     results = classify_opportunities(gaps, rates=rates, ai=ai or default_ai(), session=session, use_cache=not refresh)
     engine, label = combined_engine(results)
     report = OpportunityReport(tuple(_opportunities(gaps, results, rates)), engine, label, now)

@@ -60,11 +60,16 @@ class BenchmarkView:
     p90_price: Decimal | None = None
     median_conversion_rate: float | None = None
     demand_model: dict[str, Any] | None = None
+    price_p95: float | None = None  # the unrounded 95th percentile price (the price cap's reference); None before
 
     @property
     def has_distribution(self) -> bool:
         """True when the nightly percentiles are there (a row computed before issue 11 lacks them)."""
         return None not in (self.p10_price, self.p25_price, self.p75_price, self.p90_price)
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _decimal(value: float | None) -> Decimal | None:
@@ -114,6 +119,7 @@ def _view(
             None if benchmark.median_conversion_rate is None else float(benchmark.median_conversion_rate)
         ),
         demand_model=benchmark.demand_model,
+        price_p95=_float(benchmark.price_range.get("p95")),
     )
 
 

@@ -348,6 +348,15 @@ def recent_daily_revenue(session: Session, *, seller_id: str, as_of: date, days:
 PERCENTILE_COLUMNS = {"p10_price": 0.10, "p25_price": 0.25, "p75_price": 0.75, "p90_price": 0.90}
 
 
+PRICE_CAP_PERCENTILE = 0.95
+
+
+def price_p95(listings: list[ListingActivity]) -> float | None:
+    """The 95th percentile of the listings' prices (`percentile_cont`, unrounded): the reference of the pricing
+    tool's price cap, stored in the benchmark's `price_range` as "p95" (None without listings)."""
+    return percentile_cont(sorted(item.price for item in listings), PRICE_CAP_PERCENTILE)
+
+
 def segment_statistics(listings: list[ListingActivity]) -> dict[str, Any]:
     """The nightly distribution and demand columns of one segment (pure): percentiles to the cent (half up),
     the median conversion (6 decimals) and the `demand_model` JSON (None without a fit)."""

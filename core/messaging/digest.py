@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from core import urls
 from core.ai.door import AIDoor, default_ai
-from core.ai.tasks.weekly_digest_text import WeeklyDigestPayload, weekly_digest_text
+from core.ai.tasks.weekly_digest_text import TipFacts, WeeklyDigestPayload, weekly_digest_text
 from core.config import Settings, get_settings
-from core.listings.queries import MarketNorms, score_seller_listings
+from core.listings.persisted import seller_listing_scores
+from core.listings.queries import MarketNorms, ScoredListing, score_products
 from core.messaging.queries import digest_recipients, load_recipient, load_top_insight, load_week_numbers
 from core.messaging.rules import (
     FLAT,
@@ -31,13 +32,14 @@ from core.messaging.rules import (
     digest_idempotency_key,
     digest_subject,
     digest_week,
+    dimension_tip,
     first_name,
     performance_rows,
+    tip_order,
     trend_context,
-    weakest_dimension_tip,
     week_label,
 )
-from core.models import EmailOutbox, ProductStatus
+from core.models import DigitalProduct, EmailOutbox, MarketBenchmark, ProductStatus
 from core.notify.email import queue_email
 from core.periods import iso_week, local_day
 from core.sales.queries import load_seller_trend
@@ -74,6 +76,34 @@ def render_weekly_digest(context: dict[str, Any]) -> tuple[str, str]:
     return html, text_env.get_template("weekly_digest.txt").render(context)
 
 
+def weakest_tip(
+    session: Session, *, seller_id: str, now: datetime, market: MarketNorms | None = None
+) -> TipFacts | None:
+    """`weakest_dimension_tip` of the seller's published listings, fully scoring only the listings it is read from.
+
+    The candidates (a listing's dimension with points to win) are ordered from the stored scores
+    (`core.listings.persisted`: points and points to win per dimension), then the listings are fully scored —
+    checks and suggestions — one at a time in that order until a dimension has a rule-based fix: usually just the
+    first.
+    """
+    stored = seller_listing_scores(session, seller_id=seller_id, now=now, statuses=(ProductStatus.PUBLISHED,))
+    candidates = sorted(
+        (tip_order(d.points, d.max_points, s.to_win.get(d.key, 0.0), s.title, s.product_id), d.key)
+        for s in stored
+        for d in s.dimensions
+        if s.to_win.get(d.key, 0.0) > 0
+    )
+    scored: dict[str, ScoredListing | None] = {}
+    for (_share, _to_win, _title, product_id), dimension in candidates:
+        if product_id not in scored:
+            found = score_products(session, DigitalProduct.id == product_id, market=market)
+            scored[product_id] = found[0] if found else None
+        listing = scored[product_id]
+        if listing is not None and (tip := dimension_tip(listing, dimension)) is not None:
+            return tip
+    return None
+
+
 def compose_weekly_digest(
     session: Session,
     *,
@@ -92,8 +122,7 @@ def compose_weekly_digest(
     week = digest_week(now, settings.timezone)
     numbers = load_week_numbers(session, seller_id=seller_id, week=week)
     insight = load_top_insight(session, seller_id=seller_id)
-    published = score_seller_listings(session, seller_id=seller_id, statuses=(ProductStatus.PUBLISHED,), market=market)
-    tip = weakest_dimension_tip(published)
+    tip = weakest_tip(session, seller_id=seller_id, now=now, market=market)
     payload = WeeklyDigestPayload(numbers=numbers, tip=tip, top_insight_title=insight.title if insight else None)
     result = weekly_digest_text(payload, ai=ai or default_ai(), session=session)
     # The week is read against the 12-month trend: a declining seller is not told only that the week was up.
@@ -145,6 +174,16 @@ def compose_weekly_digest(
     return Email(to_address=recipient.email, subject=subject, html=html, text=text, meta=meta)
 
 
+def preload_norms(session: Session, market: MarketNorms) -> None:
+    """Load the tag norms of every category and the price bands of every segment with a nightly benchmark in one
+    query each, rather than category by category as the run's sellers reach them (a run over many sellers
+    reaches nearly all of them). A segment outside those (an inactive category's) is still loaded when needed."""
+    rows = session.execute(select(MarketBenchmark.product_type, MarketBenchmark.category_id))
+    segments = {(str(kind), category_id) for kind, category_id in rows}
+    market.top_tags({c for _, c in segments if c is not None})
+    market.bands(segments)
+
+
 @dataclass
 class DigestReport:
     week: str
@@ -183,7 +222,9 @@ def send_weekly_digests(
     report.sellers = len(sellers)
     prefix = digest_idempotency_key("%", week)
     done = set(session.scalars(select(EmailOutbox.idempotency_key).where(EmailOutbox.idempotency_key.like(prefix))))
-    market = MarketNorms(session)  # market-wide listing norms: loaded once for all sellers of this run
+    market = MarketNorms(session, now=now)  # market-wide listing norms: loaded once a day for all runs and sellers
+    if len(sellers) - len(done) > 1:
+        preload_norms(session, market)
     for index, seller_id in enumerate(sellers, start=1):
         key = digest_idempotency_key(seller_id, week)
         if key in done:

@@ -92,21 +92,39 @@ def weakest_dimension_tip(scored: Iterable[ScoredListing]) -> TipFacts | None:
     for listing in scored:
         for dim in listing.score.dimensions:
             if dim.actionable_gap > 0:
-                share = dim.points / dim.max_points
-                key = (share, -dim.actionable_gap, listing.listing.title, listing.listing.product_id)
-                candidates.append((key, dim, listing))
-    for _, dim, listing in sorted(candidates, key=lambda c: c[0]):
-        fixes = [s for s in listing_suggestions_offline(listing.score, listing.listing) if s.dimension == dim.key]
-        if fixes:
-            return TipFacts(
-                listing_title=listing.listing.title,
-                dimension=dim.key,
-                dimension_label=dim.label,
-                points=dim.points,
-                max_points=dim.max_points,
-                suggestion=fixes[0].suggestion,
-            )
+                key = tip_order(
+                    dim.points, dim.max_points, dim.actionable_gap, listing.listing.title, listing.listing.product_id
+                )
+                candidates.append((key, dim.key, listing))
+    for _, dimension, listing in sorted(candidates, key=lambda c: c[0]):
+        if (tip := dimension_tip(listing, dimension)) is not None:
+            return tip
     return None
+
+
+TipOrder = tuple[float, float, str, str]
+
+
+def tip_order(points: float, max_points: float, to_win: float, title: str, product_id: str) -> TipOrder:
+    """Where a (listing, dimension) with points to win stands among the tip's candidates (lowest first): the
+    lowest share of the maximum, then more points to win, then the listing title, then the product id."""
+    return (points / max_points, -to_win, title, product_id)
+
+
+def dimension_tip(listing: ScoredListing, dimension: str) -> TipFacts | None:
+    """The tip for one dimension of one fully scored listing: its first rule-based fix, None without one."""
+    dim = listing.score.dimension(dimension)
+    fixes = [s for s in listing_suggestions_offline(listing.score, listing.listing) if s.dimension == dim.key]
+    if not fixes:
+        return None
+    return TipFacts(
+        listing_title=listing.listing.title,
+        dimension=dim.key,
+        dimension_label=dim.label,
+        points=dim.points,
+        max_points=dim.max_points,
+        suggestion=fixes[0].suggestion,
+    )
 
 
 MAX_SUBJECT_CHARS = 120

@@ -3,9 +3,10 @@ its own demand, in bulk too, apply a new price with an audit row, and list the s
 
 Loading (`core.pricing.queries`) is a fixed number of queries whatever the number of products: the seller's
 products with their 90-day views, purchases and units; the nightly benchmark rows of their segments (the same
-figures Market and Benchmarks show); the segments' 95th percentile (the price cap); the products' price changes
-(and, for those that have some, their daily units and the activity since the last change). The AI door then
-answers per product (one cache lookup each). Position: `core.pricing.rules`; the demand model, confidence and
+figures Market and Benchmarks show, with each segment's nightly 95th percentile: the price cap); the products'
+price changes (and, for those that have some, their daily units and the activity since the last change). The AI
+cache is searched once for all products; the AI door then answers per product, looking in the cache again only
+for the products that have an answer there. Position: `core.pricing.rules`; the demand model, confidence and
 expected change: `core.pricing.demand`; the rules that always hold: `core.pricing.advice`, enforced after any
 engine by `core.pricing.rules.enforce_band`.
 """
@@ -21,17 +22,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.ai.door import AIDoor, default_ai
-from core.ai.tasks.pricing_advice import pricing_advice
-from core.ai.tasks.pricing_types import PricingPayload
+from core.ai.cache import input_hash
+from core.ai.door import OFFLINE_ENGINE, AIDoor, default_ai
+from core.ai.serialize import to_jsonable
+from core.ai.tasks.pricing_advice import PRICING_ADVICE, pricing_advice
+from core.ai.tasks.pricing_types import DemandContext, PricingPayload, ProductFacts
 from core.db import utcnow
 from core.market.benchmarks import sales_window
-from core.models import DigitalProduct, PriceChange, PriceChangeSource, ProductStatus
+from core.models import AICache, DigitalProduct, PriceChange, PriceChangeSource, ProductStatus
 from core.models.enums import product_type_label
 from core.money import format_money, to_cents
 from core.pricing.advice import demand_context
 from core.pricing.demand import (
     Anchor,
+    Elasticity,
     anchor_day,
     estimate_elasticity,
     expected_change,
@@ -41,6 +45,7 @@ from core.pricing.demand import (
     units_at,
 )
 from core.pricing.evidence import ProductEvidence, load_evidence
+from core.pricing.market import PricingMarket
 from core.pricing.queries import (
     MarketData,
     load_market,
@@ -52,6 +57,7 @@ from core.pricing.queries import (
     top_seller_price,
 )
 from core.pricing.rules import (
+    CompetitivePosition,
     PriceValidationError,
     PricingAnalysis,
     check_price_cap,
@@ -77,16 +83,25 @@ def _anchor(row: Any, evidence: ProductEvidence | None, window: tuple[date, date
     return Anchor(since=since, days=days, units=units, views=views, purchases=purchases)
 
 
-def _analyse_row(
-    session: Session,
-    row: Any,
-    data: MarketData,
-    evidence: ProductEvidence | None,
-    window: tuple[date, date],
-    *,
-    ai: AIDoor,
-    use_cache: bool,
-) -> PricingAnalysis:
+@dataclass(frozen=True)
+class _Prepared:
+    """Everything of one product's analysis up to the question for the AI door (the payload)."""
+
+    row: Any
+    market: PricingMarket
+    position: CompetitivePosition
+    anchor: Anchor
+    elasticity: Elasticity
+    settled: date | None
+    demand: DemandContext
+    facts: ProductFacts
+    payload: PricingPayload
+
+
+def _prepare(
+    row: Any, data: MarketData, evidence: ProductEvidence | None, window: tuple[date, date]
+) -> _Prepared | PricingAnalysis:
+    """The product's market, position, demand model and AI payload; an unavailable analysis when there is none."""
     product_type, price, currency = str(row.type), row.price, row.currency or "USD"
     title = row.title or ""
     chosen = segment_benchmark(data, product_type, row.category_id)
@@ -105,8 +120,8 @@ def _analyse_row(
         return unavailable(row.id, title, price, currency, reason)
     if price <= 0:
         return unavailable(row.id, title, price, currency, "Set a price above $0.00 to get pricing advice.")
-    extras = data.extras.get((product_type, row.category_id if scope == "category" else None))
-    p95 = to_cents(extras.p95) if extras is not None else benchmark.price_max
+    segment_p95 = data.p95.get((product_type, row.category_id if scope == "category" else None))
+    p95 = to_cents(segment_p95) if segment_p95 is not None else benchmark.price_max
     top = top_seller_price(data, product_type, row.category_id, scope)
     market = market_from_benchmark(price, benchmark, scope, top=top, p95=p95)
     try:
@@ -135,7 +150,14 @@ def _analyse_row(
     payload = PricingPayload(
         product=facts, market=context, competitive_position=position, confidence_score=confidence, demand=demand
     )
-    result = pricing_advice(payload, ai=ai, session=session, use_cache=use_cache)
+    return _Prepared(row, market, position, anchor, elasticity, settled, demand, facts, payload)
+
+
+def _finish(session: Session, prepared: _Prepared, *, ai: AIDoor, use_cache: bool) -> PricingAnalysis:
+    """Ask the AI door (one cache lookup when `use_cache`) and hold its answer to the rules that always hold."""
+    row, demand, elasticity = prepared.row, prepared.demand, prepared.elasticity
+    price, currency = row.price, row.currency or "USD"
+    result = pricing_advice(prepared.payload, ai=ai, session=session, use_cache=use_cache)
     advice = result.value
     suggested, price_range, held = enforce_band(advice.suggested_price, advice.price_range, (demand.low, demand.high))
     reasoning = advice.reasoning
@@ -145,23 +167,23 @@ def _analyse_row(
             f"always hold (at most 25% per step, no cut for an above-median converter, toward the market, settle "
             f"after a change) moved it to {format_money(suggested, currency)}."
         )
-    units = anchor.monthly_units
+    units = prepared.anchor.monthly_units
     change = Decimal("0.00")
     if suggested != price:
         change = expected_change(suggested, units=units, current=price, elasticity=elasticity.mean)
     return PricingAnalysis(
         product_id=row.id,
-        title=title,
+        title=row.title or "",
         current_price=price,
         currency=currency,
         available=True,
         suggested_price=suggested,
         price_range=price_range,
         reasoning=reasoning,
-        competitive_position=position,
-        confidence_score=confidence,
-        market=market,
-        facts=facts,
+        competitive_position=prepared.position,
+        confidence_score=prepared.payload.confidence_score,
+        market=prepared.market,
+        facts=prepared.facts,
         engine=result.engine,
         engine_label=result.engine_label,
         fallback_reason=result.fallback_reason,
@@ -173,7 +195,26 @@ def _analyse_row(
             units_at(float(suggested), units=units, current=float(price), elasticity=elasticity.mean), 2
         ),
         held_by_rules=held,
-        settled_until=settled,
+        settled_until=prepared.settled,
+    )
+
+
+def _cache_key(payload: PricingPayload) -> str:
+    """The AI door's cache key of a pricing question (`core.ai.cache.input_hash` of the task and its payload)."""
+    return input_hash(PRICING_ADVICE.name, PRICING_ADVICE.version, to_jsonable(payload))
+
+
+def _cached_keys(session: Session, keys: list[str], *, ai: AIDoor) -> set[str]:
+    """Those of `keys` with an unexpired cached pricing answer: one query for all, so a bulk review asks the door
+    to look in the cache only where there is something to find."""
+    if not keys:
+        return set()
+    return set(
+        session.scalars(
+            select(AICache.input_hash).where(
+                AICache.task == PRICING_ADVICE.name, AICache.input_hash.in_(keys), AICache.expires_at > ai.clock()
+            )
+        )
     )
 
 
@@ -190,7 +231,7 @@ def analyze_pricing(
 
     LookupError("Product not found") when the product is missing, deleted or another seller's. Without a
     comparable listing of its type the result has `available=False` and a reason, and no AI is asked.
-    Five queries (product, quartiles, extras, benchmarks, the AI cache lookup). `now` fixes the 90-day window
+    Four queries (product, nightly benchmarks, price changes, the AI cache lookup). `now` fixes the 90-day window
     (default: the current time); `use_cache=False` asks the model anew ("regenerate").
     """
     key = url_key(product_id, max_chars=64)  # `?product=` may hold anything: a NUL is "not found", not DataError
@@ -202,7 +243,10 @@ def analyze_pricing(
         raise LookupError("Product not found")
     data = load_market(session, rows)
     evidence = load_evidence(session, [rows[0].id], window=window).get(rows[0].id)
-    return _analyse_row(session, rows[0], data, evidence, window, ai=ai or default_ai(), use_cache=use_cache)
+    prepared = _prepare(rows[0], data, evidence, window)
+    if isinstance(prepared, PricingAnalysis):
+        return prepared
+    return _finish(session, prepared, ai=ai or default_ai(), use_cache=use_cache)
 
 
 def bulk_analyze_pricing(
@@ -217,9 +261,10 @@ def bulk_analyze_pricing(
 ) -> list[PricingAnalysis]:
     """Analyse every published product of the seller (by title), calling `progress(done, total, title)` after each.
 
-    The products and all the market data they need are loaded in four queries whatever their number; the AI
-    then answers product by product in batches of at most `batch_size` (≤ 20), and pending AI-cache writes
-    are flushed after each batch. Sort the result for review with `needs_attention`.
+    The products and all the market data they need are loaded in three queries whatever their number, and the
+    AI cache is searched once for all of them; the AI then answers product by product (looking in the cache
+    only for the products that have an answer there) in batches of at most `batch_size` (≤ 20), and pending
+    AI-cache writes are flushed after each batch. Sort the result for review with `needs_attention`.
     """
     if not 1 <= batch_size <= DEFAULT_BATCH_SIZE:
         raise ValueError(f"batch_size must be 1–{DEFAULT_BATCH_SIZE}, not {batch_size}")
@@ -230,14 +275,22 @@ def bulk_analyze_pricing(
     data = load_market(session, rows)
     evidence = load_evidence(session, [r.id for r in rows], window=window)
     door = ai or default_ai()
+    prepared = [_prepare(row, data, evidence.get(row.id), window) for row in rows]
+    keys = {id(p): _cache_key(p.payload) for p in prepared if isinstance(p, _Prepared)}
+    found = _cached_keys(session, sorted(set(keys.values())), ai=door) if use_cache else set()
     analyses: list[PricingAnalysis] = []
     for start in range(0, len(rows), batch_size):
-        for row in rows[start : start + batch_size]:
-            analyses.append(
-                _analyse_row(session, row, data, evidence.get(row.id), window, ai=door, use_cache=use_cache)
-            )
+        for item in prepared[start : start + batch_size]:
+            if isinstance(item, _Prepared):
+                key = keys[id(item)]
+                analysis = _finish(session, item, ai=door, use_cache=use_cache and key in found)
+                if analysis.engine != OFFLINE_ENGINE:
+                    found.add(key)  # the door stored Claude's answer: a later identical question finds it
+                analyses.append(analysis)
+            else:
+                analyses.append(item)
             if progress is not None:
-                progress(len(analyses), len(rows), row.title or "")
+                progress(len(analyses), len(rows), analyses[-1].title)
         session.flush()
     return analyses
 

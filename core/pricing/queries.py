@@ -2,9 +2,10 @@
 benchmarks of their segments (issue 11: the Pricing tool reads the same figures as Market and Benchmarks, never
 live quartiles), each segment's 95th percentile for the price cap, and the products' own price-change evidence.
 
-A fixed number of queries whatever the number of products: `load_product_rows` (one), `load_market` (two:
-`core.market.queries.list_benchmarks`, `segment_extras`), `load_evidence` (one, plus three when a product has
-price changes).
+A fixed number of queries whatever the number of products: `load_product_rows` (one), `load_market` (one,
+`core.market.queries.list_benchmarks`, whose rows carry the nightly 95th percentile; plus `segment_extras` for a
+row computed before the nightly job stored it), `load_evidence` (one, plus three when a product has price
+changes).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from core.models import (
     ConversionEvent,
     ConversionEventType,
     DigitalProduct,
+    DigitalProductType,
     ProductStatus,
     ProductView,
     RevenueRecord,
@@ -246,24 +248,39 @@ def product_facts(row: Any, *, category_name: str | None) -> ProductFacts:
 
 @dataclass(frozen=True)
 class MarketData:
-    """The nightly benchmark rows of every segment involved, and each segment's live 95th percentile price (used
-    only for the price cap, the same figure `apply_price` checks against)."""
+    """The nightly benchmark rows of every segment involved, and the 95th percentile price of each segment an
+    analysis uses (only for the price cap, the same figure `apply_price` checks against): the nightly one, live
+    for a row computed before the nightly job stored it."""
 
     benchmarks: dict[Segment, BenchmarkView]
-    extras: dict[Segment, SegmentExtras]
+    p95: dict[Segment, float]
 
 
 def load_market(session: Session, rows: list[Any]) -> MarketData:
-    """Two queries for all rows: the nightly benchmarks of their types, the extras (p95) of their segments."""
-    segments: set[Segment] = {(str(r.type), None) for r in rows}
-    segments |= {(str(r.type), r.category_id) for r in rows if r.category_id}
-    if not segments:
+    """One query for all rows: the nightly benchmarks of their types, with the 95th percentile of each segment the
+    analyses use (a category's when it has ≥ `MIN_CATEGORY_SAMPLE` listings, else its type's). A second query
+    (`segment_extras`) only for segments whose row was computed before the nightly job stored that percentile."""
+    types = {str(r.type) for r in rows}
+    if not types:
         return MarketData({}, {})
-    types = {t for t, _ in segments}
     only_type = next(iter(types)) if len(types) == 1 else None
     views = list_benchmarks(session, product_type=only_type)
-    extras = segment_extras(session, segments=segments)
-    return MarketData({(str(b.product_type), b.category_id): b for b in views}, extras)
+    benchmarks = {(str(b.product_type), b.category_id): b for b in views}
+    data = MarketData(benchmarks, {})
+    p95: dict[Segment, float] = {}
+    live: set[Segment] = set()
+    for r in rows:
+        chosen = segment_benchmark(data, str(r.type), r.category_id)
+        if chosen is None:
+            continue
+        key = (str(r.type), r.category_id if chosen[1] == "category" else None)
+        if chosen[0].price_p95 is not None:
+            p95[key] = chosen[0].price_p95
+        else:
+            live.add(key)
+    if live:
+        p95.update((key, extras.p95) for key, extras in segment_extras(session, segments=live).items())
+    return MarketData(benchmarks, p95)
 
 
 def segment_benchmark(
@@ -335,14 +352,25 @@ def market_from_benchmark(
 def price_cap_reference(session: Session, *, product: DigitalProduct) -> Decimal | None:
     """The 95th percentile price (cents) of the product's segment, None when no other published listing compares.
 
-    Same segment rule as the analysis: the category when it has ≥ 5 listings of the type, else the type.
-    One query.
+    Same segment rule and figure as the analysis: the nightly benchmark rows (the category's when it has ≥ 5
+    listings of the type, else the type's) and their stored 95th percentile, in one query; counted live from the
+    listings (one more query) when the type has no nightly row yet or its row predates the stored percentile.
     """
+    rows = {
+        (str(b.product_type), b.category_id): b
+        for b in list_benchmarks(session, product_type=DigitalProductType(product.type))
+    }
+    nightly = segment_benchmark(MarketData(rows, {}), str(product.type), product.category_id)
+    own = 1 if product.status == ProductStatus.PUBLISHED else 0
+    if nightly is not None and nightly[0].price_p95 is not None:
+        whole_row = rows.get((str(product.type), None))
+        if whole_row is None or whole_row.sample_size - own < 1:
+            return None
+        return to_cents(nightly[0].price_p95)
     whole_key: Segment = (str(product.type), None)
     keys = {whole_key} | ({(str(product.type), product.category_id)} if product.category_id else set())
     extras = segment_extras(session, segments=keys)
     whole = extras.get(whole_key)
-    own = 1 if product.status == ProductStatus.PUBLISHED else 0
     if whole is None or whole.sample_size - own < 1:
         return None
     category = extras.get((str(product.type), product.category_id)) if product.category_id else None

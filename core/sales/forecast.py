@@ -62,8 +62,8 @@ from core.sales import rules as fm
 from core.sales.forecast_text import assumptions
 from core.sales.queries import (
     DailySales,
+    cached_market_growth,
     load_daily_sales,
-    load_market_growth,
     load_market_trend,
     load_seller_trend,
     utc_yesterday,
@@ -303,7 +303,7 @@ def forecast_for_seller(session: Session, *, seller_id: str, days: int, now: dat
     check_forecast_days(days)
     as_of = utc_yesterday(now)
     sales = load_daily_sales(session, seller_id=seller_id, as_of=as_of)
-    market = load_market_growth(session, seller_id=seller_id, as_of=as_of)
+    market = cached_market_growth(session, seller_id=seller_id, as_of=as_of, now=now)
     trend = load_seller_trend(session, seller_id=seller_id, today=as_of + timedelta(days=1))
     return forecast_revenue(
         sales.revenue,

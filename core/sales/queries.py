@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, and_, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
+from core.ai.cache import input_hash, load_cached_answer, save_cached_answer
 from core.config import get_settings
 from core.db import hundredths
 from core.models import DigitalProduct, RevenueRecord
@@ -146,6 +147,128 @@ def load_market_growth(session: Session, *, seller_id: str, as_of: date) -> Mont
         return [rr.seller_id != seller_id, dp.type.in_(seller_types)]
 
     return monthly_growth(load_history(session, windows=windows, conditions=conditions, products=True), windows)
+
+
+# ---------------------------------------------------------------- the market trend, per day (ai_cache)
+
+MARKET_TYPES_TASK = "market-type-history"
+MARKET_TYPES_VERSION = 1
+MARKET_TYPES_TTL = timedelta(days=1)
+STORED_ENGINE = "database"  # not a model's answer: figures the database counted
+
+
+def load_type_histories(session: Session, *, windows: TrendWindows) -> dict[str, dict[str, Any]]:
+    """Every product type's revenue history over `windows` (all sellers) and its two earliest sellers, as JSON.
+
+    Two GROUP BYs over `revenue_records` ⋈ `digital_products`: per (type, month) the month's cents, units and rows
+    and the 90-day blocks; per (type, seller) the seller's first sale ever (no date bound, as in `load_history`).
+    """
+    rr, dp = RevenueRecord, DigitalProduct
+    cents = hundredths(rr.revenue)
+    month = _month_column(session, rr.day)
+    blocks = [func.sum(case((and_(rr.day >= b.start, rr.day <= b.end), cents), else_=0)) for b in windows.blocks]
+    rows = session.execute(
+        select(dp.type, month, func.sum(cents), func.sum(rr.units), func.count(), *blocks)
+        .join(dp, dp.id == rr.product_id)
+        .where(rr.day >= windows.first_day, rr.day <= windows.as_of)
+        .group_by(dp.type, month)
+    )
+    out: dict[str, dict[str, Any]] = {}
+
+    def entry(kind: Any) -> dict[str, Any]:
+        key = str(getattr(kind, "value", kind))
+        return out.setdefault(key, {"months": {}, "blocks": [0] * len(windows.blocks), "first": []})
+
+    for row in rows:
+        item = entry(row[0])
+        item["months"][_as_month(row[1]).isoformat()] = [int(row[2] or 0), int(row[3] or 0)]
+        item["rows"] = item.get("rows", 0) + int(row[4])
+        for i in range(len(windows.blocks)):
+            item["blocks"][i] += int(row[5 + i] or 0)
+    firsts = session.execute(
+        select(dp.type, rr.seller_id, func.min(rr.day)).join(dp, dp.id == rr.product_id).group_by(dp.type, rr.seller_id)
+    ).all()
+    for kind, seller, day in sorted(firsts, key=lambda r: (str(_as_date(r[2])), str(r[1]))):
+        item = entry(kind)
+        if len(item["first"]) < 2:  # the two earliest sellers: the first sale without any one seller
+            item["first"].append([str(seller), str(_as_date(day))])
+    return out
+
+
+def cached_type_histories(session: Session, *, windows: TrendWindows, now: datetime) -> dict[str, dict[str, Any]]:
+    """`load_type_histories` for `windows`, counted once and read back from `ai_cache` until it expires (a day).
+
+    The trade-off, as for the other daily market figures (`core.market.supply`): revenue recorded during the day
+    for days already complete counts from the next day's first count.
+    """
+    key = input_hash(MARKET_TYPES_TASK, MARKET_TYPES_VERSION, {"as_of": windows.as_of.isoformat()})
+    found = load_cached_answer(session, MARKET_TYPES_TASK, key, now=now)
+    if found is not None:
+        return found.result
+    histories = load_type_histories(session, windows=windows)
+    save_cached_answer(
+        session, MARKET_TYPES_TASK, key, engine=STORED_ENGINE, result=histories, ttl=MARKET_TYPES_TTL, now=now
+    )
+    return histories
+
+
+def market_history(session: Session, *, seller_id: str, windows: TrendWindows, now: datetime) -> History:
+    """`load_market_growth`'s history from the day's per-type figures minus the seller's own rows in them.
+
+    Sums are exact in cents, so this equals the live query's history (months that net to nothing are left out;
+    `monthly_growth` reads a missing month as 0). The first sale without the seller is the earliest of each
+    type's two earliest sellers that is not them, and only given when other sellers have rows in `windows`.
+    """
+    types = [
+        str(getattr(t, "value", t))
+        for t in session.scalars(select(DigitalProduct.type).where(DigitalProduct.seller_id == seller_id).distinct())
+    ]
+    stored = cached_type_histories(session, windows=windows, now=now)
+    own = load_history(
+        session,
+        windows=windows,
+        conditions=lambda rr, dp: [rr.seller_id == seller_id, dp.type.in_(types)],
+        products=True,
+    )
+    rr, dp = RevenueRecord, DigitalProduct
+    own_rows = session.scalar(
+        select(func.count())
+        .select_from(rr)
+        .join(dp, dp.id == rr.product_id)
+        .where(rr.seller_id == seller_id, dp.type.in_(types), rr.day >= windows.first_day, rr.day <= windows.as_of)
+    )
+    rows = -int(own_rows or 0)
+    month_cents: dict[date, int] = {}
+    month_units: dict[date, int] = {}
+    block_cents = [0] * len(windows.blocks)
+    firsts: list[date] = []
+    for kind in types:
+        item = stored.get(kind)
+        if item is None:
+            continue
+        for month, (cents, units) in item["months"].items():
+            key = date.fromisoformat(month)
+            month_cents[key] = month_cents.get(key, 0) + int(cents)
+            month_units[key] = month_units.get(key, 0) + int(units)
+        rows += int(item.get("rows", 0))
+        block_cents = [a + int(b) for a, b in zip(block_cents, item["blocks"], strict=True)]
+        firsts += [date.fromisoformat(day) for seller, day in item["first"] if seller != seller_id][:1]
+    for key, cents in own.month_cents.items():
+        month_cents[key] = month_cents.get(key, 0) - cents
+        month_units[key] = month_units.get(key, 0) - own.month_units.get(key, 0)
+    keep = [m for m in month_cents if month_cents[m] or month_units[m]]
+    return History(
+        {m: month_cents[m] for m in sorted(keep)},
+        {m: month_units[m] for m in sorted(keep)},
+        tuple(a - b for a, b in zip(block_cents, own.block_cents, strict=True)),
+        min(firsts, default=None) if rows > 0 else None,  # as the live query: no rows in `windows`, no date
+    )
+
+
+def cached_market_growth(session: Session, *, seller_id: str, as_of: date, now: datetime) -> MonthlyGrowth:
+    """`load_market_growth` from the day's stored per-type figures: one small query per seller after the first."""
+    windows = trend_windows(as_of + timedelta(days=1))
+    return monthly_growth(market_history(session, seller_id=seller_id, windows=windows, now=now), windows)
 
 
 def load_market_trend(session: Session, *, seller_id: str, as_of: date) -> float | None:

@@ -1,6 +1,8 @@
 """The numbers on the two home pages: a seller's last 30 days and the marketplace's, with daily series.
 
-Windows, daily points and totals are `core.periods`'; money and the percent change are `core.money`'s.
+Windows, daily points and totals are `core.periods`'; money and the percent change are `core.money`'s. Admin Home's
+daily revenue and selling sellers read the daily roll-up the `rollups` job keeps (`core.analytics.daily_sales`) for
+the days it holds and `revenue_records` for the rest, with the same result.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.analytics.daily_sales import daily_from_rollups, rolled_through, selling_sellers_from_rollups
 from core.models import DigitalProduct, ProductStatus, RevenueRecord, SellerProfile, SellerStatus
 from core.money import percent_change, to_cents
 from core.periods import DailyPoint, Window, complete_days, fill_missing_days, window_totals
@@ -135,10 +138,24 @@ def seller_home_summary(session: Session, *, seller_id: str, now: datetime) -> S
     )
 
 
+def _marketplace_daily(session: Session, *, series: Window, until: date | None) -> list[tuple[date, Decimal, int]]:
+    """The marketplace's daily rows: rolled-up days before `until`, `revenue_records` for the days after."""
+    if until is None or until <= series.start:
+        return _daily_rows(session, window=series, seller_id=None)
+    rows = [
+        (day, to_cents(revenue), units)
+        for day, revenue, units in daily_from_rollups(session, series.start, series.end, until)
+    ]
+    if until <= series.end:
+        rows += _daily_rows(session, window=Window(until, series.end), seller_id=None)
+    return rows
+
+
 def admin_home_summary(session: Session, *, now: datetime) -> AdminHomeSummary:
     """The marketplace at a glance: sellers by status, live products, 30-day GMV and 90 days of daily GMV."""
     period, previous, series = home_windows(now.date())
-    daily = fill_missing_days(_daily_rows(session, window=series, seller_id=None), series)
+    until = rolled_through(session)
+    daily = fill_missing_days(_marketplace_daily(session, series=series, until=until), series)
     gmv, units = window_totals(daily, period)
     prev_gmv, prev_units = window_totals(daily, previous)
     status_rows = session.execute(
@@ -153,7 +170,9 @@ def admin_home_summary(session: Session, *, now: datetime) -> AdminHomeSummary:
         period=period,
         previous_period=previous,
         sellers_by_status=by_status,
-        selling_sellers=_selling_sellers(session, window=period),
+        selling_sellers=selling_sellers_from_rollups(session, period.start, period.end)
+        if until is not None and period.end < until
+        else _selling_sellers(session, window=period),
         live_products=_live_products(session, seller_id=None),
         gmv=gmv,
         previous_gmv=prev_gmv,

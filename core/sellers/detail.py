@@ -39,8 +39,8 @@ class SellerDetail:
 def seller_detail(session: Session, *, seller_id: str, now: datetime, tz: Any = None) -> SellerDetail:
     """Everything the admin sees on selecting a seller; LookupError for an unknown or deleted seller."""
     tz = tz or get_settings().timezone
-    ov = overview_query(now, tz, SellerFilters())
-    row = session.execute(select(ov).where(ov.c.seller_id == seller_id)).one_or_none()
+    ov = overview_query(now, tz, SellerFilters(), seller_ids=[seller_id])
+    row = session.execute(select(ov)).one_or_none()
     if row is None:
         raise LookupError(f"seller {seller_id} not found")
     listings = score_seller_listings(session, seller_id=seller_id)

@@ -12,6 +12,10 @@ and their trend are in `core.sellers.success`.
   first of them, else under 60 % of their best 90-day block of the last 360 days); active. Revenue windows are
   complete days ending yesterday (APP_TIMEZONE), as on the home pages (`core.sellers.success.revenue_windows`).
 
+Listing health is the mean of the seller's stored listing scores (`core.listings.persisted`, published listings and
+drafts), aggregated in SQL. Sorted by name, last login or listing health without a stage filter, the page's
+sellers are picked first and only their 25 rows are computed.
+
 Dates are local dates in APP_TIMEZONE. Overview rows never hold an e-mail address, only its mask.
 """
 
@@ -25,12 +29,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from core.config import get_settings
 from core.db import hundredths
-from core.listings.low_quality import listing_health_by_seller
+from core.listings.low_quality import average_health, health_from, listing_health_by_seller
 from core.models import (
     Category,
     DigitalProduct,
@@ -112,8 +116,30 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
-    """One row per seller with every overview column and its stage, as a subquery (filters applied)."""
+def _seller_filters(filters: SellerFilters) -> list[Any]:
+    """The WHERE of the search box and the status filter, on `SellerProfile` joined to `User`."""
+    s, u = SellerProfile, User
+    conditions: list[Any] = [s.deleted_at.is_(None)]
+    # The search box is cleaned, not refused: a NUL or a zero-width character is dropped and the rest searched.
+    search = clean_search(filters.search)
+    if search:
+        pattern = _like(search)
+        conditions.append(
+            or_(
+                func.lower(s.display_name).like(pattern, escape="\\"), func.lower(u.username).like(pattern, escape="\\")
+            )
+        )
+    if filters.status:
+        conditions.append(s.status == SellerStatus(filters.status))
+    return conditions
+
+
+def overview_query(now: datetime, tz: Any, filters: SellerFilters, seller_ids: Sequence[str] | None = None) -> Any:
+    """One row per seller with every overview column and its stage, as a subquery (filters applied).
+
+    With `seller_ids`, only those sellers (every aggregate is narrowed to them first: a page of 25 sellers
+    reads their rows, not the marketplace's)."""
+    only = (lambda column: column.in_(list(seller_ids))) if seller_ids is not None else (lambda column: true())
     today = now.astimezone(tz).date()
     last_start, last_end, prev_start, prev_end = revenue_windows(today)
     windows = trend_windows(today)  # the 90-day blocks of the declining rule (`core.sales.trends`)
@@ -133,15 +159,19 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
                 for name, ms in (("cents_12m", windows.months), ("cents_prev_12m", windows.earlier_months))
             ),
         )
-        .where(rr.day >= windows.first_day, rr.day <= last_end)
+        .where(rr.day >= windows.first_day, rr.day <= last_end, only(rr.seller_id))
         .group_by(rr.seller_id)
         .subquery("recent")
     )
-    goals = _count_by_seller(SellerGoal, SellerGoal.status == GoalStatus.ACTIVE, "goals")
-    insights = _count_by_seller(SellerInsight, SellerInsight.status == InsightStatus.PENDING, "insights")
+    goals = _count_by_seller(
+        SellerGoal, and_(SellerGoal.status == GoalStatus.ACTIVE, only(SellerGoal.seller_id)), "goals"
+    )
+    insights = _count_by_seller(
+        SellerInsight, and_(SellerInsight.status == InsightStatus.PENDING, only(SellerInsight.seller_id)), "insights"
+    )
     products = (
         select(dp.seller_id, func.max(dp.published_at).label("published"))
-        .where(dp.deleted_at.is_(None))
+        .where(dp.deleted_at.is_(None), only(dp.seller_id))
         .group_by(dp.seller_id)
         .subquery("products")
     )
@@ -185,19 +215,8 @@ def overview_query(now: datetime, tz: Any, filters: SellerFilters) -> Any:
         .outerjoin(goals, goals.c.seller_id == s.id)
         .outerjoin(insights, insights.c.seller_id == s.id)
         .outerjoin(products, products.c.seller_id == s.id)
-        .where(s.deleted_at.is_(None))
+        .where(*_seller_filters(filters), only(s.id))
     )
-    # The search box is cleaned, not refused: a NUL or a zero-width character is dropped and the rest searched.
-    search = clean_search(filters.search)
-    if search:
-        pattern = _like(search)
-        inner = inner.where(
-            or_(
-                func.lower(s.display_name).like(pattern, escape="\\"), func.lower(u.username).like(pattern, escape="\\")
-            )
-        )
-    if filters.status:
-        inner = inner.where(s.status == SellerStatus(filters.status))
     inner = inner.subquery("inner")
     c = inner.c
     # The stage rule of the module docstring, first match wins; computed here so it can be filtered and counted.
@@ -273,38 +292,102 @@ def _check_sort(sort: str) -> None:
         raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}; got {sort!r}")
 
 
-def _sorted_rows(
-    session: Session, ov: Any, sort: str, descending: bool, *, offset: int = 0, limit: int | None = None
-) -> list[SellerOverviewRow]:
-    """Rows of the overview subquery in the chosen order, cut to [offset, offset + limit) (all for None).
+def _health() -> Any:
+    """Per seller: the sum of their listings' stored scores in tenths and the number of listings (the listings
+    their Listing health page shows), and the exact average for sorting."""
+    grouped = health_from().subquery("health_sums")
+    average = (grouped.c.tenths * 1.0 / grouped.c.listings).label("average")
+    return select(grouped.c.seller_id, grouped.c.tenths, grouped.c.listings, average).subquery("health")
 
-    Sorting by listing health needs every filtered seller's average: their listings are scored in one bulk
-    load and the rows are cut in Python. Ties sort by name, then id; missing values last.
+
+_SORT_COLUMNS = {
+    "revenue_30d": "revenue_30d",
+    "last_login": "last_login_at",
+    "active_goals": "active_goals",
+    "pending_insights": "pending_insights",
+    "change_12m": "ratio_12m",
+}
+
+
+def _order(sort: str, descending: bool, c: Any, name: Any, seller_id: Any, health: Any) -> list[Any]:
+    """ORDER BY of `sort` over columns `c` (the overview's, or the user's for last login): missing values last,
+    ties by name, then id."""
+    if sort == "name":
+        column = name
+    elif sort == "listing_health":
+        column = health.c.average
+    elif sort == "change_90d":
+        column = (c.cents_0 - c.cents_1) * 1.0 / case((c.cents_1 > 0, c.cents_1), else_=None)
+    else:
+        column = getattr(c, _SORT_COLUMNS[sort])
+    return [column.is_(None), column.desc() if descending else column.asc(), name, seller_id]
+
+
+PAGED_FIRST = ("name", "last_login", "listing_health")
+"""Sorts that need no revenue or stage column: without a stage filter the page's sellers are chosen first and
+only their overview rows are computed."""
+
+
+def _sorted_rows(
+    session: Session,
+    *,
+    now: datetime,
+    tz: Any,
+    filters: SellerFilters,
+    sort: str,
+    descending: bool,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[SellerOverviewRow], int]:
+    """(rows in the chosen order cut to [offset, offset + limit) (all for None), number of filtered sellers).
+
+    Listing health comes from the stored scores (`core.listings.persisted`), aggregated in SQL. Sorted by name,
+    last login or listing health without a stage filter, the page's ids are picked from the sellers table (and
+    the health aggregate) first, and only those sellers' overview rows are computed. Ties sort by name, then id;
+    missing values last.
     """
-    name_order = (func.lower(ov.c.display_name), ov.c.seller_id)
-    if sort == "listing_health":
-        rows = session.execute(select(ov).order_by(*name_order)).all()
-        health = listing_health_by_seller(session, seller_ids=[r.seller_id for r in rows])
-        built = [overview_row(r, health) for r in rows]
-        scored = [b for b in built if b.listing_health is not None]
-        scored.sort(key=lambda b: b.listing_health or 0.0, reverse=descending)  # stable: name order kept on ties
-        built = scored + [b for b in built if b.listing_health is None]
-        return built[offset : None if limit is None else offset + limit]
-    column = {
-        "name": func.lower(ov.c.display_name),
-        "revenue_30d": ov.c.revenue_30d,
-        "last_login": ov.c.last_login_at,
-        "active_goals": ov.c.active_goals,
-        "pending_insights": ov.c.pending_insights,
-        "change_90d": (ov.c.cents_0 - ov.c.cents_1) * 1.0 / case((ov.c.cents_1 > 0, ov.c.cents_1), else_=None),
-        "change_12m": ov.c.ratio_12m,
-    }[sort]
-    stmt = select(ov).order_by(column.is_(None), column.desc() if descending else column.asc(), *name_order)
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
-    rows = session.execute(stmt).all()
-    health = listing_health_by_seller(session, seller_ids=[r.seller_id for r in rows])
-    return [overview_row(r, health) for r in rows]
+    health = _health() if sort == "listing_health" else None
+    scores: dict[str, tuple[float, int]] | None = None
+    if not filters.stage and sort in PAGED_FIRST:
+        s, u = SellerProfile, User
+        columns = [s.id, func.count().over().label("total")]
+        pick = select(*columns).join(u, u.id == s.user_id).where(*_seller_filters(filters))
+        if health is not None:
+            pick = pick.add_columns(health.c.tenths, health.c.listings)
+            pick = pick.outerjoin(health, health.c.seller_id == s.id)
+        pick = pick.order_by(*_order(sort, descending, u, func.lower(s.display_name), s.id, health)).offset(offset)
+        if limit is not None:
+            pick = pick.limit(limit)
+        picked = session.execute(pick).all()
+        if not picked:  # past the last page: the count alone
+            base = select(s.id).join(u, u.id == s.user_id).where(*_seller_filters(filters)).subquery()
+            return [], int(session.scalar(select(func.count()).select_from(base)) or 0)
+        total = int(picked[0].total)
+        ids = [r.id for r in picked]
+        if health is not None:  # the page's health came with the sort
+            scores = {
+                r.id: (average, int(r.listings))
+                for r in picked
+                if (average := average_health(r.tenths, r.listings)) is not None
+            }
+        ov = overview_query(now, tz, filters, seller_ids=ids)
+        found = {r.seller_id: r for r in session.execute(select(ov))}
+        rows = [found[i] for i in ids if i in found]
+    else:
+        ov = overview_query(now, tz, filters)
+        total = int(session.scalar(select(func.count()).select_from(ov)) or 0)
+        stmt = select(ov)
+        if health is not None:
+            stmt = stmt.outerjoin(health, health.c.seller_id == ov.c.seller_id)
+        stmt = stmt.order_by(*_order(sort, descending, ov.c, func.lower(ov.c.display_name), ov.c.seller_id, health))
+        if limit is not None:
+            stmt = stmt.limit(limit).offset(offset)
+        elif offset:
+            stmt = stmt.offset(offset)
+        rows = list(session.execute(stmt))
+    if scores is None:
+        scores = listing_health_by_seller(session, seller_ids=[r.seller_id for r in rows])
+    return [overview_row(r, scores) for r in rows], total
 
 
 def seller_overview(
@@ -318,15 +401,22 @@ def seller_overview(
     page_size: int = 25,
     tz: Any = None,
 ) -> SellerOverviewPage:
-    """One page of sellers, filtered, sorted and paginated in the database; listing health is scored for the
-    page's sellers only (every filtered seller's when sorting by it, see `_sorted_rows`)."""
+    """One page of sellers, filtered, sorted and paginated in the database (listing health from the stored
+    scores); only the page's sellers' rows are built."""
     _check_sort(sort)
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValueError(f"page must be >= 1 and page_size between 1 and {MAX_PAGE_SIZE}")
     tz = tz or get_settings().timezone
-    ov = overview_query(now, tz, filters or SellerFilters())
-    total = int(session.scalar(select(func.count()).select_from(ov)) or 0)
-    rows = _sorted_rows(session, ov, sort, descending, offset=(page - 1) * page_size, limit=page_size)
+    rows, total = _sorted_rows(
+        session,
+        now=now,
+        tz=tz,
+        filters=filters or SellerFilters(),
+        sort=sort,
+        descending=descending,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
     return SellerOverviewPage(rows, total, page, page_size, sort, descending)
 
 
@@ -342,8 +432,9 @@ def all_seller_overview_rows(
     """Every seller matching `filters`, in the overview's order (one query, listing health scored in bulk):
     the CSV export of the current filter, read only when an admin asks for it."""
     _check_sort(sort)
-    ov = overview_query(now, tz or get_settings().timezone, filters or SellerFilters())
-    return _sorted_rows(session, ov, sort, descending)
+    tz = tz or get_settings().timezone
+    f = filters or SellerFilters()
+    return _sorted_rows(session, now=now, tz=tz, filters=f, sort=sort, descending=descending)[0]
 
 
 # Seller-written text could start a spreadsheet formula when the CSV is opened (CSV injection): = + - @, the

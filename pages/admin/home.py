@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components.admin import home
+from components.admin.rollup_freshness import rollup_freshness
 from components.data import clock, database_errors
-from components.data.analytics import load_marketplace_metrics
+from components.data.analytics import load_marketplace_metrics, load_rollup_state
 from components.data.sales import admin_home
 from components.shell import access
 
@@ -17,8 +18,10 @@ st.title("Marketplace overview")
 with database_errors():
     metrics = load_marketplace_metrics(clock.today())
     summary = admin_home(clock.today())
+    state = load_rollup_state()
 
 home.sales_metrics(metrics)
+rollup_freshness(state, clock.now())
 home.admin_metrics(summary)
 home.admin_gmv_chart(summary)
 home.sellers_by_status(summary)

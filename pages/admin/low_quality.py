@@ -1,5 +1,5 @@
-"""Admin page: Low-quality listings — published listings scoring under the threshold, worst and most seen first,
-with "Notify seller" for the selected rows."""
+"""Admin page: Low-quality listings — published listings whose stored score is under the threshold, worst and most
+seen first, a page at a time, with "Notify seller" for the selected rows."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ st.caption(
 )
 show_flash(low_quality.FLASH)
 threshold, category_id, product_type, seller_column = low_quality.filters()
-rows = low_quality.load(threshold, category_id, product_type)
-if not rows:
+seller_id = low_quality.seller_filter(threshold, category_id, product_type, seller_column)
+result = low_quality.load(threshold, category_id, product_type, seller_id)
+if not result.total:
     low_quality.no_listings(threshold, filtered=category_id is not None or product_type is not None)
     st.stop()
-rows = low_quality.for_seller(rows, low_quality.seller_filter(rows, seller_column))
-low_quality.summary(rows, threshold)
-selected = low_quality.listing_table(rows)
+low_quality.summary(result, threshold)
+selected = low_quality.listing_table(result.rows)
+low_quality.pager(result)
 low_quality.notify_button(selected, account.user_id)

@@ -19,7 +19,7 @@ st.caption(
 )
 
 with database_errors():
-    scored = listing_data.scored_listings(seller_id)
+    scored = listing_data.stored_scores(seller_id)
     revenue = listing_data.revenue_90_days(seller_id, clock.today())
 if not scored:
     listing_health.no_listings()

@@ -84,6 +84,8 @@ class Comparison:
 
 
 COMPARISONS: dict[str, dict[ComparisonKind, Comparison]] = {}
+COMPARISON_RUNS = 3  # timed runs of a comparison (after its checking run, which also warms it up)
+SLOW_COMPARISON_MS = 5000.0  # a comparison whose checking run took this long is timed by that run alone
 
 
 def scenario(
@@ -320,7 +322,8 @@ def measure(item: Scenario, ctx: BenchContext, *, repeats: int | None = None) ->
 
 
 def measure_comparisons(item: Scenario, ctx: BenchContext, result: Measurement, *, repeats: int | None = None) -> None:
-    """Check each comparison of `item` returns what the scenario returns, then time it like the scenario.
+    """Check each comparison of `item` returns what the scenario returns, then time it (up to COMPARISON_RUNS runs;
+    a comparison slower than SLOW_COMPARISON_MS is timed by its checking run alone).
 
     A comparison that disagrees (or raises) turns the scenario's result into an error: a ratio to a query that
     computes something else would be meaningless.
@@ -330,19 +333,23 @@ def measure_comparisons(item: Scenario, ctx: BenchContext, result: Measurement, 
     found = COMPARISONS.get(item.name, {})
     if not found:
         return
-    runs = repeats or item.repeats
+    runs = min(repeats or item.repeats, COMPARISON_RUNS)
     try:
         expected = item.func(ctx)
         for kind, other in sorted(found.items()):
+            started = time.perf_counter()
             got = other.func(ctx)
+            checked_ms = (time.perf_counter() - started) * 1000
             if got != expected:
                 result.error = (
                     f"the {kind} comparison ({other.module}.{other.func.__name__}) disagrees with the scenario:\n"
                     f"  scenario:   {_short(expected)}\n  comparison: {_short(got)}\n"
                 )
                 return
-            for _ in range(item.warmup):
-                other.func(ctx)
+            if checked_ms >= SLOW_COMPARISON_MS:
+                # Seconds per run (the raw baselines): the checking run is the measurement; more would add minutes.
+                result.comparison_ms[kind] = checked_ms
+                continue
             times = []
             for _ in range(runs):
                 started = time.perf_counter()

@@ -6,7 +6,7 @@ from core.market.benchmarks import recalculate_benchmarks
 from tests.bench.harness import BenchContext, scenario
 
 
-@scenario("benchmarks recalculation", repeats=3, warmup=1)
+@scenario("benchmarks recalculation", repeats=3, warmup=1, target_ms=2000)
 def recalculate(ctx: BenchContext) -> int:
     """recalculate_benchmarks over every product type × category (one aggregate statement + upsert), rolled back."""
     with ctx.session() as session:

@@ -13,11 +13,12 @@ from core.market.benchmarks import recalculate_benchmarks
 from core.messaging.digest import digest_recipients, send_weekly_digests
 from core.models import SellerProfile
 from tests.bench.harness import BenchContext, scenario
+from tests.bench.scenarios_insights import prime_daily_market_figures
 
 DIGEST_SELLERS = 50  # a fixed number of sellers per run, so the time per run converts to digests per second
 
 
-@scenario("benchmarks job", repeats=3, warmup=1)
+@scenario("benchmarks job", repeats=3, warmup=1, target_ms=2000)
 def benchmarks_job(ctx: BenchContext) -> int:
     """The benchmarks job's work: recalculate every market benchmark (rolled back)."""
     with ctx.session() as session:
@@ -32,9 +33,11 @@ def goal_deadlines_job(ctx: BenchContext) -> int:
         return report.achieved + report.missed
 
 
-@scenario("compose and queue digests, pacing 0", repeats=3, warmup=1)
+@scenario("compose and queue digests, pacing 0", repeats=3, warmup=1, target_ms=500, max_peak_mb=100)
 def compose_and_queue_digests(ctx: BenchContext) -> int:
-    """Compose and queue the weekly digest of 50 sellers with the offline engine (rolled back); prints digests/s."""
+    """Compose and queue the weekly digest of 50 sellers with the offline engine (rolled back), the day's market
+    figures stored; prints digests/s."""
+    prime_daily_market_figures(ctx)
     settings = load_settings(env={"DIGEST_PACING_SECONDS": "0"})
     ai = get_ai(settings)
     with ctx.session() as session:

@@ -53,7 +53,9 @@ def test_run_ok_then_skipped_and_unknown_job(tmp_path: Path, sqlite_url: str) ->
     assert "benchmarks (2026-11-21) ok" in first.stdout
     assert second.returncode == 0 and "skipped: period already done" in second.stdout
     assert unknown.returncode == 2 and "unknown job 'nope'" in unknown.stderr
-    assert "known jobs: benchmarks, goal-deadlines, opportunity-alerts, ai-cache-purge" in unknown.stderr
+    assert (
+        "known jobs: benchmarks, goal-deadlines, opportunity-alerts, listing-scores, ai-cache-purge" in unknown.stderr
+    )
     assert mixed.returncode == 2 and mixed.stdout == ""
     assert morning.returncode == 0, morning.stderr
     assert [line.split(":")[0] for line in morning.stdout.splitlines()] == [

@@ -211,7 +211,7 @@ def test_runner_records_a_failing_job_and_still_runs_the_next(
     runner.catch_up_pass()
 
     # Every claimed job, in the table's order; the outbox is not claimed: never caught up, it runs hourly.
-    assert [o.job_name for o in runner.outcomes] == [*MORNING, "weekly-digest"]
+    assert [o.job_name for o in runner.outcomes] == [*MORNING, "weekly-digest", "rollups"]
     by_job = {o.job_name: o for o in runner.outcomes}
     assert by_job["benchmarks"].status == JobStatus.FAILED
     assert "market_benchmarks" in by_job["benchmarks"].error
@@ -225,3 +225,43 @@ def test_runner_records_a_failing_job_and_still_runs_the_next(
     assert not runner.due_for_catch_up(JOBS["goal-deadlines"], MONDAY_10)  # done for the day
     runner.max_failures = 1
     assert not runner.due_for_catch_up(JOBS["benchmarks"], MONDAY_10)
+
+
+def test_rollups_job_builds_then_refreshes_once_per_quarter_hour(
+    session: Session, sessions: Callable[[], Session], offline_settings: Settings
+) -> None:
+    from core.models import AnalyticsEvent, AnalyticsRollup, RollupWatermark
+
+    # Two purchases three days before NOW (14:20 and 14:40 UTC: one hour bucket), one an hour before NOW.
+    for minutes, cents in [(-3 * 24 * 60 - 40, 500), (-3 * 24 * 60 - 20, 700), (-60, 900)]:
+        session.add(AnalyticsEvent(person_id="b1", event_type="purchase", occurred_at=NOW + timedelta(minutes=minutes),
+                                   properties={"amount_cents": cents}))  # fmt: skip
+    session.flush()
+
+    first = _run("rollups", sessions, offline_settings, NOW + timedelta(minutes=7))  # 15:07: quarter 15:00
+    built = dict(session.get(RollupWatermark, "analytics").detail)
+    again = _run("rollups", sessions, offline_settings, NOW + timedelta(minutes=14))  # the same quarter
+    later = _run("rollups", sessions, offline_settings, NOW + timedelta(minutes=16))  # 15:15
+
+    assert (first.status, first.period) == (JobStatus.OK, "2026-11-21T15:00")
+    # Rows: orders, GMV and commission of 2 hours (6); buyers: b1's first purchase (prior: none) and its purchase
+    # today (prior: Nov 18 14:00) = 2, the same 2 by prior day, and 1 keyed by its prior hour; the 14:40 purchase
+    # follows one in its own hour (never a window's first: no row). 11 in all.
+    assert first.rows == 11
+    # The full build: from the first event's hour (Nov 18 14:00) to 15:00 today = 73 hours.
+    assert (built["full"], built["hours"]) == (True, 73)
+    assert (again.status, again.detail) == (JobStatus.SKIPPED, "period already done")
+    assert (later.status, later.period) == (JobStatus.OK, "2026-11-21T15:15")
+    mark = session.get(RollupWatermark, "analytics")
+    assert (mark.detail["full"], mark.detail["hours"], mark.detail["ranges"]) == (False, 48, 1)  # the last two days
+    gmv = {
+        (bucket, value)
+        for bucket, value in session.execute(
+            select(AnalyticsRollup.bucket_start, AnalyticsRollup.value).where(AnalyticsRollup.metric == "gmv_cents")
+        )
+    }
+    assert gmv == {
+        (datetime(2026, 11, 18, 14, tzinfo=UTC), Decimal(1200)),
+        (datetime(2026, 11, 21, 14, tzinfo=UTC), Decimal(900)),
+    }
+    assert mark.through == NOW  # 15:00: the last complete hour's end

@@ -9,19 +9,23 @@ from jobs.registry import BENCHMARKS, JOBS, WEEKLY_DIGEST, next_run_times, perio
 from jobs.runner import build_scheduler
 
 NEW_YORK = load_settings(env={"APP_TIMEZONE": "America/New_York"})
-MORNING = ["benchmarks", "goal-deadlines", "opportunity-alerts", "ai-cache-purge", "sign-in-purge"]
+MORNING = ["benchmarks", "goal-deadlines", "opportunity-alerts", "listing-scores", "ai-cache-purge", "sign-in-purge"]
 
 
 def test_scheduler_registers_the_jobs_at_local_times() -> None:
     scheduler = build_scheduler(NEW_YORK, lambda name: None)
     jobs = {next(iter(job.tags)): job for job in scheduler.get_jobs()}
 
-    assert set(jobs) == {*MORNING, "weekly-digest", "email-outbox"}
+    assert set(jobs) == {*MORNING, "weekly-digest", "email-outbox", "rollups"}
+    # Every 15 minutes, on the quarter hours: one hourly `schedule` job per minute past the hour.
+    quarters = sorted(job.at_time for job in scheduler.get_jobs() if "rollups" in job.tags)
+    assert quarters == [time(0, 0), time(0, 15), time(0, 30), time(0, 45)]
     daily = {name: (jobs[name].unit, jobs[name].interval, jobs[name].at_time, jobs[name].start_day) for name in MORNING}
     assert daily == {
         "benchmarks": ("days", 1, time(3, 0), None),
         "goal-deadlines": ("days", 1, time(3, 15), None),
         "opportunity-alerts": ("days", 1, time(3, 30), None),
+        "listing-scores": ("days", 1, time(3, 45), None),
         "ai-cache-purge": ("days", 1, time(4, 0), None),
         "sign-in-purge": ("days", 1, time(4, 15), None),
     }
@@ -34,9 +38,10 @@ def test_scheduler_registers_the_jobs_at_local_times() -> None:
 
 def test_the_table_lists_the_morning_in_its_order() -> None:
     # The table's order is the catch-up order after a restart: the morning's jobs first, at their times' order.
-    assert list(JOBS) == [*MORNING, "weekly-digest", "email-outbox"]
-    assert [JOBS[name].schedule.at for name in MORNING] == ["03:00", "03:15", "03:30", "04:00", "04:15"]
-    assert all(JOBS[name].claimed for name in MORNING) and not JOBS["email-outbox"].claimed
+    assert list(JOBS) == [*MORNING, "weekly-digest", "email-outbox", "rollups"]
+    assert [JOBS[name].schedule.at for name in MORNING] == ["03:00", "03:15", "03:30", "03:45", "04:00", "04:15"]
+    # Unclaimed: the outbox (row locks per message) and listing scores (commits per chunk, reruns only what is due).
+    assert [name for name in JOBS if not JOBS[name].claimed] == ["listing-scores", "email-outbox"]
     assert WEEKLY_DIGEST.then == ("email-outbox",)
 
 
@@ -51,6 +56,7 @@ def test_next_run_times_in_app_timezone() -> None:
     assert upcoming["ai-cache-purge"].astimezone(UTC) == datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # Sun 04:00 EST
     assert upcoming["weekly-digest"].astimezone(UTC) == datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Mon 09:00 EST
     assert upcoming["email-outbox"].astimezone(UTC) == datetime(2026, 11, 21, 15, 5, tzinfo=UTC)  # 10:05 EST
+    assert upcoming["rollups"].astimezone(UTC) == datetime(2026, 11, 21, 15, 15, tzinfo=UTC)  # 10:15 EST
     assert str(upcoming["benchmarks"].tzinfo) == "America/New_York"
 
 
@@ -77,3 +83,38 @@ def test_periods_and_slots_follow_the_local_calendar() -> None:
     assert BENCHMARKS.describe("UTC") == "daily at 03:00 (UTC)"
     assert JOBS["email-outbox"].describe("UTC") == "hourly at :05"
     assert WEEKLY_DIGEST.describe("Europe/Berlin") == "Mondays at 09:00 (Europe/Berlin)"
+
+
+def test_every_15_minutes_next_run_and_period() -> None:
+    tz = NEW_YORK.timezone
+    spec = JOBS["rollups"]
+    assert spec.describe("UTC") == "every 15 minutes"
+    # 10:07:30 EST -> 10:15; exactly 10:15 -> 10:30 (strictly after); 10:59:59 -> 11:00.
+    for now, expected in [
+        (datetime(2026, 11, 21, 15, 7, 30, tzinfo=UTC), datetime(2026, 11, 21, 15, 15, tzinfo=UTC)),
+        (datetime(2026, 11, 21, 15, 15, tzinfo=UTC), datetime(2026, 11, 21, 15, 30, tzinfo=UTC)),
+        (datetime(2026, 11, 21, 15, 59, 59, tzinfo=UTC), datetime(2026, 11, 21, 16, 0, tzinfo=UTC)),
+    ]:
+        assert spec.next_run(now, tz).astimezone(UTC) == expected
+    assert period_for("rollups", datetime(2026, 11, 21, 15, 44, 59, tzinfo=UTC), tz) == "2026-11-21T10:30"
+    assert period_for("rollups", datetime(2026, 11, 21, 15, 45, tzinfo=UTC), tz) == "2026-11-21T10:45"
+    # A half-hour zone: 15:20 UTC is 20:50 in Kolkata, the quarter 20:45; the next run 21:00 local = 15:30 UTC.
+    kolkata = load_settings(env={"APP_TIMEZONE": "Asia/Kolkata"}).timezone
+    assert period_for("rollups", datetime(2026, 11, 21, 15, 20, tzinfo=UTC), kolkata) == "2026-11-21T20:45"
+    assert spec.next_run(datetime(2026, 11, 21, 15, 20, tzinfo=UTC), kolkata).astimezone(UTC) == datetime(
+        2026, 11, 21, 15, 30, tzinfo=UTC
+    )
+    # The night clocks go back (New York, 2026-11-01 02:00 EDT -> 01:00 EST): 01:45 EDT is followed by 01:00 EST,
+    # 15 real minutes later, not by 02:00.
+    before_fallback = datetime(2026, 11, 1, 5, 50, tzinfo=UTC)  # 01:50 EDT
+    assert spec.next_run(before_fallback, tz).astimezone(UTC) == datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+
+
+def test_every_minutes_must_divide_the_hour() -> None:
+    import pytest
+
+    from jobs.spec import every_minutes
+
+    assert every_minutes(20).minutes_past() == [0, 20, 40]
+    with pytest.raises(ValueError, match="divide 60"):
+        every_minutes(25)

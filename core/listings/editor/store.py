@@ -3,7 +3,8 @@
 
 Scoping: every function takes `seller_id`; another seller's, a deleted or an unknown product raises
 `LookupError("Product not found")` and is never revealed to exist. The score after a save is read back from the
-database by `score_seller_listing`, the function Listing health uses, so both pages agree.
+database by `score_seller_listing`, the function Listing health uses, so both pages agree; a save (and a new draft)
+also rewrites the product's stored score (`core.listings.persisted.rescore_products`), which the lists read.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from core.listings.editor.form import (
     compare_scores,
     validate_form,
 )
+from core.listings.persisted import rescore_products
 from core.listings.queries import band_for, category_top_tags, score_seller_listing, segment_price_bands
 from core.listings.rules import CategoryNorms
 from core.models import Category, DigitalProduct, DigitalProductType, ListingEdit, ProductStatus
@@ -137,6 +139,7 @@ def save_listing(
                     product.published_at = utcnow()
             session.flush()
             score_after = score_seller_listing(session, seller_id=seller_id, product_id=product.id).score
+            rescore_products(session, [product.id], now=utcnow())  # the stored score the lists read
             old, new = before.record(), after.record()
             edit = ListingEdit(
                 product_id=product.id,
@@ -206,6 +209,7 @@ def create_draft(
         session.add(product)
         session.flush()
         score = score_seller_listing(session, seller_id=seller_id, product_id=product.id).score
+        rescore_products(session, [product.id], now=utcnow())  # the stored score the lists read
         created = {"type": kind, "title": clean_title, "price": str(amount), "status": ProductStatus.DRAFT.value}
         if category:
             created["category"] = category.name

@@ -29,12 +29,15 @@ def upgrade() -> None:
     op.create_table(
         "analytics_rollups",
         sa.Column("grain", sa.String(length=8), nullable=False),
-        sa.Column("bucket_start", sa.DateTime(timezone=True), nullable=False),
         sa.Column("metric", sa.String(length=40), nullable=False),
+        sa.Column("bucket_start", sa.DateTime(timezone=True), nullable=False),
         sa.Column("dimension", sa.String(length=80), nullable=False),
-        sa.Column("value", sa.Numeric(precision=20, scale=2), nullable=False),
+        sa.Column("prior", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("value", sa.Numeric(precision=24, scale=6), nullable=False),
         sa.Column("rolled_up_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("grain", "bucket_start", "metric", "dimension", name=op.f("pk_analytics_rollups")),
+        sa.PrimaryKeyConstraint(
+            "grain", "metric", "bucket_start", "dimension", "prior", name=op.f("pk_analytics_rollups")
+        ),
     )
     op.create_table(
         "rollup_watermarks",
@@ -58,6 +61,9 @@ def upgrade() -> None:
         "listing_scores",
         sa.Column("product_id", sa.String(length=36), nullable=False),
         sa.Column("seller_id", sa.String(length=36), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("category_id", sa.String(length=36), nullable=True),
+        sa.Column("product_type", sa.String(length=40), nullable=False),
         sa.Column("overall", sa.Float(), nullable=False),
         sa.Column("title_quality", sa.Float(), nullable=False),
         sa.Column("description_completeness", sa.Float(), nullable=False),
@@ -67,6 +73,9 @@ def upgrade() -> None:
         sa.Column("tag_relevance", sa.Float(), nullable=False),
         sa.Column(
             "weakest", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+        ),
+        sa.Column(
+            "to_win", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("views_30d", sa.Integer(), nullable=False),
         sa.Column("views_through", sa.Date(), nullable=True),
@@ -81,9 +90,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("product_id", name=op.f("pk_listing_scores")),
     )
     with op.batch_alter_table("listing_scores", schema=None) as batch_op:
-        batch_op.create_index("ix_listing_scores_overall", ["overall", "product_id"], unique=False)
+        batch_op.create_index(
+            "ix_listing_scores_published",
+            ["overall", "rule_version"],
+            unique=False,
+            postgresql_where=sa.text("status = 'PUBLISHED'"),
+            sqlite_where=sa.text("status = 'PUBLISHED'"),
+        )
         batch_op.create_index("ix_listing_scores_scored_at", ["scored_at"], unique=False)
-        batch_op.create_index("ix_listing_scores_seller_overall", ["seller_id", "overall"], unique=False)
+        batch_op.create_index(
+            "ix_listing_scores_segment", ["category_id", "product_type", "status", "overall"], unique=False
+        )
+        batch_op.create_index(
+            "ix_listing_scores_seller", ["seller_id", "status", "rule_version", "overall"], unique=False
+        )
 
     with op.batch_alter_table("analytics_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True))
@@ -106,9 +126,14 @@ def downgrade() -> None:
         batch_op.drop_column("recorded_at")
 
     with op.batch_alter_table("listing_scores", schema=None) as batch_op:
-        batch_op.drop_index("ix_listing_scores_seller_overall")
+        batch_op.drop_index("ix_listing_scores_seller")
+        batch_op.drop_index("ix_listing_scores_segment")
         batch_op.drop_index("ix_listing_scores_scored_at")
-        batch_op.drop_index("ix_listing_scores_overall")
+        batch_op.drop_index(
+            "ix_listing_scores_published",
+            postgresql_where=sa.text("status = 'PUBLISHED'"),
+            sqlite_where=sa.text("status = 'PUBLISHED'"),
+        )
 
     op.drop_table("listing_scores")
     op.drop_table("search_supply_counts")

@@ -1,7 +1,7 @@
 """Admin Jobs page (AppTest): whether a jobs runner is alive (next runs shown only then), every job with its schedule,
-"Run now" for benchmarks and the weekly digest (the digest after a confirmation with its number of recipients and
-the schedule's warnings) with the outcome, the runs table after a run, a second press in the same period skipped;
-sellers can't open it."""
+"Run now" for benchmarks, the roll-ups and the weekly digest (the digest after a confirmation with its number of
+recipients and the schedule's warnings) with the outcome, the runs table after a run, a second press in the same
+period skipped; sellers can't open it."""
 
 from __future__ import annotations
 
@@ -72,20 +72,25 @@ def test_every_job_is_listed_with_its_schedule_and_next_run() -> None:
         "Market benchmarks",
         "Goal deadlines",
         "Opportunity alerts",
+        "Listing scores",
         "AI cache clean-up",
         "Sign-in records clean-up",
         "Weekly coaching digest",
         "E-mail delivery and retries",
+        "Operator roll-ups",
     ]
     captions = "\n".join(c.value for c in at.caption)
     # Next runs after Monday 10:00 UTC: benchmarks Tuesday 03:00, digest next Monday 09:00, outbox 10:05.
     assert "`benchmarks` · daily at 03:00 (UTC) · next run **Tue Nov 24, 03:00:00** · no run yet" in captions
     assert "`weekly-digest` · Mondays at 09:00 (UTC) · next run **Mon Nov 30, 09:00:00**" in captions
     assert "`email-outbox` · hourly at :05 · next run **Mon Nov 23, 10:05:00**" in captions
-    # Run now is offered for the two claimed jobs only.
+    assert "`rollups` · every 15 minutes · next run **Mon Nov 23, 10:15:00**" in captions
+    assert "`listing-scores` · daily at 03:45 (UTC) · next run **Tue Nov 24, 03:45:00**" in captions
+    # Run now is offered for these claimed jobs only.
     assert {b.key for b in at.button if b.key and b.key.startswith("jobs_run_")} == {
         "jobs_run_benchmarks",
         "jobs_run_weekly-digest",
+        "jobs_run_rollups",
     }
 
 
@@ -231,3 +236,14 @@ def test_the_confirmation_warns_when_the_scheduled_run_is_near(
     with Session(world.engine) as session:
         periods = {r.period for r in session.scalars(select(JobRun).where(JobRun.job_name == "weekly-digest"))}
     assert periods.isdisjoint({"2026-W49", "2026-W51"})
+
+
+def test_run_the_rollups_now(world: World) -> None:
+    at = open_page()
+
+    run_button(at, "rollups").click().run()
+
+    assert not at.exception
+    # Monday 10:00 UTC: the quarter 10:00; the world's events are rolled up to the last complete hour.
+    assert [(r.status.value, r.period) for r in runs(world, "rollups")] == [("ok", "2026-11-23T10:00")]
+    assert any("Done:" in s.label and "roll-up rows written for period 2026-11-23T10:00" in s.label for s in at.status)

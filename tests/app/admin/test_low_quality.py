@@ -1,6 +1,7 @@
 """Low-quality listings page (AppTest, as admin): the table lists what core finds under the threshold with its
 filters, "Notify seller" on a selection writes the insights and notifications and reports duplicates on a
-second click, and sellers cannot reach the page.
+second click, and sellers cannot reach the page. The page reads the stored scores: the module's fixture stores them
+as the nightly job does.
 
 Besides the world of tests/app/conftest.py (maya's "Budget planner", noah's e-book and otto's product, all bare
 listings that score low) this module adds a "Templates" category with two of otto's listings: a bare one with
@@ -22,6 +23,7 @@ from core.config import PROJECT_ROOT
 from core.db import utcnow
 from core.listings.low_quality import finding_key, low_quality_listings
 from core.listings.notices import NotifyReport
+from core.listings.persisted import refresh_listing_scores
 from core.models import (
     Category,
     DigitalProduct,
@@ -65,6 +67,8 @@ def templates(world: World) -> Iterator[None]:
             title="Notion templates for small teams",
             **COMPLETE,
         )
+        s.flush()
+        refresh_listing_scores(s, now=utcnow())  # the nightly job's stored scores, which the page reads
         s.commit()
     yield
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from core.config import get_settings
+from core.listings.queries import score_seller_listing
 from core.market.benchmarks import recalculate_benchmarks
 from core.models import (
     ConversionEvent,
@@ -30,6 +31,7 @@ from core.models import (
     SellerProfile,
     User,
 )
+from core.models.scale import ListingScoreRecord
 from core.money import format_money
 from core.pricing import PricingAnalysis, analyze_pricing, bulk_analyze_pricing, needs_attention, review_totals
 from tests.app.conftest import World, logged_in_app, plain
@@ -303,6 +305,13 @@ def test_a_manual_price_is_applied_after_confirmation(world: World, market: Mark
     with Session(world.engine) as session:
         change = session.scalars(select(PriceChange).where(PriceChange.product_id == market.bargain)).one()
     assert (change.old_price, change.new_price, change.source) == (Decimal("2.00"), Decimal("9.50"), "MANUAL")
+    # The stored listing score was rewritten in the same transaction: it equals a live scoring at the new price.
+    with Session(world.engine) as session:
+        stored = session.get(ListingScoreRecord, market.bargain)
+        live = score_seller_listing(session, seller_id=change.seller_id, product_id=market.bargain).score
+    assert stored is not None
+    live_pricing = next(d.points for d in live.dimensions if d.key == "pricing_competitiveness")
+    assert (stored.overall, stored.pricing_competitiveness) == (live.overall, live_pricing)
 
 
 @pytest.mark.parametrize("whose", ["foreign", "draft", "unknown"])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.listings.low_quality import low_quality_listings
 from core.listings.notices import notify_sellers_about_listings
+from core.listings.persisted import refresh_listing_scores
 from core.listings.queries import score_seller_listing
 from core.models import (
     DigitalProductType,
@@ -63,6 +64,7 @@ def build(session: Session) -> dict[str, object]:
     add_views(session, product=doc, day=date(2026, 10, 22), views=30)
     add_views(session, product=doc, day=date(2026, 11, 1), views=20)
     session.flush()
+    refresh_listing_scores(session, now=NOW)  # the list reads the stored scores the nightly job keeps
     return {"s1": s1, "s2": s2, "bare": bare, "imaged": imaged, "good": good, "doc": doc, "planners": planners}
 
 

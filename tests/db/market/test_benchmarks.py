@@ -107,7 +107,8 @@ def test_figures_of_every_segment(session: Session) -> None:
     b = rows[(EBOOK, cat.business.id)]
     # prices 10, 15, 20, 25, 30 (draft 999 and deleted 500 excluded): sum 100 / 5 = 20.00; odd median = 20.00
     assert (b.sample_size, b.average_price, b.median_price) == (5, D("20.00"), D("20.00"))
-    assert b.price_range == {"min": 10.0, "max": 30.0}
+    # p95: position 0.95 × (5 − 1) = 3.8 → 25 + 0.8 × (30 − 25) = 29.00 (the price cap's reference, unrounded)
+    assert b.price_range == {"min": 10.0, "max": 30.0, "p95": 29.0}
     # ratings 4.00, 5.00, 3.00, 4.50 (p3 NULL skipped): 16.50 / 4 = 4.125 → 4.13 (half up)
     assert b.average_rating == D("4.13")
     # units in window: p1 3+3, p2 2 (the 50 the day before don't count), p3 4, p4 0 (today's 10 excluded), p5 5
@@ -120,7 +121,8 @@ def test_figures_of_every_segment(session: Session) -> None:
     b = rows[(EBOOK, cat.design.id)]
     # prices 9.99, 12.00, 14.01, 30.00: sum 66.00 / 4 = 16.50; even median (12.00 + 14.01) / 2 = 13.005 → 13.01
     assert (b.sample_size, b.average_price, b.median_price) == (4, D("16.50"), D("13.01"))
-    assert b.price_range == {"min": 9.99, "max": 30.0}
+    # p95: position 0.95 × 3 = 2.85 → 14.01 + 0.85 × (30.00 − 14.01) = 27.6015
+    assert b.price_range == {"min": 9.99, "max": 30.0, "p95": pytest.approx(27.6015, abs=1e-9)}
     assert b.average_rating == D("4.00")  # only p8 is rated
     # units 6 (p8) + 3 (p10) = 9 → 9 / 3 / 4 = 0.75
     assert b.average_sales_per_month == D("0.75")
@@ -133,7 +135,8 @@ def test_figures_of_every_segment(session: Session) -> None:
     # prices sum 100 + 66 + 40 + 50 = 256 / 11 = 23.2727 → 23.27
     # sorted 9.99 10 12 14.01 15 [20] 25 30 30 40 50 → median 20.00
     assert (b.sample_size, b.average_price, b.median_price) == (11, D("23.27"), D("20.00"))
-    assert b.price_range == {"min": 9.99, "max": 50.0}
+    # p95: position 0.95 × 10 = 9.5 → 40 + 0.5 × (50 − 40) = 45.00
+    assert b.price_range == {"min": 9.99, "max": 50.0, "p95": 45.0}
     # ratings 4 + 5 + 3 + 4.5 + 4 + 2 + 3.5 = 26 / 7 = 3.714 → 3.71
     assert b.average_rating == D("3.71")
     # units 17 + 9 + 7 + 1 = 34 → 34 / 3 / 11 = 1.0303 → 1.03
@@ -146,7 +149,7 @@ def test_figures_of_every_segment(session: Session) -> None:
         b = rows[key]
         # one product at 100.00, unrated, 2 units → 2 / 3 / 1 = 0.67; the archived course doesn't count
         assert (b.sample_size, b.average_price, b.median_price) == (1, D("100.00"), D("100.00"))
-        assert b.price_range == {"min": 100.0, "max": 100.0}
+        assert b.price_range == {"min": 100.0, "max": 100.0, "p95": 100.0}  # a single price is every percentile
         assert b.average_rating is None
         assert b.average_sales_per_month == D("0.67")
         assert b.top_seller_metrics == {"avgPrice": 100.0, "avgRating": None, "avgMonthlySales": 0.67}

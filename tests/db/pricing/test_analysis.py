@@ -461,11 +461,11 @@ def test_bulk_analysis_reports_progress_and_issues_a_fixed_number_of_queries(ses
     assert len(analyses) == count and all(a.available for a in analyses)
     assert [(done, total) for done, total, _ in calls] == [(i, count) for i in range(1, count + 1)]
     assert [title for *_, title in calls] == [a.title for a in analyses]
-    # Four loading queries (products, nightly benchmarks, the segments' p95, price changes) whatever the count;
-    # the door then looks the AI cache up once per product.
+    # Three loading queries (products, nightly benchmarks with their 95th percentiles, price changes) and one
+    # search of the AI cache for all products, whatever the count: with nothing cached the door never looks again.
     cache_lookups = [s for s in statements if "ai_cache" in s]
-    assert len(cache_lookups) == count
-    assert len(statements) - len(cache_lookups) == 4
+    assert len(cache_lookups) == 1
+    assert len(statements) == 4
 
     flagged = needs_attention(analyses)
     assert all(a.action in ("raise", "cut") for a in flagged)

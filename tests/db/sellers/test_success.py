@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
+from core.listings.persisted import refresh_listing_scores
 from core.listings.queries import score_seller_listings
 from core.listings.score import portfolio_score
 from core.models import (
@@ -220,6 +221,7 @@ def build_overview(session: Session) -> dict[str, object]:
         (date(2026, 11, 5), "70"),
     )
     session.flush()
+    refresh_listing_scores(session, now=NOW)  # the overview's listing health reads the stored scores
     return {"alice": alice, "bob": bob}
 
 
@@ -248,7 +250,7 @@ def test_overview_stages_revenue_and_masking(session: Session) -> None:
     assert alice.email_masked == "a****@example.com" and alice.last_login_at == utc(2026, 11, 20)
     # No full e-mail anywhere in what the overview returns.
     assert "@example.com" not in repr(page).replace("****@example.com", "")
-    # Listing health is scored for the page's sellers: Alice's one published listing, Bob's one; Carol's only
+    # Listing health is read for the page's sellers: Alice's one published listing, Bob's one; Carol's only
     # product is archived (not shown on Listing health), so she has none.
     assert alice.listing_health == portfolio_score(
         s.score for s in score_seller_listings(session, seller_id=alice.seller_id)

@@ -381,7 +381,6 @@ def test_anchors_must_be_inside_the_entry_range_but_later_steps_need_not() -> No
     ("kwargs", "message"),
     [
         ({"steps": []}, "at least one step"),
-        ({"steps": ["visit", "visit"]}, "distinct"),
         ({"window": timedelta(seconds=-1)}, "negative"),
         ({"order": "sideways"}, "order must be one of ordered, strict, any"),
         ({"exclusion": ("visit", 1, 2)}, "is one of the funnel steps"),
@@ -400,24 +399,27 @@ def test_bad_arguments_are_refused(kwargs: dict[str, object], message: str) -> N
 # --- properties over random event sets, against a brute-force reference ----------------------------------
 
 
-def _sequence(rows: list[tuple[str, str, datetime]]) -> list[tuple[datetime, int]]:
-    """One person's events as (time, code) in the documented order: time, then step index, others last."""
-    code = {name: i for i, name in enumerate(STEPS)}
-    keyed = [(t, code.get(name, len(STEPS)), i) for i, (_p, name, t) in enumerate(rows)]
+def _sequence(rows: list[tuple[str, str, datetime]], steps: list[str] = STEPS) -> list[tuple[datetime, int]]:
+    """One person's events as (time, code) in the documented order: time, then the first step index of the name,
+    others last."""
+    code = {name: steps.index(name) for name in steps}
+    keyed = [(t, code.get(name, len(steps)), i) for i, (_p, name, t) in enumerate(rows)]
     return [(t, c) for t, c, _i in sorted(keyed)]
 
 
-def _reference_depth(seq: list[tuple[datetime, int]], window: timedelta, order: str) -> int:
+def _reference_depth(seq: list[tuple[datetime, int]], window: timedelta, order: str, steps: list[str] = STEPS) -> int:
     """The furthest step by exhaustive search: every subsequence of positions, every anchor."""
     best = 0
+    wanted = [steps.index(name) for name in steps]  # the code each step needs
     if order == "any":
         for t0, c0 in seq:
-            if c0 < len(STEPS):
-                best = max(best, len({c for t, c in seq if t0 <= t <= t0 + window and c < len(STEPS)}))
+            if c0 < len(steps):
+                inside = [c for t, c in seq if t0 <= t <= t0 + window]
+                best = max(best, sum(min(inside.count(c), wanted.count(c)) for c in set(wanted)))
         return best
-    for k in range(1, len(STEPS) + 1):
+    for k in range(1, len(steps) + 1):
         for combo in itertools.combinations(range(len(seq)), k):
-            if [seq[i][1] for i in combo] != list(range(k)):
+            if [seq[i][1] for i in combo] != wanted[:k]:
                 continue
             if seq[combo[-1]][0] - seq[combo[0]][0] > window:
                 continue
@@ -448,3 +450,92 @@ def test_random_event_sets_match_the_brute_force_reference_and_never_increase(or
             assert 0.0 <= step.conversion_from_previous <= 100.0
             if step.mean_seconds_from_previous is not None:
                 assert 0.0 <= step.mean_seconds_from_previous <= window.total_seconds()
+
+
+@pytest.mark.parametrize("order", ["ordered", "strict", "any"])
+@pytest.mark.parametrize(
+    "steps", [["visit", "visit", "visit"], ["visit", "signup", "visit"], ["visit", "visit", "signup", "visit"]]
+)
+def test_random_repeated_step_funnels_match_the_brute_force_reference(order: str, steps: list[str]) -> None:
+    rnd = random.Random(f"{order}-{steps}")
+    names = ["visit", "signup", "browse"]
+    for _ in range(150):
+        window = timedelta(minutes=rnd.choice([0, 5, 10, 30]))
+        rows = []
+        for person in range(rnd.randint(0, 5)):
+            for _event in range(rnd.randint(1, 7)):
+                rows.append((f"p{person}", rnd.choice(names), at(minutes=rnd.randint(0, 30))))
+        got = counts(compute_funnel(rows, steps=steps, window=window, order=order))  # type: ignore[arg-type]
+        depths = [
+            _reference_depth(_sequence([r for r in rows if r[0] == p], steps), window, order, steps)
+            for p in {r[0] for r in rows}
+        ]
+        assert got == [sum(1 for d in depths if d > k) for k in range(len(steps))]
+
+
+# --- the same event as several steps ----------------------------------------------------------------------
+
+VIEWS = ["view", "view", "view", "view"]
+
+
+def test_a_repeated_step_needs_that_many_ordered_occurrences_within_the_window() -> None:
+    rows = [("a", "view", at(hours=h)) for h in (0, 1, 2, 3)]  # a: four views in a day -> 4
+    rows += [("b", "view", at(hours=h)) for h in (0, 1, 2)]  # b: three -> 3
+    # c: anchored on the 0 h view only 3 fit in 24 h (25 h is late); anchored on 2 h, 2/20/25/26 h all fit -> 4
+    rows += [("c", "view", at(hours=h)) for h in (0, 2, 20, 25, 26)]
+    rows += [("d", "view", at(hours=5)), ("d", "signup", at(hours=6))]  # d: one view -> 1
+    result = compute_funnel(rows, steps=VIEWS, window=DAY)
+    assert counts(result) == [4, 3, 3, 2]
+    # step 2: a 1 h, b 1 h, c 18 h (2 h -> 20 h) -> mean 20 h / 3 = 24000 s, median 1 h
+    assert result.steps[1].mean_seconds_from_previous == 24000.0
+    assert result.steps[1].median_seconds_from_previous == 3600.0
+    # step 4: a 1 h (2 h -> 3 h), c 1 h (25 h -> 26 h)
+    assert result.steps[3].mean_seconds_from_previous == 3600.0
+
+
+def test_repeats_at_one_instant_are_separate_occurrences() -> None:
+    rows = [("a", "view", at()), ("a", "view", at()), ("b", "view", at())]
+    result = compute_funnel(rows, steps=["view", "view"], window=DAY)
+    assert counts(result) == [2, 1]  # a's two views at one instant are two steps; b has one
+    assert result.steps[1].mean_seconds_from_previous == 0.0
+
+
+def test_a_step_repeated_later_in_the_funnel() -> None:
+    steps = ["visit", "signup", "visit"]  # a visit again after signing up
+    rows = [
+        ("a", "visit", at(hours=0)),  # a: visit, signup, visit -> 3
+        ("a", "signup", at(hours=1)),
+        ("a", "visit", at(hours=2)),
+        ("b", "visit", at(hours=0)),  # b: the second visit is before the signup -> 2
+        ("b", "visit", at(hours=1)),
+        ("b", "signup", at(hours=2)),
+        ("c", "signup", at()),  # c: all at one instant: a visit ranks as step 1, before the signup -> 2
+        ("c", "visit", at()),
+        ("c", "visit", at()),
+    ]
+    assert counts(compute_funnel(rows, steps=steps, window=DAY)) == [3, 3, 1]
+    # strict: a is adjacent (3); b's second visit sits between its first visit and the signup, but anchored on
+    # it, visit -> signup is adjacent (2); c: visit, visit, signup -> anchored on the second visit (2)
+    assert counts(compute_funnel(rows, steps=steps, window=DAY, order="strict")) == [3, 3, 1]
+    # any order: a 3, b 3 (two visits + a signup), c 3
+    assert counts(compute_funnel(rows, steps=steps, window=DAY, order="any")) == [3, 3, 3]
+
+
+def test_strict_and_any_order_with_a_repeated_step() -> None:
+    rows = [
+        ("a", "view", at(minutes=0)),  # a: a signup between the views
+        ("a", "signup", at(minutes=1)),
+        ("a", "view", at(minutes=2)),
+        ("b", "view", at(minutes=0)),  # b: adjacent views
+        ("b", "view", at(minutes=1)),
+        ("c", "view", at(minutes=0)),  # c: three views, only two are steps
+        ("c", "view", at(minutes=1)),
+        ("c", "view", at(minutes=2)),
+    ]
+    # strict: a 1 (the signup breaks it), b 2, c 2
+    assert counts(compute_funnel(rows, steps=["view", "view"], window=DAY, order="strict")) == [3, 2]
+    # ordered: all three reach 2
+    assert counts(compute_funnel(rows, steps=["view", "view"], window=DAY)) == [3, 3]
+    # any order, view twice then a signup: a 3, b 2, c 2
+    any_order = compute_funnel(rows, steps=["view", "view", "signup"], window=DAY, order="any")
+    assert counts(any_order) == [3, 3, 1]

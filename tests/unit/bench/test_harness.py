@@ -171,3 +171,29 @@ def test_a_scenario_takes_one_comparison_of_each_kind(monkeypatch: pytest.Monkey
         harness.comparison("demo.x", "sql")(lambda ctx: 1)
     with pytest.raises(ValueError, match="kind must be one of"):
         harness.comparison("demo.x", "csv")  # type: ignore[arg-type]
+
+
+def test_a_slow_comparison_is_timed_by_its_checking_run_alone(
+    empty_registry: dict[str, harness.Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(harness, "COMPARISONS", {})
+    clock = iter(float(t) * 10 for t in range(1000))
+    monkeypatch.setattr(harness.time, "perf_counter", lambda: next(clock))  # every timed call lasts 10 s
+    calls: list[str] = []
+
+    @scenario("demo.slow", repeats=5, warmup=1)
+    def product(ctx: BenchContext) -> int:
+        return 7
+
+    @harness.comparison("demo.slow", "python")
+    def by_python(ctx: BenchContext) -> int:
+        calls.append("python")
+        return 7
+
+    ctx = cast(BenchContext, object())
+    result = measure(empty_registry["demo.slow"], ctx)
+    harness.measure_comparisons(empty_registry["demo.slow"], ctx, result)
+
+    assert calls == ["python"]  # 10 s ≥ SLOW_COMPARISON_MS: no further runs
+    assert result.comparison_ms == {"python": 10_000.0}
+    assert result.ratio_to("python") == 1.0  # the product's runs also "took" 10 s each
