@@ -23,6 +23,7 @@ from sqlalchemy import (
     event,
     func,
     literal_column,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -140,6 +141,13 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     # PostgreSQL's JIT compiled for longer than it ran (issue 13: 419 of the 444 ms of the seller-retention query).
     connect_args = {"options": f"-c jit={PG_JIT}", **kwargs.pop("connect_args", {})}
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def set_local_work_mem(session: Session, megabytes: int) -> None:
+    """PostgreSQL: `work_mem` for the rest of this transaction (SQLite: nothing), so one big sort or hash of a
+    dashboard query stays in memory instead of spilling to disk with the 4 MB default."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL work_mem = '{int(megabytes)}MB'"))
 
 
 _engine: Engine | None = None

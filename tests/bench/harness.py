@@ -386,7 +386,7 @@ def format_table(results: list[Measurement]) -> str:
                 peak,
                 _fmt(m.rss_delta_mb),
                 target,
-                "" if to_sql is None else f"{to_sql:.2f}×",
+                "" if to_sql is None else _ratio(to_sql),
                 "" if to_python is None else f"{1 / to_python:.1f}× faster",
             ]
         )
@@ -399,6 +399,11 @@ def format_table(results: list[Measurement]) -> str:
 
     separator = "-+-".join("-" * w for w in widths)
     return "\n".join([line(headers), separator, *(line(r) for r in rows)])
+
+
+def _ratio(value: float) -> str:
+    """A ratio with two decimals, or its first significant digit when it is under 0.1 (0.003×, not 0.00×)."""
+    return f"{value:.2f}×" if value >= 0.1 else f"{value:.1g}×"
 
 
 def _fmt(value: float | None) -> str:

@@ -197,3 +197,13 @@ def test_a_slow_comparison_is_timed_by_its_checking_run_alone(
     assert calls == ["python"]  # 10 s ≥ SLOW_COMPARISON_MS: no further runs
     assert result.comparison_ms == {"python": 10_000.0}
     assert result.ratio_to("python") == 1.0  # the product's runs also "took" 10 s each
+
+
+def test_a_tiny_ratio_keeps_its_first_significant_digit() -> None:
+    fast = Measurement("fast", 1, [124.0], 0.2, 0.0, target_ms=300.0, comparison_ms={"sql": 38_000.0})
+    slow = Measurement("slow", 1, [150.0], 0.2, 0.0, target_ms=300.0, comparison_ms={"sql": 100.0})
+
+    table = format_table([fast, slow]).splitlines()
+
+    assert "0.003×" in table[2]  # 124 / 38,000 = 0.00326
+    assert "1.50×" in table[3]
