@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.ai import get_ai
@@ -25,6 +24,7 @@ from core.models import Category, ConversionEvent, ConversionEventType, ProductS
 from core.pricing.analysis import bulk_analyze_pricing
 from core.sales.forecast import forecast_for_seller
 from tests.conftest import NOW
+from tests.db.statements import Statements
 from tests.factories import add_revenue, add_views, make_category, make_product, make_seller
 
 OFFLINE = get_ai(load_settings(env={}))
@@ -129,19 +129,6 @@ def test_findings_from_stored_scores_equal_those_of_full_scoring(session: Sessio
             expected = reference_findings(session, seller_id)
             assert any(f.key.startswith("listing:") for f in expected)  # the random listings do raise some
             assert collect_findings(session, seller_id=seller_id, now=NOW, ai=OFFLINE) == expected
-
-
-class Statements:
-    def __init__(self, session: Session) -> None:
-        self.engine = session.get_bind().engine
-        self.count = 0
-        event.listen(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args: object) -> None:
-        self.count += 1
-
-    def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 def test_a_seller_with_fifty_products_costs_the_statements_of_one_with_five(session: Session) -> None:

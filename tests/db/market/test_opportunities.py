@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from core.ai import get_ai
@@ -25,6 +25,7 @@ from core.migrate import downgrade, upgrade
 from core.models import Base, DigitalProductType, ProductStatus, SellerProfile
 from tests.ai_stub import STUB_MODEL, StubAnthropic, tool_use_response
 from tests.conftest import BACKENDS, NOW
+from tests.db.statements import Statements
 from tests.factories import add_revenue, add_search, add_views, make_category, make_product, make_seller
 
 OFFLINE = get_ai(load_settings(env={}))
@@ -234,25 +235,12 @@ def test_an_unknown_seller_is_refused(session: Session) -> None:
         find_opportunities(session, seller_id="no-such-seller", now=NOW, ai=OFFLINE)
 
 
-class StatementCounter:
-    def __init__(self, session: Session) -> None:
-        self.count = 0
-        self.engine = session.get_bind().engine
-        event.listen(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args: object) -> None:
-        self.count += 1
-
-    def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-
 def test_the_report_is_cached_per_seller_and_refresh_recomputes(session: Session) -> None:
     sellers = build_market(session)
     first = find_opportunities(session, seller_id=sellers["a"].id, now=NOW, ai=OFFLINE)
     searches(session, "adhd planners", days_ago=[1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
 
-    counter = StatementCounter(session)
+    counter = Statements(session)
     try:
         # An hour later, through a new door (as after a restart): the stored report, in two queries.
         again = find_opportunities(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.ai import get_ai
@@ -19,25 +19,15 @@ from core.market.supply import MAX_TERM_CHARS, cached_demand_rates, cached_suppl
 from core.models import ProductStatus, SearchSupplyCount
 from tests.conftest import NOW
 from tests.db.market.test_opportunities import build_market
+from tests.db.statements import Statements as SharedStatements
 from tests.factories import make_product, make_seller
 
 OFFLINE = get_ai(load_settings(env={}))
 TERMS = ["budget spreadsheet", "wedding seating chart", "adhd planner", "the", "money"]
 
 
-class Statements:
-    """The SQL statements run on the session's engine while open (text only)."""
-
-    def __init__(self, session: Session) -> None:
-        self.engine = session.get_bind().engine
-        self.seen: list[str] = []
-        event.listen(self.engine, "before_cursor_execute", self._record)
-
-    def _record(self, _conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        self.seen.append(statement)
-
-    def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._record)
+class Statements(SharedStatements):
+    """The statements run while open, and how many of them were full-text supply counts."""
 
     def full_text(self) -> int:
         """Supply counts run: the statements of `count_existing_products` (PostgreSQL's websearch_to_tsquery,

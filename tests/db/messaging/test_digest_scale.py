@@ -4,7 +4,6 @@ the same number of statements for a seller with 50 products as for one with 5.""
 
 from __future__ import annotations
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.ai import get_ai
@@ -15,6 +14,7 @@ from core.messaging.rules import weakest_dimension_tip
 from core.models import ProductStatus
 from tests.conftest import NOW
 from tests.db.insights.test_generation_scale import build_market
+from tests.db.statements import Statements
 
 SETTINGS = load_settings(env={})
 OFFLINE = get_ai(SETTINGS)
@@ -31,19 +31,6 @@ def test_the_tip_from_stored_scores_equals_the_tip_of_full_scoring(session: Sess
             assert weakest_tip(session, seller_id=seller_id, now=NOW, market=MarketNorms(session)) == expected
             tips.append(expected)
     assert any(t is not None for t in tips) and len({t.dimension for t in tips if t is not None}) > 1
-
-
-class Statements:
-    def __init__(self, session: Session) -> None:
-        self.engine = session.get_bind().engine
-        self.count = 0
-        event.listen(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args: object) -> None:
-        self.count += 1
-
-    def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 def test_composing_a_digest_costs_the_same_statements_for_5_and_50_products(session: Session) -> None:
