@@ -23,8 +23,8 @@ from core.sellers.overview import (
     all_seller_overview_rows,
     category_choices,
     seller_overview,
-    seller_overview_csv,
 )
+from core.sellers.overview_rows import seller_overview_csv
 from core.sellers.success import DEFINITIONS, SellerSuccessKpis, SuccessPoint, seller_success_kpis, seller_success_trend
 
 __all__ = [

@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session
 
 from core.models import SellerStatus
 from core.sellers.overview import (
-    CSV_COLUMNS,
     SellerFilters,
     all_seller_overview_rows,
     category_choices,
     seller_overview,
-    seller_overview_csv,
 )
+from core.sellers.overview_rows import CSV_COLUMNS, seller_overview_csv
 from tests.conftest import NOW
 from tests.factories import add_revenue, make_category, make_product, make_seller
 
