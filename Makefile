@@ -69,12 +69,14 @@ demo-data: venv  ## Migrate the database to the newest schema and load the demo 
 	$(PY) -m core.demo --database-url "$$url" --seed 42 --if-empty
 
 # Work that must run once after the demo data is loaded and before the app starts: the morning jobs
-# (market benchmarks, goal deadlines, opportunity alerts, listing scores) and the operator roll-ups through the
-# jobs runner, so today's periods are claimed and a second `make run` the same day skips them. A failure is reported but does not stop the app from starting.
+# (market benchmarks, goal deadlines, opportunity alerts, listing scores, seller alerts, anomalies and the daily
+# digest) and the operator roll-ups through the jobs runner, so today's periods are claimed and a second
+# `make run` the same day skips them. A failure is reported but does not stop the app from starting.
 post-load: demo-data
 	@url="$$($(PY) scripts/database_url.py)"; \
 	DATABASE_URL="$$url" $(PY) -m jobs run benchmarks goal-deadlines opportunity-alerts listing-scores rollups \
-		|| echo "warning: a morning job failed; pricing, market and admin pages may lack benchmarks, scores or roll-ups until it runs"
+		seller-alerts anomalies daily-digest \
+		|| echo "warning: a morning job failed; pricing, market and admin pages may lack benchmarks, scores, roll-ups, alerts or the digest until it runs"
 
 # scripts/serve.py is `streamlit run app.py --server.headless true --browser.gatherUsageStats false` started
 # outside Streamlit's legacy pages/-folder mode, so a deep link as the first request opens its page.

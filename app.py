@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import data
+from components.data import alerts as alert_data
 from components.seller.insights import menu_with_badge
 from components.shell import access, login, notifications
 from components.shell.navigation import (
@@ -13,19 +14,18 @@ from components.shell.navigation import (
     all_url_paths,
     build_sections,
     single_page_with_aliases,
+    with_badge,
 )
 from components.shell.streamlit_internals import leave_legacy_pages_mode
 from core import urls
 from core.config import SettingsError, get_settings
 
 # Role -> menu sections -> pages. A new page is one line here plus its file under pages/<role>/.
-# Planned: sellers get "Grow" (Insights, Pricing tool, Listing health, Goals) and "Learn & market"
-# (Learn, Market); admins get "Sellers" (Seller success, Low-quality listings), "Marketplace"
-# (Benchmarks, Learn editor) and "Operations" (Operator KPIs, Jobs, Sign-ins).
 ROLE_SECTIONS: dict[str, Sections] = {
     "seller": {
         "Home": [PageSpec("pages/seller/home.py", "Home", ":material/home:", urls.HOME)],
         "Grow": [
+            PageSpec("pages/seller/performance.py", "Performance", ":material/query_stats:", urls.PERFORMANCE),
             PageSpec("pages/seller/insights.py", "Insights", ":material/lightbulb:", urls.INSIGHTS),
             PageSpec("pages/seller/pricing_tool.py", "Pricing tool", ":material/attach_money:", urls.PRICING),
             PageSpec(
@@ -55,6 +55,10 @@ ROLE_SECTIONS: dict[str, Sections] = {
             PageSpec("pages/admin/operator_kpis.py", "Operator KPIs", ":material/speed:", urls.OPERATOR_KPIS),
             PageSpec("pages/admin/jobs.py", "Jobs", ":material/schedule:", urls.JOBS),
             PageSpec("pages/admin/sign_ins.py", "Sign-ins", ":material/shield_person:", urls.SIGN_INS),
+            PageSpec(
+                "pages/admin/system_health.py", "System health", ":material/health_and_safety:", urls.SYSTEM_HEALTH
+            ),
+            PageSpec("pages/admin/alerts.py", "Alerts", ":material/notifications_active:", urls.ALERTS),
         ],
     },
 }
@@ -99,9 +103,11 @@ if account is None:
     )
     st.navigation(pages, position="hidden").run()
 elif account.is_admin:
-    admin_sections = build_sections(ROLE_SECTIONS["admin"])
+    # The Alerts title carries the count of unresolved operator alerts as a badge (cached a few seconds).
+    admin_sections = build_sections(with_badge(ROLE_SECTIONS["admin"], urls.ALERTS, alert_data.badge_count()))
     admin_nav = st.navigation(admin_sections)
     login.open_requested_page(admin_nav, admin_sections)
+    notifications.sidebar_notifications(account, ROLE_SECTIONS["admin"])  # operator alerts reach admins here
     admin_nav.run()
 elif account.can_use_seller_pages:
     # The Insights title carries the PENDING count as a badge (cached, cleared by every insight write).

@@ -115,6 +115,16 @@ class Settings:
     login_window_minutes: float = 15.0
     login_lock_minutes: float = 15.0
     login_backoff_seconds: float = 15.0
+    # Payment provider's fee per order (issue 14): percent of the amount plus a fixed amount, in the order's currency.
+    payment_fee_percent: float = 2.9
+    payment_fee_fixed: float = 0.30
+    # Event ingestion (issue 19): the collector's shared secret (sent in X-Ingest-Secret; no secret = the collector
+    # refuses to start), where it listens, the largest request body, and requests per client address per minute.
+    ingest_secret: str | None = None
+    collector_host: str = "127.0.0.1"
+    collector_port: int = 8600
+    collector_max_body_bytes: int = 1_048_576
+    collector_rate_per_minute: float = 1200.0
 
     @property
     def is_production(self) -> bool:
@@ -218,6 +228,13 @@ def load_settings(env: dict[str, str] | None = None, *, env_file: Path | None = 
         login_window_minutes=num("LOGIN_WINDOW_MINUTES", defaults.login_window_minutes),
         login_lock_minutes=num("LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
         login_backoff_seconds=num("LOGIN_BACKOFF_SECONDS", defaults.login_backoff_seconds),
+        payment_fee_percent=num("PAYMENT_FEE_PERCENT", defaults.payment_fee_percent, positive=False),
+        payment_fee_fixed=num("PAYMENT_FEE_FIXED", defaults.payment_fee_fixed, positive=False),
+        ingest_secret=get("INGEST_SECRET"),
+        collector_host=get("COLLECTOR_HOST") or defaults.collector_host,
+        collector_port=num("COLLECTOR_PORT", defaults.collector_port, int),
+        collector_max_body_bytes=num("COLLECTOR_MAX_BODY_BYTES", defaults.collector_max_body_bytes, int),
+        collector_rate_per_minute=num("COLLECTOR_RATE_PER_MINUTE", defaults.collector_rate_per_minute),
     )
     settings.validate()
     return settings

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 # Seller pages (url_path of each st.Page).
 HOME = "home"
 INSIGHTS = "insights"
+PERFORMANCE = "performance"
 PRICING = "pricing"
 LISTING_HEALTH = "listing-health"
 LISTING_EDITOR = "listing-editor"
@@ -26,6 +27,8 @@ LEARN_EDITOR = "learn-editor"
 OPERATOR_KPIS = "operator-kpis"
 JOBS = "jobs"
 SIGN_INS = "sign-ins"
+SYSTEM_HEALTH = "system-health"
+ALERTS = "alerts"
 
 
 def page_link(page: str, **params: str) -> str:

@@ -1,4 +1,6 @@
-"""Command line of the jobs process: `python -m jobs` (the loop), `run NAME… [--now ISO]` (jobs once), `list`.
+"""Command line of the jobs process: `python -m jobs` (the loop), `run NAME… [--now ISO]` (jobs once), `list`,
+`ingest FILE [--dry-run] [--rejects PATH]` (events from a file, `jobs.ingest`) and `collect` (the HTTP event
+collector, `jobs.collector`).
 
 `run` takes one or more job names and runs them in the order given, each claimed and recorded on its own
 (`run benchmarks goal-deadlines opportunity-alerts` is the morning). Exit codes of `run`: 0 every job ok or
@@ -49,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("names", nargs="+", metavar="NAME")
     run.add_argument("--now", help="ISO date-time to run as (default: now); no offset = APP_TIMEZONE")
     commands.add_parser("list", help="the jobs, their schedule, next run and last run status")
+    ingest = commands.add_parser(
+        "ingest", help="load a newline-delimited JSON file of events (.gz too); exit 0 ok, 1 rejects, 2 unreadable"
+    )
+    ingest.add_argument("file", metavar="FILE")
+    ingest.add_argument("--dry-run", action="store_true", help="check every line and count, write nothing")
+    ingest.add_argument("--rejects", metavar="PATH", help="where refused lines go (default: FILE.rejects.ndjson)")
+    collect = commands.add_parser("collect", help="serve the HTTP event collector (POST /track/event, /track/pageview)")
+    collect.add_argument("--host", help="address to listen on (default: COLLECTOR_HOST)")
+    collect.add_argument("--port", type=int, help="port to listen on (default: COLLECTOR_PORT)")
     return parser
 
 
@@ -145,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
         return command_run(args)
     if args.command == "list":
         return command_list()
+    if args.command == "ingest":
+        from jobs.ingest import command_ingest
+
+        return command_ingest(args.file, rejects=args.rejects, dry_run=args.dry_run, engine=get_engine())
+    if args.command == "collect":
+        from jobs.collector import command_collect
+
+        return command_collect(host=args.host, port=args.port)
     return command_loop(args)
 
 

@@ -21,6 +21,21 @@ The morning, in APP_TIMEZONE, in this order (the table's order is also the catch
   the jobs that write the cache.
 - `sign-in-purge` 04:15: delete server sessions that ended over 30 days ago and login attempts over 90 days old
   (`core.accounts.records.purge_sign_in_records`).
+- `recommendation-outcomes` 04:30: measure every accepted product recommendation whose 30 days after acceptance
+  are complete (`core.sales.recommendations.measure_due_outcomes`): revenue, orders, visits and conversion after
+  vs before, and for "reprice" the price change's effect.
+- `seller-alerts` 06:30: evaluate every approved seller's performance alerts on the last complete days
+  (`core.sales.alerts.evaluate_seller_alerts`): open a breach with one in-app notification, follow it while it
+  lasts, close it when it no longer holds (after the 04:30 step so the night's clean-ups are done; before sellers
+  start their day).
+- `anomalies` 07:30: find the days out of their weekday's usual range (`core.analytics.anomaly_scan`): marketplace
+  GMV, orders, signups, conversion and checkout abandonment, products going viral and sellers' revenue, each judged
+  against the marketplace's own day; a seller's drop becomes one seller insight
+  (`core.messaging.anomaly_insights`).
+- `daily-digest` 08:00: compose yesterday's business digest once (`core.messaging.daily_digest`: numbers against
+  the same weekday a week before, the day's anomalies, open operator alerts, recommendations; through the AI door),
+  store it for Admin Home and e-mail it to the opted-in admins (`then`: the outbox). After `anomalies`, which it
+  reads.
 Apart from `listing-scores` reading the benchmarks' price bands, none of them reads what another writes (goals and
 opportunities are computed from sales, listings and searches, not from the benchmarks), so the 15-minute steps only
 keep them from overlapping; each is claimed once per local date, and one failing leaves the others' work committed.
@@ -38,6 +53,12 @@ The rest of the week:
   or ingested event touched, re-aggregated in place; and the daily sales of `revenue_records` up to yesterday
   (`core.analytics.daily_sales.refresh_daily_sales`). Period: the local quarter hour; the first run builds all
   history. Operator KPIs and Admin Home read them and say up to when they reach.
+
+- `alert-rules` every 5 minutes: evaluate the operator alert rules (`core.ops.alerts.evaluate_alert_rules`): open an
+  alert when a rule breaches (one unresolved alert per rule), resolve it when the metric is back, notify admins
+  in-app and, where the rule says so, by e-mail (`then`: the outbox). Period: the local five minutes.
+- `first-sale-emails` hourly at :20: congratulate every seller whose first paid order came in the last 7 days, once
+  (`core.messaging.first_sale.congratulate_first_sales`, outbox key `first-sale:<seller>`), then deliver.
 
 No `schedule` import here: the app imports this module for the admin Jobs page (run now, next run times).
 """
@@ -60,13 +81,13 @@ from core.accounts import records
 from core.accounts.sessions import session_policy
 from core.ai import cache as ai_cache
 from core.ai.door import AIDoor
-from core.analytics import daily_sales, rollups
+from core.analytics import anomaly_scan, daily_sales, rollups
 from core.config import Settings, get_settings
 from core.db import get_engine, utcnow
 from core.goals import deadlines
 from core.listings import persisted
 from core.market import alerts, benchmarks
-from core.messaging import digest
+from core.messaging import anomaly_insights, daily_digest, digest, first_sale
 from core.models import JobStatus
 from core.notify import email
 from core.ops import (
@@ -80,7 +101,10 @@ from core.ops import (
     run_claimed,
     run_with_db_retry,
 )
+from core.ops import alerts as operator_alerts
 from core.periods import local_day
+from core.sales import alerts as seller_alerts
+from core.sales import recommendations
 from jobs.spec import JobContext, JobSpec, Period, Progress, WorkDone, daily, every_minutes, hourly, weekly
 
 log = logging.getLogger(__name__)
@@ -129,6 +153,37 @@ def _refresh_listing_scores(session: Session, job: JobContext) -> WorkDone:
     return WorkDone(rows=rescored, detail=f"{rescored:,} listings rescored")
 
 
+def _measure_recommendation_outcomes(session: Session, job: JobContext) -> int:
+    return recommendations.measure_due_outcomes(session, now=job.now).measured
+
+
+def _evaluate_seller_alerts(session: Session, job: JobContext) -> WorkDone:
+    report = seller_alerts.evaluate_seller_alerts(session, now=job.now)
+    return WorkDone(rows=report.opened + report.continued + report.closed, detail=report.summary())
+
+
+def _scan_anomalies(session: Session, job: JobContext) -> WorkDone:
+    report = anomaly_scan.scan_anomalies(session, now=job.now, tz=job.settings.timezone)
+    told = anomaly_insights.raise_seller_drop_insights(
+        session, report.seller_drops, last_day=report.last_day, now=job.now
+    )
+    return WorkDone(rows=report.rows + told, detail=f"{report.summary()}; {told} seller insights")
+
+
+def _send_daily_digest(session: Session, job: JobContext) -> WorkDone:
+    report = daily_digest.send_daily_digest(session, now=job.now, settings=job.settings, ai=job.ai)
+    return WorkDone(rows=report.rows, detail=report.summary())
+
+
+def _evaluate_alert_rules(session: Session, job: JobContext) -> WorkDone:
+    counts = operator_alerts.evaluate_alert_rules(session, now=job.now, settings=job.settings)
+    return WorkDone(rows=counts.rows, detail=counts.summary())
+
+
+def _congratulate_first_sales(session: Session, job: JobContext) -> int:
+    return first_sale.congratulate_first_sales(session, now=job.now, settings=job.settings)
+
+
 def _refresh_rollups(session: Session, job: JobContext) -> WorkDone:
     report = rollups.refresh_rollups(session, now=job.now)
     days = daily_sales.refresh_daily_sales(session, today=local_day(job.now, job.settings.timezone))
@@ -145,16 +200,35 @@ OPPORTUNITY_ALERTS = JobSpec(
 LISTING_SCORES = JobSpec(
     "listing-scores", "Listing scores", daily("03:45"), Period.DAY, _refresh_listing_scores, claimed=False
 )
+RECOMMENDATION_OUTCOMES = JobSpec(
+    "recommendation-outcomes", "Recommendation outcomes", daily("04:30"), Period.DAY, _measure_recommendation_outcomes
+)
+SELLER_ALERTS = JobSpec(
+    "seller-alerts", "Seller performance alerts", daily("06:30"), Period.DAY, _evaluate_seller_alerts
+)
 AI_CACHE_PURGE = JobSpec("ai-cache-purge", "AI cache clean-up", daily("04:00"), Period.DAY, _purge_ai_cache)
 SIGN_IN_PURGE = JobSpec("sign-in-purge", "Sign-in records clean-up", daily("04:15"), Period.DAY, _purge_sign_in_records)
 EMAIL_OUTBOX = JobSpec(
     "email-outbox", "E-mail delivery and retries", hourly(":05"), Period.HOUR, _deliver_outbox, claimed=False
 )
+ANOMALIES = JobSpec("anomalies", "Anomaly detection", daily("07:30"), Period.DAY, _scan_anomalies)
+DAILY_DIGEST = JobSpec(
+    "daily-digest", "Daily business digest", daily("08:00"), Period.DAY, _send_daily_digest,
+    then=(EMAIL_OUTBOX.name,),
+)  # fmt: skip
 WEEKLY_DIGEST = JobSpec(
     "weekly-digest", "Weekly coaching digest", weekly(MONDAY, "09:00"), Period.ISO_WEEK, _send_weekly_digests,
     then=(EMAIL_OUTBOX.name,),
 )  # fmt: skip
 ROLLUPS = JobSpec("rollups", "Operator roll-ups", every_minutes(15), Period.QUARTER_HOUR, _refresh_rollups)
+ALERT_RULES = JobSpec(
+    "alert-rules", "Operator alert rules", every_minutes(5), Period.FIVE_MINUTES, _evaluate_alert_rules,
+    then=(EMAIL_OUTBOX.name,),
+)  # fmt: skip
+FIRST_SALE_EMAILS = JobSpec(
+    "first-sale-emails", "First-sale congratulations", hourly(":20"), Period.HOUR, _congratulate_first_sales,
+    then=(EMAIL_OUTBOX.name,),
+)  # fmt: skip
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
     for spec in (
@@ -164,9 +238,15 @@ JOBS: dict[str, JobSpec] = {
         LISTING_SCORES,
         AI_CACHE_PURGE,
         SIGN_IN_PURGE,
+        RECOMMENDATION_OUTCOMES,
+        SELLER_ALERTS,
+        ANOMALIES,
+        DAILY_DIGEST,
         WEEKLY_DIGEST,
         EMAIL_OUTBOX,
         ROLLUPS,
+        ALERT_RULES,
+        FIRST_SALE_EMAILS,
     )
 }
 

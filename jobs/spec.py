@@ -31,15 +31,17 @@ class Period(StrEnum):
     ISO_WEEK = "iso-week"  # the local ISO week: 2026-W48
     HOUR = "hour"  # the local hour: 2026-11-21T15
     QUARTER_HOUR = "quarter-hour"  # the local quarter of an hour, by its start: 2026-11-21T15:45
+    FIVE_MINUTES = "five-minutes"  # the local five minutes, by their start: 2026-11-21T15:40
 
     def label(self, now: datetime, tz: ZoneInfo) -> str:
         if self is Period.ISO_WEEK:
             return iso_week(now, tz)
         if self is Period.HOUR:
             return now.astimezone(tz).strftime("%Y-%m-%dT%H")
-        if self is Period.QUARTER_HOUR:
+        if self in (Period.QUARTER_HOUR, Period.FIVE_MINUTES):
+            step = 15 if self is Period.QUARTER_HOUR else 5
             local = now.astimezone(tz)
-            return local.replace(minute=local.minute - local.minute % 15).strftime("%Y-%m-%dT%H:%M")
+            return local.replace(minute=local.minute - local.minute % step).strftime("%Y-%m-%dT%H:%M")
         return local_day(now, tz).isoformat()
 
 

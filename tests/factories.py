@@ -8,22 +8,31 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import bcrypt
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import (
+    AdChannel,
+    AdSpend,
     AnalyticsEvent,
     Category,
     DigitalProduct,
     DigitalProductType,
+    Order,
+    OrderStatus,
     ProductStatus,
     ProductView,
     RevenueRecord,
     SearchQuery,
     SellerProfile,
     SellerStatus,
+    SellerTraffic,
     User,
     UserRole,
 )
+from core.money import to_decimal
+from core.sales.channels import classify_channel
+from core.sales.orders import order_commission, payment_fee
 
 _counter = itertools.count(1)
 # bcrypt with the minimum cost keeps tests fast; the app uses the library default.
@@ -161,6 +170,102 @@ def add_event(
 ) -> AnalyticsEvent:
     row = AnalyticsEvent(
         person_id=person_id, event_type=event_type, occurred_at=occurred_at, source=source, properties=dict(props)
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_order(
+    session: Session,
+    *,
+    product: DigitalProduct,
+    created_at: datetime,
+    amount: Decimal | str | float | None = None,
+    quantity: int = 1,
+    source: str | None = None,
+    utm_source: str | None = None,
+    utm_medium: str | None = None,
+    buyer_id: str | None = None,
+    commission_rate: Decimal | str | None = None,
+    refunded_at: datetime | None = None,
+    refunded_amount: Decimal | str | float | None = None,
+    rollup: bool = True,
+) -> Order:
+    """One order (amount: the product's price by default; commission and fee by the product's own rules), and,
+    unless `rollup=False`, its share of the product's revenue record of that day (the roll-up stays equal)."""
+    value = to_decimal(amount if amount is not None else product.price)
+    rate = to_decimal(commission_rate if commission_rate is not None else _seller_rate(session, product.seller_id))
+    n = next(_counter)
+    order = Order(
+        seller_id=product.seller_id,
+        product_id=product.id,
+        buyer_id=buyer_id or f"buyer-{n}",
+        amount=value,
+        quantity=quantity,
+        commission_rate=rate,
+        commission=order_commission(value, rate),
+        payment_fee=payment_fee(value),
+        source=source,
+        utm_source=utm_source,
+        utm_medium=utm_medium,
+        channel=classify_channel(source, utm_source, utm_medium),
+        session_id=f"session-{n}",
+        status=OrderStatus.REFUNDED if refunded_at is not None else OrderStatus.PAID,
+        refunded_at=refunded_at,
+        refunded_amount=(
+            to_decimal(refunded_amount if refunded_amount is not None else value) if refunded_at is not None else None
+        ),
+        created_at=created_at,
+    )
+    session.add(order)
+    if rollup:
+        day = created_at.astimezone(UTC).date()
+        record = session.scalars(
+            select(RevenueRecord).where(RevenueRecord.product_id == product.id, RevenueRecord.day == day)
+        ).one_or_none()
+        if record is None:
+            record = RevenueRecord(seller_id=product.seller_id, product_id=product.id, day=day, revenue=0, units=0)
+            session.add(record)
+        record.revenue = to_decimal(record.revenue) + value
+        record.units += quantity
+    session.flush()
+    return order
+
+
+def _seller_rate(session: Session, seller_id: str) -> Decimal:
+    return to_decimal(session.get(SellerProfile, seller_id).commission_rate)  # type: ignore[union-attr]
+
+
+def add_traffic(session: Session, *, seller: SellerProfile, day: date, channel: str, visits: int) -> SellerTraffic:
+    row = SellerTraffic(seller_id=seller.id, day=day, channel=channel, visits=visits)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_ad_spend(
+    session: Session,
+    *,
+    product: DigitalProduct,
+    day: date,
+    spend: Decimal | str | float,
+    channel: AdChannel = AdChannel.MARKETPLACE_ADS,
+    impressions: int = 0,
+    clicks: int = 0,
+    attributed_orders: int = 0,
+    attributed_revenue: Decimal | str | float = 0,
+) -> AdSpend:
+    row = AdSpend(
+        seller_id=product.seller_id,
+        product_id=product.id,
+        day=day,
+        channel=channel,
+        spend=to_decimal(spend),
+        impressions=impressions,
+        clicks=clicks,
+        attributed_orders=attributed_orders,
+        attributed_revenue=to_decimal(attributed_revenue),
     )
     session.add(row)
     session.flush()

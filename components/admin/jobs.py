@@ -1,6 +1,7 @@
 """The admin Jobs page's widgets: whether a jobs runner is alive, per job its schedule and next run (only when a
-runner is alive), "Run now" (benchmarks, roll-ups, weekly digest — the digest after a confirmation with its number of
-recipients and the schedule's warnings) with progress and the outcome, and the table of its last runs."""
+runner is alive), "Run now" (benchmarks, roll-ups, seller alerts, operator alert rules, weekly digest — the digest
+after a confirmation with its number of recipients and the schedule's warnings) with progress and the outcome, and
+the table of its last runs."""
 
 from __future__ import annotations
 
@@ -18,9 +19,18 @@ from core.accounts import Account
 from core.config import get_settings
 from core.models import JobStatus
 from core.ops import ALIVE_WITHIN, LOCKED, PERIOD_DONE, JobOutcome, JobRunView, RunnerStatus
-from jobs.registry import BENCHMARKS, JOBS, ROLLUPS, WEEKLY_DIGEST, JobSpec, next_run_times
+from jobs.registry import (
+    ALERT_RULES,
+    BENCHMARKS,
+    JOBS,
+    ROLLUPS,
+    SELLER_ALERTS,
+    WEEKLY_DIGEST,
+    JobSpec,
+    next_run_times,
+)
 
-RUNNABLE = (BENCHMARKS.name, WEEKLY_DIGEST.name, ROLLUPS.name)
+RUNNABLE = (BENCHMARKS.name, SELLER_ALERTS.name, WEEKLY_DIGEST.name, ROLLUPS.name, ALERT_RULES.name)
 MAILS_SELLERS = frozenset({WEEKLY_DIGEST.name})  # "Run now" asks first, with the number of recipients
 NO_RUNNER = (
     "No jobs runner is running: scheduled jobs will not run until one is started with `make jobs` (`python -m jobs`)."
@@ -31,6 +41,8 @@ DONE_NOUN = {
     BENCHMARKS.name: "rows written",
     WEEKLY_DIGEST.name: "digests queued",
     ROLLUPS.name: "roll-up rows written",
+    SELLER_ALERTS.name: "seller alerts opened, followed or closed",
+    ALERT_RULES.name: "operator alerts opened or resolved",
 }
 RUN_NOW_HELP = {
     BENCHMARKS.name: "Recalculates every market benchmark — once per day: after today's run, a press is skipped.",
@@ -38,6 +50,10 @@ RUN_NOW_HELP = {
     "week: a seller never gets the same week's digest twice.",
     ROLLUPS.name: "Brings the operator roll-ups up to the last complete hour (the last two days and any hour late "
     "events touched) — once per quarter hour: a second press in the same quarter is skipped.",
+    SELLER_ALERTS.name: "Evaluates every approved seller's performance alerts on the last complete days and "
+    "notifies each new breach in the app — once per day: after today's run, a press is skipped.",
+    ALERT_RULES.name: "Evaluates the operator alert rules now: opens, follows and resolves alerts and notifies the "
+    "admins — once per five minutes: a second press in the same five minutes is skipped.",
 }
 
 

@@ -14,6 +14,8 @@ from core.listings.persisted import rescore_products
 from core.models import PriceChangeSource
 from core.pricing import PriceHistoryEntry, PricingAnalysis, analyze_pricing, apply_price, bulk_analyze_pricing
 from core.pricing import price_history as load_price_history
+from core.pricing.price_effect import PriceChangeEffect
+from core.pricing.price_effect import price_change_effects as load_price_change_effects
 
 # Prices only change through this page (or an admin): a few minutes of caching keeps reruns instant,
 # and the write below clears what it changed right away.
@@ -41,6 +43,14 @@ def pricing_analysis(seller_id: str, product_id: str) -> PricingAnalysis:
 def recent_price_changes(seller_id: str) -> list[PriceHistoryEntry]:
     with session_scope() as session:
         return load_price_history(session, seller_id=seller_id, limit=HISTORY_ROWS)
+
+
+@cached("pricing", ttl=HISTORY_TTL_SECONDS)
+def price_change_effects(seller_id: str) -> list[PriceChangeEffect]:
+    """The recent price changes with what happened around each one older than 7 days (visits, conversion, orders
+    and revenue per day, 14 days before vs up to 28 after, and the verdict)."""
+    with session_scope() as session:
+        return load_price_change_effects(session, seller_id=seller_id, now=clock.now(), limit=HISTORY_ROWS)
 
 
 def review_all_prices(seller_id: str, progress: Callable[[int, int, str], None]) -> list[PricingAnalysis]:

@@ -8,11 +8,13 @@ import streamlit as st
 from components.charts.months import monthly_revenue_chart
 from components.data import clock, database_errors
 from components.data.sales import seller_trend
+from components.shell.navigation import script_for
 from components.ui.daily import daily_chart, period_caption
 from components.ui.empty import empty_state
 from components.ui.format import format_count
 from components.ui.kpi import change_tile, tile
 from components.ui.text import md
+from core import urls
 from core.accounts import Account
 from core.money import format_money, format_money_compact
 from core.sales import DECLINE_SHARE, SellerHomeSummary, SellerTrend
@@ -48,6 +50,11 @@ def seller_metrics(summary: SellerHomeSummary) -> None:
             format_count(summary.live_products),
             help="Published products buyers can find today (drafts and archived products are not counted).",
         )
+    st.page_link(
+        script_for(urls.PERFORMANCE) or "pages/seller/performance.py",
+        label="Profit, conversion, ads and channels: see your Performance",
+        icon=":material/monitoring:",
+    )
     # The 30-day tiles above must not be the only message: a seller far below her peak reads it right here.
     with database_errors():
         trend = seller_trend(summary.seller_id, clock.today())

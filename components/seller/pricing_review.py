@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import streamlit as st
@@ -13,12 +13,21 @@ import streamlit as st
 from components.data import clock, database_errors
 from components.data import pricing as pricing_data
 from components.seller.pricing import ACTION_WORDS, KEY_PRODUCT, POSITION_BADGES
+from components.shell import access
 from components.ui.format import format_count
 from components.ui.text import md
 from core.config import get_settings
 from core.models import PriceChangeSource
-from core.money import format_money, format_signed_money
+from core.money import format_money, format_percent, format_share, format_signed_money
+from core.periods import format_day
 from core.pricing import PriceHistoryEntry, PricingAnalysis, ReviewTotals, needs_attention, review_totals
+from core.pricing.price_effect import (
+    MIN_ORDERS,
+    PRICE_EFFECT_AFTER_DAYS,
+    PRICE_EFFECT_BEFORE_DAYS,
+    PRICE_EFFECT_MIN_DAYS,
+    PriceChangeEffect,
+)
 
 KEY_REVIEW = "pricing_review"
 KEY_REVIEW_TABLE = "pricing_review_table"
@@ -146,12 +155,23 @@ def _open_selected(ids: Sequence[str]) -> None:
         st.session_state[KEY_PRODUCT] = ids[selection[0]]
 
 
-def price_history_table(entries: Sequence[PriceHistoryEntry]) -> None:
+def price_history_table(entries: Sequence[PriceHistoryEntry], seller_id: str | None = None) -> None:
+    """The recent changes with, for each one older than 7 days, the per-day figures before and after and the verdict
+    (`core.pricing.price_effect`); `seller_id` defaults to the logged-in seller's."""
     st.subheader("Recent price changes")
     if not entries:
         st.caption("No price changes yet. Prices you apply here are listed with the date and the old price.")
         return
+    with database_errors():
+        effects = pricing_data.price_change_effects(seller_id or access.current_seller_id())
+    by_change = {(e.product_id, e.changed_at): e for e in effects}
     zone = get_settings().timezone
+    st.caption(
+        f"What happened after each change: visits, conversion, orders and revenue per day in the "
+        f"{PRICE_EFFECT_BEFORE_DAYS} days before it against the days after it (up to {PRICE_EFFECT_AFTER_DAYS}), "
+        f"shown once {PRICE_EFFECT_MIN_DAYS} full days have passed; with fewer than {MIN_ORDERS} orders it is too "
+        "early to tell."
+    )
     st.dataframe(
         [
             {
@@ -161,6 +181,7 @@ def price_history_table(entries: Sequence[PriceHistoryEntry]) -> None:
                 "New price": float(e.new_price),
                 "Change": float(e.new_price - e.old_price),
                 "How": SOURCE_LABELS.get(e.source, str(e.source)),
+                **effect_columns(by_change.get((e.product_id, e.changed_at)), e.changed_at),
             }
             for e in entries
         ],
@@ -172,5 +193,37 @@ def price_history_table(entries: Sequence[PriceHistoryEntry]) -> None:
             "Old price": st.column_config.NumberColumn(format="dollar"),
             "New price": st.column_config.NumberColumn(format="dollar"),
             "Change": st.column_config.NumberColumn("Change ($)", format="%+.2f"),
+            "Verdict": st.column_config.TextColumn(width="large"),
         },
     )
+
+
+def _before_after(before: str, after: str, change: Decimal | None) -> str:
+    return f"{before} → {after} ({format_percent(change, places=0, signed=True)})"
+
+
+def effect_columns(effect: PriceChangeEffect | None, changed_at: datetime) -> dict[str, str]:
+    """The before → after cells of one change; "too recent" until 7 full days followed it."""
+    if effect is None or effect.effect is None:
+        first = changed_at.astimezone(get_settings().timezone).date() + timedelta(days=PRICE_EFFECT_MIN_DAYS + 1)
+        blank = "—"
+        return {
+            "Visits/day": blank,
+            "Conversion": blank,
+            "Orders/day": blank,
+            "Revenue/day": blank,
+            "Verdict": f"Too recent: measured from {format_day(first)}",
+        }
+    b, a = effect.effect.before, effect.effect.after
+    changes = effect.effect.changes()
+    return {
+        "Visits/day": _before_after(f"{b.visits_per_day:.1f}", f"{a.visits_per_day:.1f}", changes["visits_per_day"]),
+        "Conversion": _before_after(
+            format_share(b.conversion, places=2), format_share(a.conversion, places=2), changes["conversion"]
+        ),
+        "Orders/day": _before_after(f"{b.orders_per_day:.2f}", f"{a.orders_per_day:.2f}", changes["orders_per_day"]),
+        "Revenue/day": _before_after(
+            format_money(b.revenue_per_day), format_money(a.revenue_per_day), changes["revenue_per_day"]
+        ),
+        "Verdict": f"{effect.effect.verdict.text} · {b.days} days before, {a.days} after",
+    }

@@ -36,8 +36,8 @@ def _short(text: str) -> str:
 
 
 def sidebar_notifications(account: Account, sections: Mapping[str, Sequence[PageSpec]]) -> None:
-    """The block for a seller (nothing for anyone else). Call after `st.navigation` so links can name pages."""
-    if not account.can_use_seller_pages:
+    """The block for a seller or an admin (operator alerts). Call after `st.navigation` so links can name pages."""
+    if not (account.can_use_seller_pages or account.is_admin):
         return
     summary = unread_summary(account.user_id)
     pages = {spec.url_path: spec for specs in sections.values() for spec in specs}
@@ -45,7 +45,11 @@ def sidebar_notifications(account: Account, sections: Mapping[str, Sequence[Page
         label = f"Notifications ({format_count(summary.count)})"
         with st.expander(label, icon=":material/notifications:", expanded=summary.count > 0):
             if not summary.count:
-                st.caption("You're all caught up. New insights, goal results and market alerts show up here.")
+                st.caption(
+                    "You're all caught up. New operator alerts show up here."
+                    if account.is_admin
+                    else "You're all caught up. New insights, goal results and market alerts show up here."
+                )
                 return
             for note in summary.latest:
                 _item(account.user_id, note, pages)

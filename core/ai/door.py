@@ -1,8 +1,15 @@
-"""The one door to language models: run a task on Claude, or on its offline engine, and say which answered."""
+"""The one door to language models: run a task on Claude, or on its offline engine, and say which answered.
+
+Every answer given with a `session` is recorded in `ai_call_log` (task, engine, outcome, latency) in that session, so
+System health can count calls, failures and offline fallbacks: outcome `cache` (an unexpired Claude answer), `model`
+(Claude answered), `offline` (no API key, or the offline engine by choice), `fallback` (Claude failed and the
+offline engine answered; `detail` says why) or `failure` (the door raised, e.g. personal data in a payload). The row
+is one INSERT in a savepoint; a log that cannot be written is logged and never fails the answer."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,6 +17,8 @@ from typing import Any, Generic, TypeVar
 
 import anthropic
 import httpx2
+from sqlalchemy import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core.ai.anthropic_engine import AIFallback, build_anthropic_client, request_tool_input
@@ -18,7 +27,8 @@ from core.ai.privacy import assert_no_personal_keys, redact_emails
 from core.ai.serialize import to_jsonable
 from core.ai.validation import SchemaViolation
 from core.config import Settings, get_settings
-from core.db import utcnow
+from core.db import new_id, utcnow
+from core.models import AICallLog
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +37,48 @@ T = TypeVar("T")
 
 OFFLINE_ENGINE = "offline"
 NO_API_KEY = "no API key"
+MAX_DETAIL_CHARS = 255
+
+
+def call_outcome(result: AIResult[Any] | None) -> str:
+    """How an answer came about, as `ai_call_log.outcome` (module docstring); None (no answer) is a failure."""
+    if result is None:
+        return "failure"
+    if result.cached:
+        return "cache"
+    if not result.is_offline:
+        return "model"
+    return "offline" if result.fallback_reason in (None, NO_API_KEY) else "fallback"
+
+
+def record_call(
+    session: Session,
+    *,
+    task: str,
+    engine: str,
+    outcome: str,
+    latency_ms: int,
+    detail: str | None,
+    now: datetime,
+) -> bool:
+    """One `ai_call_log` row, in a savepoint: False (logged) when it could not be written, the caller unharmed."""
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(AICallLog).values(
+                    id=new_id(),
+                    task=task[:80],
+                    engine=engine[:40],
+                    outcome=outcome,
+                    latency_ms=latency_ms,
+                    detail=None if detail is None else detail[:MAX_DETAIL_CHARS],
+                    created_at=now,
+                )
+            )
+    except SQLAlchemyError:
+        log.warning("could not record the AI call of task %s", task, exc_info=True)
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -126,7 +178,33 @@ class AIDoor:
         "regenerate" action) but still stores the new answer. Offline answers are not
         cached: they are deterministic and cheap, and caching a fallback would keep
         serving it for the whole TTL after a passing outage.
+
+        With a `session`, the answer (or the door raising) is recorded in `ai_call_log` (module docstring).
         """
+        if session is None:
+            return self._answer(task, payload, session=None, use_cache=use_cache)
+        started = time.perf_counter()
+        result: AIResult[T] | None = None
+        failure: str | None = None
+        try:
+            result = self._answer(task, payload, session=session, use_cache=use_cache)
+        except Exception as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            record_call(
+                session,
+                task=task.name,
+                engine=result.engine if result is not None else self.anthropic_engine,
+                outcome=call_outcome(result),
+                latency_ms=round((time.perf_counter() - started) * 1000),
+                detail=failure if result is None else result.fallback_reason,
+                now=self.clock(),
+            )
+        return result
+
+    def _answer(self, task: Task[P, T], payload: P, *, session: Session | None, use_cache: bool) -> AIResult[T]:
+        """The answer of `run`, without its record."""
         payload_json = to_jsonable(payload)
         assert_no_personal_keys(payload_json)
         key = input_hash(task.name, task.version, payload_json)

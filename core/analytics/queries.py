@@ -134,7 +134,7 @@ def raw_email_reports(session: Session, windows: Sequence[TimeRange]) -> list[tu
     return [(int(row[2 * i]), int(row[2 * i + 1])) for i in range(len(windows))]
 
 
-def _email_reports(session: Session, windows: Sequence[TimeRange], state: RollupState | None) -> list[tuple[int, int]]:
+def email_reports(session: Session, windows: Sequence[TimeRange], state: RollupState | None) -> list[tuple[int, int]]:
     splits = [split(w, state) for w in windows]
     metrics = tuple(EMAIL_REPORTS.values())
     sums = rolled_sums(session, metrics, [s.body for s in splits])
@@ -204,7 +204,7 @@ def operator_kpis(session: Session, *, window: str, now: datetime, tz: tzinfo | 
         person,  # type: ignore[arg-type]
         sales_totals(session, windows, state=state),
         emails_sent(session, windows),
-        _email_reports(session, windows, state),
+        email_reports(session, windows, state),
         counted[SESSIONS.metric],
     )
 

@@ -131,7 +131,8 @@ def simulate_product(
         if views <= 0:
             continue
         units = binomial(rng, views, conversion_rate)
-        unique = views if views <= 2 else max(1, int(views * (0.78 + 0.17 * rand())))
+        # Every buyer was a visitor (`core.demo.traffic` counts visits from these): never fewer than the units.
+        unique = views if views <= 2 else max(units, 1, int(views * (0.78 + 0.17 * rand())))
         checkout = min(views, units + poisson(rng, units * 0.35 + views * 0.004))
         add_to_cart = min(views, checkout + poisson(rng, checkout * 0.6 + views * 0.006))
         revenue = units * price_cents

@@ -39,6 +39,9 @@ class MarketContext:
     season: dict[str, list[float]]
     demand_factor: float
     dormant_share: float
+    # The days as the daily rows carry them: `days` itself, or their ISO text for PostgreSQL's COPY (cheaper than
+    # formatting a date per row of the tens of millions).
+    row_days: list[date] | list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -8,6 +8,8 @@ millions of rows stream straight into the bulk loader. Event rows follow the col
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import math
 import random
 from collections.abc import Callable
@@ -25,6 +27,7 @@ from core.demo.vocabulary import (
     TRAFFIC_SOURCES,
     UTM_MEDIUM,
 )
+from core.demo.writer import JsonText
 
 EVENT_COLUMNS = (
     "id",
@@ -41,6 +44,7 @@ EVENT_COLUMNS = (
 )
 SEARCH_COLUMNS = ("id", "query", "result_count", "searched_at", "person_id")
 Emit = Callable[[str, tuple[Any, ...]], None]
+EMPTY_JSON = JsonText("{}")
 IdFactory = Callable[[], str]
 
 DEMO_CLOCK_HOUR = 8  # the demo's "now" is 08:00 UTC on `today`
@@ -52,7 +56,8 @@ SEARCH_WINDOW_DAYS = 150
 GAP_SEARCH_SHARE = 0.14
 # Visits by hour of day (UTC): quiet at night, busiest in the evening.
 _HOUR_WEIGHTS = [2, 1, 1, 1, 1, 2, 3, 5, 6, 7, 7, 7, 7, 7, 7, 7, 8, 8, 9, 10, 10, 9, 6, 4]
-_HOUR_CUMULATIVE = [sum(_HOUR_WEIGHTS[: i + 1]) for i in range(24)]
+HOUR_CUMULATIVE = [sum(_HOUR_WEIGHTS[: i + 1]) for i in range(24)]
+SECONDS = [timedelta(seconds=second) for second in range(24 * 3600)]  # built once: tens of millions of times
 _CAMPAIGN_BY_MONTH = {1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 3, 9: 3, 10: 5, 11: 4, 12: 4}
 
 
@@ -76,6 +81,21 @@ def id_factory(rng: random.Random) -> IdFactory:
     return new_id
 
 
+def sequential_ids(rng: random.Random) -> IdFactory:
+    """UUIDv4-shaped strings for the bulk rows (events, orders, daily rows): 80 bits drawn once from `rng`, then a
+    48-bit counter, so the ids repeat with the seed, never collide between streams (each draws its own prefix) and
+    cost a fraction of `id_factory`'s (tens of millions at the large scale)."""
+    bits = (rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET
+    h = f"{bits:032x}"
+    prefix = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-"
+    counter = itertools.count(int(h[20:], 16) & 0xFFFFFF)  # start low in the 48 bits: room for 2^47 ids
+
+    def new_id() -> str:
+        return f"{prefix}{next(counter):012x}"
+
+    return new_id
+
+
 @dataclass(frozen=True)
 class Clock:
     """The demo's calendar: HISTORY_DAYS days ending `today`, which stops at 08:00 UTC."""
@@ -90,7 +110,14 @@ class Clock:
     def as_of(self) -> datetime:
         return datetime.combine(self.today, time(DEMO_CLOCK_HOUR), tzinfo=UTC)
 
+    @functools.cached_property
+    def _starts(self) -> tuple[datetime, ...]:
+        first = datetime.combine(self.first_day, time(0), tzinfo=UTC)
+        return tuple(first + timedelta(days=index) for index in range(HISTORY_DAYS))
+
     def day_start(self, index: int) -> datetime:
+        if 0 <= index < HISTORY_DAYS:
+            return self._starts[index]
         return datetime.combine(self.first_day + timedelta(days=index), time(0), tzinfo=UTC)
 
     def index_of(self, moment: datetime) -> int:
@@ -101,8 +128,46 @@ class Clock:
         if index >= HISTORY_DAYS - 1:
             hour = int(rng.random() * DEMO_CLOCK_HOUR)
         else:
-            hour = bisect.bisect_right(_HOUR_CUMULATIVE, rng.random() * _HOUR_CUMULATIVE[-1])
-        return self.day_start(index) + timedelta(seconds=hour * 3600 + int(rng.random() * 3600))
+            hour = bisect.bisect_right(HOUR_CUMULATIVE, rng.random() * HOUR_CUMULATIVE[-1])
+        return self.day_start(index) + SECONDS[hour * 3600 + int(rng.random() * 3600)]
+
+
+class Stamps:
+    """The times and days of the bulk rows in the form the loader takes fastest: `datetime`/`date` objects for
+    SQLite (its bind processors), or for PostgreSQL's COPY their text (`2026-01-31 14:05:09+00`, `2026-01-31`),
+    which psycopg passes as it is instead of formatting tens of millions of datetimes. A moment is (day index of
+    the history, second of that day)."""
+
+    def __init__(self, clock: Clock, *, text: bool) -> None:
+        self.text = text
+        dates = [clock.first_day + timedelta(days=index) for index in range(HISTORY_DAYS)]
+        if text:
+            self.days: list[Any] = [day.isoformat() for day in dates]
+            self._prefix: list[Any] = [f"{day} " for day in self.days]
+            self._seconds: list[Any] = _time_texts()
+        else:
+            self.days = dates
+            self._prefix = [clock.day_start(index) for index in range(HISTORY_DAYS)]
+            self._seconds = SECONDS
+
+    def at(self, day: int, second: int) -> datetime | str:
+        return self._prefix[day] + self._seconds[second]
+
+
+@functools.cache
+def _time_texts() -> list[str]:
+    return [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00" for s in range(24 * 3600)]
+
+
+def campaign_names(clock: Clock) -> list[tuple[str, str]]:
+    """Per day index: the season campaign (`<kind>-<year>`) and the newsletter (`newsletter-<yyyy-mm>`) a visit of
+    that day carries in its utm_campaign (as `attribution` names them)."""
+    names = []
+    for index in range(HISTORY_DAYS):
+        moment = clock.day_start(index)
+        kind = CAMPAIGN_KINDS[_CAMPAIGN_BY_MONTH[moment.month]]
+        names.append((f"{kind}-{moment.year}", f"newsletter-{moment:%Y-%m}"))
+    return names
 
 
 def _weighted(rng: random.Random, options: list[tuple[str, float]]) -> str:
@@ -131,9 +196,9 @@ def event_row(
     when: datetime,
     source: str | None = None,
     utm: tuple[str | None, str | None, str | None] = (None, None, None),
-    properties: dict[str, Any] | None = None,
+    properties: dict[str, Any] | JsonText | None = None,
 ) -> tuple[Any, ...]:
-    return (new_id(), person, user, session, kind, source, utm[0], utm[1], utm[2], properties or {}, when)
+    return (new_id(), person, user, session, kind, source, utm[0], utm[1], utm[2], properties or EMPTY_JSON, when)
 
 
 def day_weights(length: int, growth_per_year: float) -> list[float]:
@@ -180,7 +245,8 @@ def learner_funnel(
             for page_number in range(pages):
                 page = LANDING_PAGES[0] if page_number == 0 else rng.choice(LANDING_PAGES[1:])
                 when = moment + timedelta(seconds=page_number * (20 + int(rng.random() * 130)))
-                props = {"page": page, "device": device, "funnel": "learner"}
+                # json.dumps({"page": …, "device": …, "funnel": "learner"}), written directly (millions of these).
+                props = JsonText(f'{{"page": "{page}", "device": "{device}", "funnel": "learner"}}')
                 emit(
                     "analytics_events", event_row(new_id, person, None, session, "page_view", when, source, utm, props)
                 )

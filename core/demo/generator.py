@@ -4,6 +4,9 @@ The same seed and the same `today` give byte-identical data: every id and value 
 seeded `random.Random` streams, and all dates are relative to `today`. The small scale runs on
 every `make run` of a fresh machine; the large one feeds `make bench`. Both use the same code,
 streamed in chunks into bulk inserts (COPY on PostgreSQL, executemany on SQLite).
+
+Issue 14: every sale is an order (`core.demo.purchases`, with its purchase event), the sellers' visits are split
+per channel (`core.demo.traffic`) and a few sellers advertise (`core.demo.ads`).
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ from core.demo.events import (
     learner_funnel,
     learner_newsletters,
     search_queries,
+    sequential_ids,
 )
-from core.demo.purchases import SalesLedger, purchase_events
+from core.demo.purchases import ORDER_COLUMNS, TRAFFIC_COLUMNS, SalesLedger, purchase_events
 from core.demo.resources import RESOURCES
 from core.demo.rows import TABLE_COLUMNS
 from core.demo.sellers import seller_plans, simulate_seller
@@ -106,15 +110,32 @@ def _hash(password: str, rounds: int = 12) -> str:
 def _register(loader: BulkLoader) -> None:
     loader.register("users", TABLE_COLUMNS["users"])
     loader.register("categories", ("id", "name", "slug", "is_active", "created_at", "updated_at"))
-    for table in ("seller_profiles", "digital_products", "product_views", "conversion_events", "revenue_records"):
+    for table in (
+        "seller_profiles",
+        "digital_products",
+        "product_views",
+        "conversion_events",
+        "revenue_records",
+        "ad_spend",
+    ):
         loader.register(table, TABLE_COLUMNS[table])
+    loader.register("orders", ORDER_COLUMNS)
+    loader.register("seller_traffic", TRAFFIC_COLUMNS)
     loader.register("analytics_events", EVENT_COLUMNS)
     loader.register("search_queries", SEARCH_COLUMNS)
     loader.register("seller_resources", _RESOURCE_COLUMNS)
 
 
 # The tables with millions of rows at the large scale: their indexes are built after the load.
-BULK_TABLES = ("product_views", "conversion_events", "revenue_records", "analytics_events", "search_queries")
+BULK_TABLES = (
+    "product_views",
+    "conversion_events",
+    "revenue_records",
+    "orders",
+    "seller_traffic",
+    "analytics_events",
+    "search_queries",
+)
 _RESOURCE_COLUMNS = (
     "id",
     "title",
@@ -265,6 +286,7 @@ def _generate(
             season={slug: season_curve(days, weekend) for slug, _, weekend in CATEGORIES},
             demand_factor=scale.demand_factor,
             dormant_share=scale.dormant_share,
+            row_days=[day.isoformat() for day in days] if loader.is_postgres else days,
         )
         rng = random.Random(f"demo:{seed}:plans")
         passwords = {login["username"]: login["password"] for login in DEMO_LOGINS}
@@ -280,7 +302,7 @@ def _generate(
             build = simulate_seller(plan, ctx, seed)
             stages[build.stage] += 1
             subjects.update(build.subject_hits)
-            ledger.extend(build.sales)
+            ledger.add_seller(build.market)
             for table in (
                 "users",
                 "seller_profiles",
@@ -288,6 +310,7 @@ def _generate(
                 "product_views",
                 "conversion_events",
                 "revenue_records",
+                "ad_spend",
                 "analytics_events",
             ):
                 loader.extend(table, build.rows[table])
@@ -313,17 +336,20 @@ def _activity(
 ) -> None:
     emit: Callable[[str, tuple[Any, ...]], None] = loader.add
     rng = random.Random(f"demo:{seed}:learners")
-    signups, learner_purchases = learner_funnel(rng, id_factory(rng), clock, scale.visitors, emit)
-    # One purchase event per unit the revenue records count (the learners' among them): one marketplace.
+    signups, learner_purchases = learner_funnel(rng, sequential_ids(rng), clock, scale.visitors, emit)
+    # One order and one purchase event per unit the revenue records count (the learners' among them), and the
+    # sellers' visits per channel: one marketplace.
     rng = random.Random(f"demo:{seed}:purchases")
-    summary.purchases = purchase_events(rng, id_factory(rng), clock, ledger, learner_purchases, emit)
+    summary.purchases = purchase_events(
+        rng, sequential_ids(rng), clock, ledger, learner_purchases, emit, text_times=loader.is_postgres
+    )
     rng = random.Random(f"demo:{seed}:newsletters")
-    learner_newsletters(rng, id_factory(rng), clock, signups, emit)
+    learner_newsletters(rng, sequential_ids(rng), clock, signups, emit)
     rng = random.Random(f"demo:{seed}:prospects")
-    creator_prospects(rng, id_factory(rng), clock, scale.prospects_per_seller * (scale.sellers + 3), emit)
+    creator_prospects(rng, sequential_ids(rng), clock, scale.prospects_per_seller * (scale.sellers + 3), emit)
     covered = sorted((term, count) for term, count in subjects.items() if count >= 3)
     rng = random.Random(f"demo:{seed}:searches")
-    summary.gap_searches = search_queries(rng, id_factory(rng), clock, scale.searches, covered, emit)
+    summary.gap_searches = search_queries(rng, sequential_ids(rng), clock, scale.searches, covered, emit)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,15 +6,19 @@ from the same daily rows that are inserted, so they always agree.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from core.demo.activity import HISTORY_DAYS
+from core.demo.ads import ADVERTISER_SHARE, PERSONA_ADS, AdPlan, plan_ads
 from core.demo.draws import DrawnProduct, SellerDraw
-from core.demo.events import seller_events
+from core.demo.events import id_factory, seller_events, sequential_ids
+from core.demo.purchases import SellerMarket, refund_probability
 from core.demo.stages import CHURN_DAYS
+from core.demo.traffic import draw_channel_mix
 from core.demo.vocabulary import CATEGORIES, SELLER_BIOS
 from core.models.enums import ConversionEventType, ProductStatus, SellerStatus
 
@@ -23,7 +27,7 @@ from core.models.enums import ConversionEventType, ProductStatus, SellerStatus
 class SellerBuild:
     stage: str
     rows: dict[str, list[tuple[Any, ...]]]
-    sales: list[tuple[int, str, int, int]]  # every revenue row's (day index, product id, units, cents)
+    market: SellerMarket  # the sales, channel mix, visits and ads the orders pass needs
     subject_hits: list[str]  # subjects a search finds in published titles
 
 
@@ -31,15 +35,20 @@ def _money(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-def build_rows(draw: SellerDraw, products: list[DrawnProduct], stage: str, first_sale: int | None) -> SellerBuild:
-    """The seller's rows per table, with totals summed from the daily rows; ids come from the draw's stream."""
-    rng, new_id, plan, ctx = draw.rng, draw.new_id, draw.plan, draw.ctx
-    user_id, seller_id = new_id(), new_id()
+def build_rows(
+    draw: SellerDraw, products: list[DrawnProduct], stage: str, first_sale: int | None, seed: int
+) -> SellerBuild:
+    """The seller's rows per table, with totals summed from the daily rows; ids come from the draw's stream (the
+    channel mix, refunds and ads from the seller's own `market` stream)."""
+    rng, plan, ctx = draw.rng, draw.plan, draw.ctx
+    user_id, seller_id = draw.new_id(), draw.new_id()
+    # The daily rows' and events' ids: their own cheap stream (millions at the large scale).
+    new_id = sequential_ids(random.Random(f"demo:{seed}:row-ids:{plan.index}"))
     rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _TABLES}
     sales: list[tuple[int, str, int, int]] = []
     subject_hits = []
     total_units = total_cents = rated = rating_sum = 0
-    days = ctx.days
+    days = ctx.row_days or ctx.days
     for p in products:
         units = sum(d.units for d in p.days)
         cents = sum(d.revenue_cents for d in p.days)
@@ -139,14 +148,50 @@ def build_rows(draw: SellerDraw, products: list[DrawnProduct], stage: str, first
             total_units,
             _money(total_cents),
             average,
-            Decimal("0.1500"),
+            COMMISSION_RATE,
             specialties,
             draw.created_at,
             max(draw.approved_at or draw.created_at, draw.created_at),
             None,
         )
     )
-    return SellerBuild(stage, rows, sales, subject_hits)
+    market, ads = _market(draw, products, stage, seller_id, sales, seed)
+    rows["ad_spend"] = ads.rows
+    return SellerBuild(stage, rows, market, subject_hits)
+
+
+def _market(
+    draw: SellerDraw,
+    products: list[DrawnProduct],
+    stage: str,
+    seller_id: str,
+    sales: list[tuple[int, str, int, int]],
+    seed: int,
+) -> tuple[SellerMarket, AdPlan]:
+    """The seller's channel mix, refund chances, visits per day and ads (`core.demo.traffic`, `core.demo.ads`).
+
+    Shops with a following (maya, and established shops bigger than usual) get e-mail traffic; one seller in
+    `REFUND_PROBLEM_EVERY` (never a persona) has a refund problem (8-15 %); about `ADVERTISER_SHARE` of the
+    sellers with sales advertise, maya and dana always."""
+    plan = draw.plan
+    rng = random.Random(f"demo:{seed}:market:{plan.index}")
+    persona = plan.persona.username if plan.persona else None
+    selling = bool(sales) and draw.approved_at is not None
+    following = persona == "maya" or (stage in ("thriving", "steady", "declining") and draw.size > 1.0)
+    mix = draw_channel_mix(rng, following=following, archetype="social" if persona == "maya" else None)
+    problem = persona is None and plan.index % REFUND_PROBLEM_EVERY == REFUND_PROBLEM_SLOT
+    seller_rate = rng.uniform(0.08, 0.15) if problem else None
+    refund_chance = {p.id: refund_probability(p.quality_score, seller_rate) for p in products}
+    visits: dict[int, int] = {}
+    for p in products:
+        for d in p.days:
+            visits[d.index] = visits.get(d.index, 0) + d.unique_visitors
+    advertises = persona in PERSONA_ADS if persona else rng.random() < ADVERTISER_SHARE
+    ads = AdPlan()
+    if selling and advertises:
+        ads = plan_ads(rng, id_factory(rng), seller_id, products, draw.ctx.row_days or draw.ctx.days, persona=persona)
+    market = SellerMarket(seller_id, COMMISSION_RATE, mix, refund_chance, sales, ads.reserved, visits, ads.clicks)
+    return market, ads
 
 
 def _bio(draw: SellerDraw) -> str | None:
@@ -170,11 +215,21 @@ def _first_sale_at(draw: SellerDraw, first_published: datetime | None, first_sal
 
 
 CATEGORY_NAMES = {slug: name for slug, name, _ in CATEGORIES}
+COMMISSION_RATE = Decimal("0.1500")  # every demo seller's platform commission
+REFUND_PROBLEM_EVERY, REFUND_PROBLEM_SLOT = 20, 11  # plan index % 20 == 11: a shop with a refund problem
 _ATC = ConversionEventType.ADD_TO_CART.value
 _CHECKOUT = ConversionEventType.CHECKOUT_STARTED.value
 _PURCHASE = ConversionEventType.PURCHASE.value
 # Insert order: parents before children (foreign keys).
-_TABLES = ("users", "seller_profiles", "digital_products", "product_views", "conversion_events", "revenue_records")
+_TABLES = (
+    "users",
+    "seller_profiles",
+    "digital_products",
+    "product_views",
+    "conversion_events",
+    "revenue_records",
+    "ad_spend",
+)
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "users": (
         "id",
@@ -232,4 +287,16 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "product_views": ("id", "product_id", "seller_id", "day", "views", "unique_visitors"),
     "conversion_events": ("id", "product_id", "seller_id", "day", "event_type", "count"),
     "revenue_records": ("id", "seller_id", "product_id", "day", "revenue", "units"),
+    "ad_spend": (
+        "id",
+        "seller_id",
+        "product_id",
+        "day",
+        "channel",
+        "spend",
+        "impressions",
+        "clicks",
+        "attributed_orders",
+        "attributed_revenue",
+    ),
 }

@@ -238,7 +238,7 @@ def simulate_seller(plan: SellerPlan, ctx: MarketContext, seed: int, max_attempt
         stage, first_sale = _derived_stage(draw, products)
         if stage == plan.stage:
             break
-    return build_rows(draw, products, stage, first_sale)
+    return build_rows(draw, products, stage, first_sale, seed)
 
 
 def seller_plans(rng: random.Random, count: int, persona_hashes: dict[str, str], shared_hash: str) -> list[SellerPlan]:

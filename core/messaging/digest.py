@@ -11,11 +11,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -41,12 +38,12 @@ from core.messaging.rules import (
 )
 from core.models import DigitalProduct, EmailOutbox, MarketBenchmark, ProductStatus
 from core.notify.email import queue_email
+from core.notify.render import render_email
 from core.periods import iso_week, local_day
 from core.sales.queries import load_seller_trend
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "notify" / "templates"
 DIGEST_KIND = "weekly-digest"
 Progress = Callable[[int, int], Any]
 
@@ -60,20 +57,9 @@ class Email:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-@cache
-def _environments() -> tuple[Environment, Environment]:
-    """HTML with autoescaping; plain text without (it holds no markup and must not show `&amp;`)."""
-    loader = FileSystemLoader(TEMPLATE_DIR)
-    html = Environment(loader=loader, autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
-    text = Environment(loader=loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
-    return html, text
-
-
 def render_weekly_digest(context: dict[str, Any]) -> tuple[str, str]:
     """(html, text) of the digest for a template context (see `compose_weekly_digest`)."""
-    html_env, text_env = _environments()
-    html = html_env.get_template("weekly_digest.html").render(context)
-    return html, text_env.get_template("weekly_digest.txt").render(context)
+    return render_email("weekly_digest", context)
 
 
 def weakest_tip(

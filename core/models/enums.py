@@ -106,6 +106,7 @@ class NotificationType(StrEnum):
     LISTING_QUALITY = "LISTING_QUALITY"
     GOAL = "GOAL"
     SYSTEM = "SYSTEM"
+    PERFORMANCE_ALERT = "PERFORMANCE_ALERT"  # a seller's own alert threshold was crossed (issue 14)
 
 
 class EmailStatus(StrEnum):
@@ -133,3 +134,48 @@ class LoginOutcome(StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"  # wrong username or password (which of the two is never told)
     THROTTLED = "throttled"  # refused before the password was checked: too many recent failures
+
+
+class OrderStatus(StrEnum):
+    """An order is paid when it is created and stays so unless it is refunded (issue 14)."""
+
+    PAID = "paid"
+    REFUNDED = "refunded"
+
+
+class AdChannel(StrEnum):
+    """Where a seller's ad ran (`ad_spend.channel`)."""
+
+    MARKETPLACE_ADS = "marketplace_ads"
+    INSTAGRAM_ADS = "instagram_ads"
+    TIKTOK_ADS = "tiktok_ads"
+    GOOGLE_ADS = "google_ads"
+
+
+class RecommendationAction(StrEnum):
+    """What to do with one product (seed 001 §4.4)."""
+
+    KEEP = "keep"
+    PROMOTE = "promote"
+    REPRICE = "reprice"
+    DROP = "drop"
+
+
+class RecommendationStatus(StrEnum):
+    NEW = "new"
+    ACCEPTED = "accepted"
+    DISMISSED = "dismissed"
+
+
+class AlertSeverity(StrEnum):
+    """How urgent an operator alert or an anomaly is (issue 19)."""
+
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"  # still breaching; an admin has seen it
+    RESOLVED = "resolved"

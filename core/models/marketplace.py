@@ -30,6 +30,8 @@ class User(IdMixin, TimestampMixin, Base):
     role: Mapped[UserRole] = mapped_column(enum_type(UserRole, "user_role"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Admins: receive the daily business digest by e-mail (issue 19).
+    daily_digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
     seller_profile: Mapped[SellerProfile | None] = relationship(back_populates="user")
 
@@ -178,6 +180,14 @@ class AnalyticsEvent(IdMixin, Base):
             postgresql_where=text("recorded_at IS NOT NULL"),
             sqlite_where=text("recorded_at IS NOT NULL"),
         ),
+        # Ingestion deduplicates on the client's event id: a retried batch inserts nothing twice (issue 19).
+        Index(
+            "uq_analytics_events_event_id",
+            "event_id",
+            unique=True,
+            postgresql_where=text("event_id IS NOT NULL"),
+            sqlite_where=text("event_id IS NOT NULL"),
+        ),
     )
 
     person_id: Mapped[str] = mapped_column(String(36))
@@ -192,3 +202,12 @@ class AnalyticsEvent(IdMixin, Base):
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the row reached the database (NULL: loaded in bulk before roll-ups existed, e.g. the demo data).
     recorded_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # Issue 19, filled by ingestion (`core.analytics.events`): the client's event id, the landing URL and referrer,
+    # the device / browser / OS parsed from the user agent, the country (ISO 3166 alpha-2).
+    event_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    url: Mapped[str | None] = mapped_column(String(1000), default=None)
+    referrer: Mapped[str | None] = mapped_column(String(1000), default=None)
+    device_type: Mapped[str | None] = mapped_column(String(16), default=None)
+    browser: Mapped[str | None] = mapped_column(String(60), default=None)
+    os: Mapped[str | None] = mapped_column(String(60), default=None)
+    country: Mapped[str | None] = mapped_column(String(2), default=None)

@@ -31,7 +31,8 @@ class EmailOutbox(IdMixin, TimestampMixin, Base):
     """Every e-mail the product sends, written first and delivered after (idempotency by key)."""
 
     __tablename__ = "email_outbox"
-    __table_args__ = (Index("ix_email_outbox_status", "status"),)
+    # Status for delivery; sent_at for the health page's hourly outbox history (issue 19).
+    __table_args__ = (Index("ix_email_outbox_status", "status"), Index("ix_email_outbox_sent_at", "sent_at"))
 
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
     kind: Mapped[str] = mapped_column(String(60))

@@ -9,17 +9,31 @@ from jobs.registry import BENCHMARKS, JOBS, WEEKLY_DIGEST, next_run_times, perio
 from jobs.runner import build_scheduler
 
 NEW_YORK = load_settings(env={"APP_TIMEZONE": "America/New_York"})
-MORNING = ["benchmarks", "goal-deadlines", "opportunity-alerts", "listing-scores", "ai-cache-purge", "sign-in-purge"]
+MORNING = [
+    "benchmarks",
+    "goal-deadlines",
+    "opportunity-alerts",
+    "listing-scores",
+    "ai-cache-purge",
+    "sign-in-purge",
+    "recommendation-outcomes",
+    "seller-alerts",
+    "anomalies",
+    "daily-digest",
+]
+REST = ["weekly-digest", "email-outbox", "rollups", "alert-rules", "first-sale-emails"]
 
 
 def test_scheduler_registers_the_jobs_at_local_times() -> None:
     scheduler = build_scheduler(NEW_YORK, lambda name: None)
     jobs = {next(iter(job.tags)): job for job in scheduler.get_jobs()}
 
-    assert set(jobs) == {*MORNING, "weekly-digest", "email-outbox", "rollups"}
+    assert set(jobs) == {*MORNING, *REST}
     # Every 15 minutes, on the quarter hours: one hourly `schedule` job per minute past the hour.
     quarters = sorted(job.at_time for job in scheduler.get_jobs() if "rollups" in job.tags)
     assert quarters == [time(0, 0), time(0, 15), time(0, 30), time(0, 45)]
+    fives = sorted(job.at_time for job in scheduler.get_jobs() if "alert-rules" in job.tags)
+    assert fives == [time(0, minute) for minute in range(0, 60, 5)]
     daily = {name: (jobs[name].unit, jobs[name].interval, jobs[name].at_time, jobs[name].start_day) for name in MORNING}
     assert daily == {
         "benchmarks": ("days", 1, time(3, 0), None),
@@ -28,21 +42,29 @@ def test_scheduler_registers_the_jobs_at_local_times() -> None:
         "listing-scores": ("days", 1, time(3, 45), None),
         "ai-cache-purge": ("days", 1, time(4, 0), None),
         "sign-in-purge": ("days", 1, time(4, 15), None),
+        "recommendation-outcomes": ("days", 1, time(4, 30), None),
+        "seller-alerts": ("days", 1, time(6, 30), None),
+        "anomalies": ("days", 1, time(7, 30), None),
+        "daily-digest": ("days", 1, time(8, 0), None),
     }
     digest, outbox = jobs["weekly-digest"], jobs["email-outbox"]
     assert (digest.unit, digest.at_time, digest.start_day) == ("weeks", time(9, 0), "monday")
     assert (outbox.unit, outbox.at_time) == ("hours", time(0, 5))
+    assert (jobs["first-sale-emails"].unit, jobs["first-sale-emails"].at_time) == ("hours", time(0, 20))
     assert {str(j.at_time_zone) for j in jobs.values()} == {"America/New_York"}
     assert jobs["goal-deadlines"].job_func.args == ("goal-deadlines",)
 
 
 def test_the_table_lists_the_morning_in_its_order() -> None:
     # The table's order is the catch-up order after a restart: the morning's jobs first, at their times' order.
-    assert list(JOBS) == [*MORNING, "weekly-digest", "email-outbox", "rollups"]
-    assert [JOBS[name].schedule.at for name in MORNING] == ["03:00", "03:15", "03:30", "03:45", "04:00", "04:15"]
+    assert list(JOBS) == [*MORNING, *REST]
+    assert [JOBS[name].schedule.at for name in MORNING] == [
+        "03:00", "03:15", "03:30", "03:45", "04:00", "04:15", "04:30", "06:30", "07:30", "08:00"
+    ]  # fmt: skip
     # Unclaimed: the outbox (row locks per message) and listing scores (commits per chunk, reruns only what is due).
     assert [name for name in JOBS if not JOBS[name].claimed] == ["listing-scores", "email-outbox"]
     assert WEEKLY_DIGEST.then == ("email-outbox",)
+    assert JOBS["alert-rules"].then == JOBS["first-sale-emails"].then == JOBS["daily-digest"].then == ("email-outbox",)
 
 
 def test_next_run_times_in_app_timezone() -> None:

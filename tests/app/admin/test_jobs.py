@@ -75,9 +75,15 @@ def test_every_job_is_listed_with_its_schedule_and_next_run() -> None:
         "Listing scores",
         "AI cache clean-up",
         "Sign-in records clean-up",
+        "Recommendation outcomes",
+        "Seller performance alerts",
+        "Anomaly detection",
+        "Daily business digest",
         "Weekly coaching digest",
         "E-mail delivery and retries",
         "Operator roll-ups",
+        "Operator alert rules",
+        "First-sale congratulations",
     ]
     captions = "\n".join(c.value for c in at.caption)
     # Next runs after Monday 10:00 UTC: benchmarks Tuesday 03:00, digest next Monday 09:00, outbox 10:05.
@@ -86,11 +92,16 @@ def test_every_job_is_listed_with_its_schedule_and_next_run() -> None:
     assert "`email-outbox` · hourly at :05 · next run **Mon Nov 23, 10:05:00**" in captions
     assert "`rollups` · every 15 minutes · next run **Mon Nov 23, 10:15:00**" in captions
     assert "`listing-scores` · daily at 03:45 (UTC) · next run **Tue Nov 24, 03:45:00**" in captions
+    assert "`seller-alerts` · daily at 06:30 (UTC) · next run **Tue Nov 24, 06:30:00**" in captions
+    assert "`alert-rules` · every 5 minutes · next run **Mon Nov 23, 10:05:00**" in captions
+    assert "`first-sale-emails` · hourly at :20 · next run **Mon Nov 23, 10:20:00**" in captions
     # Run now is offered for these claimed jobs only.
     assert {b.key for b in at.button if b.key and b.key.startswith("jobs_run_")} == {
         "jobs_run_benchmarks",
+        "jobs_run_seller-alerts",
         "jobs_run_weekly-digest",
         "jobs_run_rollups",
+        "jobs_run_alert-rules",
     }
 
 

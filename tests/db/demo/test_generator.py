@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -22,15 +21,16 @@ from sqlalchemy.orm import Session
 
 from core.analytics.queries import operator_kpis
 from core.catalog.search import count_existing_products
-from core.db import make_engine
-from core.demo.generator import DEMO_LOGINS, GAP_TERMS, STAGES, DemoSummary, classify_seller_stage, generate_demo, main
+from core.demo.generator import DEMO_LOGINS, GAP_TERMS, STAGES, classify_seller_stage, generate_demo, main
 from core.demo.listings import demand_factor, word_count
 from core.models import (
+    AdSpend,
     AnalyticsEvent,
     Category,
     ConversionEvent,
     DigitalProduct,
     DigitalProductType,
+    Order,
     ProductStatus,
     ProductView,
     ResourceType,
@@ -39,15 +39,15 @@ from core.models import (
     SellerProfile,
     SellerResource,
     SellerStatus,
+    SellerTraffic,
     User,
 )
 from core.sales.queries import load_seller_trend
 from core.sales.trends import trend_windows
 from core.sellers.success import seller_success_kpis
 from tests.conftest import NOW
+from tests.db.demo.shared import SEED, TODAY, Demo
 
-TODAY = NOW.date()
-SEED = 7
 TABLES = [
     User,
     SellerProfile,
@@ -59,35 +59,12 @@ TABLES = [
     SearchQuery,
     AnalyticsEvent,
     SellerResource,
+    Order,
+    SellerTraffic,
+    AdSpend,
 ]
-Demo = tuple[Engine, DemoSummary]
-# Each backend's fixture generates a whole small marketplace (seconds, more on a busy machine).
+# The shared fixtures (tests/db/demo/conftest.py) generate a whole small marketplace per backend.
 pytestmark = pytest.mark.timeout(900)
-
-
-def _generate(url: str) -> Demo:
-    summary = generate_demo(url, seed=SEED, scale="small", today=TODAY)
-    return make_engine(url), summary
-
-
-@pytest.fixture(scope="module")
-def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    engine, summary = _generate(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
-    yield engine, summary
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def postgresql_demo(request: pytest.FixtureRequest) -> Iterator[Demo]:
-    cluster = request.getfixturevalue("pg_cluster")
-    engine, summary = _generate(cluster.create_database("demo_small"))
-    yield engine, summary
-    engine.dispose()
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo(request: pytest.FixtureRequest) -> Demo:
-    return request.getfixturevalue(f"{request.param}_demo")
 
 
 def _scalar(engine: Engine, query):  # type: ignore[no-untyped-def]

@@ -22,6 +22,28 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ): "a formatted time and the runner's period key",
     ("components/admin/jobs.py", "run_now", "f'Running {spec.name}…'"): "registry name",
     ("components/admin/jobs.py", "run_now", "label"): "outcome_message(): md() around the run's detail and error",
+    (
+        "components/admin/alerts.py",
+        "open_alerts",
+        "f':{color}-badge[{alert.severity.value.capitalize()}] **{md(alert.rule_name)}** · {md(alert.reading())} now'",
+    ): "a colour and the severity enum's value; the rule's name and reading md()'d",
+    (
+        "components/admin/todays_alerts.py",
+        "render_todays_alerts",
+        "f':{color}-badge[{alert.severity.value.capitalize()}] **{md(alert.rule_name)}** · {md(alert.reading())} · "
+        "{md(state)}'",
+    ): "a colour and the severity enum's value; the rule's name, reading and state md()'d",
+    ("components/seller/performance_recommendations.py", "_decide", "message"): (
+        "describe_database_error(): fixed sentences"
+    ),
+    ("components/seller/performance_recommendations.py", "_new_card", "_heading(row)"): (
+        "ACTION_BADGES / DIRECTION_WORDS constants, the title md()'d, an integer confidence"
+    ),
+    (
+        "components/seller/performance_recommendations.py",
+        "_decided_card",
+        "f\"{STATUS_BADGES.get(row.status, '')} {_heading(row)}\"",
+    ): "STATUS_BADGES constants and _heading() (the title md()'d)",
     ("components/admin/low_quality.py", "notify_button", "notify_message(report)"): "counts only",
     ("components/admin/operator_kpis.py", "kpi_strip", "f'**{title}**'"): "STRIP_GROUPS titles",
     ("components/admin/operator_kpis.py", "_one_funnel", "f'**{title}**'"): "core.analytics funnel titles",
