@@ -3,8 +3,12 @@
 Every answer given with a `session` is recorded in `ai_call_log` (task, engine, outcome, latency) in that session, so
 System health can count calls, failures and offline fallbacks: outcome `cache` (an unexpired Claude answer), `model`
 (Claude answered), `offline` (no API key, or the offline engine by choice), `fallback` (Claude failed and the
-offline engine answered; `detail` says why) or `failure` (the door raised, e.g. personal data in a payload). The row
-is one INSERT in a savepoint; a log that cannot be written is logged and never fails the answer."""
+offline engine answered; `detail` says why) or `failure` (the door raising, e.g. personal data in a payload).
+
+The rows wait on the session (`session.info`) and are written together, in one INSERT in a savepoint, just before
+the session commits (or when `write_call_log` is called): a bulk pricing review of 200 products asks the door 200
+times but writes its log in one statement, not 600. A log that cannot be written is logged and never fails the
+answer; a session rolled back (or closed without a commit) takes its calls' log with it, as it takes their work."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import anthropic
 import httpx2
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -51,6 +55,9 @@ def call_outcome(result: AIResult[Any] | None) -> str:
     return "offline" if result.fallback_reason in (None, NO_API_KEY) else "fallback"
 
 
+PENDING_KEY = "ai_call_log_pending"  # session.info: the rows not written yet
+
+
 def record_call(
     session: Session,
     *,
@@ -60,23 +67,35 @@ def record_call(
     latency_ms: int,
     detail: str | None,
     now: datetime,
-) -> bool:
-    """One `ai_call_log` row, in a savepoint: False (logged) when it could not be written, the caller unharmed."""
+) -> None:
+    """Queue one `ai_call_log` row on `session`; it is written before the session commits (`write_call_log`)."""
+    pending: list[dict[str, Any]] = session.info.setdefault(PENDING_KEY, [])
+    pending.append(
+        {
+            "id": new_id(),
+            "task": task[:80],
+            "engine": engine[:40],
+            "outcome": outcome,
+            "latency_ms": latency_ms,
+            "detail": None if detail is None else detail[:MAX_DETAIL_CHARS],
+            "created_at": now,
+        }
+    )
+    if not event.contains(session, "before_commit", write_call_log):
+        event.listen(session, "before_commit", write_call_log)
+
+
+def write_call_log(session: Session) -> bool:
+    """Write the session's queued `ai_call_log` rows in one INSERT, in a savepoint: False (and logged) when they
+    could not be written, the caller unharmed. Called before every commit of a session the door answered in."""
+    rows = session.info.pop(PENDING_KEY, None)
+    if not rows:
+        return True
     try:
         with session.begin_nested():
-            session.execute(
-                insert(AICallLog).values(
-                    id=new_id(),
-                    task=task[:80],
-                    engine=engine[:40],
-                    outcome=outcome,
-                    latency_ms=latency_ms,
-                    detail=None if detail is None else detail[:MAX_DETAIL_CHARS],
-                    created_at=now,
-                )
-            )
+            session.execute(insert(AICallLog), rows)
     except SQLAlchemyError:
-        log.warning("could not record the AI call of task %s", task, exc_info=True)
+        log.warning("could not record %d AI calls (first: task %s)", len(rows), rows[0]["task"], exc_info=True)
         return False
     return True
 

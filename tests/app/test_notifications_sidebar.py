@@ -1,5 +1,5 @@
 """The seller's notifications in the sidebar (AppTest): the count equals `unread_count`, only her own show, each
-with its link; "Mark read" and "Mark all read" update the count at once; admins don't get the block."""
+with its link; "Mark read" and "Mark all read" update the count at once; admins get their own (operator alerts)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import streamlit as st
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
@@ -101,7 +102,21 @@ def test_mark_one_read_then_all_read(world: World, inbox: dict[str, str]) -> Non
     assert unread(world, inbox["noah"]) == 1  # another seller's notice is never touched
 
 
-def test_admins_do_not_get_the_block() -> None:
+def test_admins_get_their_own_block_with_operator_alerts(world: World) -> None:
+    """Admins get the block for operator alerts: empty it says so; an alert of theirs shows; a seller's never."""
     at = logged_in_app("admin", "admin", "Ada Admin").run()
     assert not at.exception
-    assert block(at) is None
+    assert block(at).label == "Notifications (0)"
+    assert [plain(c.value) for c in block(at).caption] == ["You're all caught up. New operator alerts show up here."]
+    with Session(world.engine) as session:
+        admin = user_id(session, "admin")
+        create_notification(session, user_id=admin, type=NotificationType.SYSTEM,
+                            title="Alert (critical): E-mail bounce rate", body="Bounce rate 2.72 %.", link="/alerts",
+                            now=T0)  # fmt: skip
+        session.commit()
+    st.cache_data.clear()  # what the unread summary's short time to live does between two visits
+    at = logged_in_app("admin", "admin", "Ada Admin").run()
+    assert block(at).label == "Notifications (1)"
+    shown = "\n".join(plain(m.value) for m in block(at).markdown)
+    assert "Alert (critical): E-mail bounce rate" in shown
+    assert "Goal achieved" not in shown and "Noah's private goal" not in shown

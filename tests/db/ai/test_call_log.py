@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from core.ai import AIDoor, pricing_advice
-from core.ai.door import Task, call_outcome
+from core.ai.door import PENDING_KEY, Task, call_outcome, write_call_log
 from core.ai.privacy import PersonalDataError
 from core.config import load_settings
 from core.models import AICallLog
@@ -24,9 +24,11 @@ from tests.ai_stub import (
     tool_use_response,
 )
 from tests.conftest import NOW
+from tests.db.statements import Statements
 
 
 def logged(session: Session) -> list[tuple[str, str, str, str | None]]:
+    assert write_call_log(session)  # what a commit does first
     rows = session.scalars(select(AICallLog).order_by(AICallLog.created_at, AICallLog.id)).all()
     return [(r.task, r.engine, r.outcome, r.detail) for r in rows]
 
@@ -108,8 +110,26 @@ def test_a_log_that_cannot_be_written_does_not_fail_the_answer(session: Session)
     door = AIDoor(load_settings({"ANTHROPIC_API_KEY": ""}), client=None, clock=lambda: NOW)
     answer = pricing_advice(pricing_payload(), ai=door, session=session)
     assert answer.is_offline
-    # The session is still usable: the failed INSERT was rolled back to its savepoint only.
+    assert write_call_log(session) is False  # what a commit does first: the INSERT fails in its savepoint …
+    # … and the session is still usable: the failed INSERT was rolled back to its savepoint only.
     assert session.execute(text("SELECT 1")).scalar() == 1
+    assert PENDING_KEY not in session.info
+
+
+def test_many_answers_are_written_in_one_statement_at_commit(session: Session) -> None:
+    """Twelve answers queue twelve rows and one INSERT writes them (the statement counter sees one INSERT into
+    ai_call_log), here when the test calls what a commit calls."""
+    door = AIDoor(load_settings({"ANTHROPIC_API_KEY": ""}), client=None, clock=lambda: NOW)
+    for _ in range(12):
+        pricing_advice(pricing_payload(), ai=door, session=session)
+    assert len(session.info[PENDING_KEY]) == 12
+    statements = Statements(session)
+    try:
+        assert write_call_log(session)
+    finally:
+        statements.close()
+    assert sum("INSERT INTO ai_call_log" in s for s in statements.seen) == 1
+    assert len(logged(session)) == 12
 
 
 def test_call_outcome_names() -> None:
