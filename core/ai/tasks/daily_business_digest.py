@@ -154,6 +154,8 @@ def offline_daily_digest(payload: DailyDigestPayload) -> DailyDigestText:
         f"{worries} thing{_s(worries)} need{'s' if worries == 1 else ''} a look: "
         f"{len(bad)} anomal{'y' if len(bad) == 1 else 'ies'} and {len(alerts)} open alert{_s(len(alerts))}."
         if worries
+        else f"Nothing worrying: no drop and no open alert; {len(good)} good surprise{_s(len(good))} below."
+        if good
         else "Nothing unusual: no anomaly and no open alert."
     )
 

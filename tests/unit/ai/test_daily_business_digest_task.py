@@ -81,6 +81,11 @@ def test_critical_alerts_come_first_and_a_calm_day_still_gets_two_recommendation
     calm = offline_daily_digest(payload(metrics=flat, anomalies=(), top_product=None))
     assert calm.summary.endswith("Nothing unusual: no anomaly and no open alert.")
     assert calm.highlights == [] and calm.concerns == []
+    # Only a good surprise (a product going viral): the summary does not say "no anomaly" over a highlight of one.
+    viral = (AnomalyFact("product", "units", "spike", "critical", VIRAL),)
+    lucky = offline_daily_digest(payload(metrics=flat, anomalies=viral, top_product=None))
+    assert lucky.summary.endswith("Nothing worrying: no drop and no open alert; 1 good surprise below.")
+    assert lucky.highlights == [f"{VIRAL}."]
     assert calm.recommendations == [
         "Watch the next day's orders against 40 on this one and 40 a week before: two days in the same direction is "
         "a trend worth acting on.",
