@@ -57,6 +57,11 @@ def parse_amount(value: Number | None) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
+def as_float(value: Decimal | None) -> float | None:
+    """A Decimal as a float for JSON columns and charts; None stays None."""
+    return None if value is None else float(value)
+
+
 def to_cents(value: Number | None) -> Decimal:
     """An amount rounded to the cent, half up (`0.125` -> `0.13`, `-0.125` -> `-0.13`); None is `0.00`."""
     return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

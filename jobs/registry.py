@@ -22,10 +22,10 @@ The morning, in APP_TIMEZONE, in this order (the table's order is also the catch
 - `sign-in-purge` 04:15: delete server sessions that ended over 30 days ago and login attempts over 90 days old
   (`core.accounts.records.purge_sign_in_records`).
 - `recommendation-outcomes` 04:30: measure every accepted product recommendation whose 30 days after acceptance
-  are complete (`core.sales.recommendations.measure_due_outcomes`): revenue, orders, visits and conversion after
+  are complete (`core.sales.recommendation_outcomes.measure_due_outcomes`): revenue, orders, visits and conversion after
   vs before, and for "reprice" the price change's effect.
 - `seller-alerts` 06:30: evaluate every approved seller's performance alerts on the last complete days
-  (`core.sales.alerts.evaluate_seller_alerts`): open a breach with one in-app notification, follow it while it
+  (`core.sales.alert_evaluation.evaluate_seller_alerts`): open a breach with one in-app notification, follow it while it
   lasts, close it when it no longer holds (after the 04:30 step so the night's clean-ups are done; before sellers
   start their day).
 - `anomalies` 07:30: find the days out of their weekday's usual range (`core.analytics.anomaly_scan`): marketplace
@@ -103,8 +103,8 @@ from core.ops import (
 )
 from core.ops import alerts as operator_alerts
 from core.periods import local_day
-from core.sales import alerts as seller_alerts
-from core.sales import recommendations
+from core.sales import alert_evaluation as seller_alerts
+from core.sales import recommendation_outcomes
 from jobs.spec import JobContext, JobSpec, Period, Progress, WorkDone, daily, every_minutes, hourly, weekly
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ def _refresh_listing_scores(session: Session, job: JobContext) -> WorkDone:
 
 
 def _measure_recommendation_outcomes(session: Session, job: JobContext) -> int:
-    return recommendations.measure_due_outcomes(session, now=job.now).measured
+    return recommendation_outcomes.measure_due_outcomes(session, now=job.now).measured
 
 
 def _evaluate_seller_alerts(session: Session, job: JobContext) -> WorkDone:

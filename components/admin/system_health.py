@@ -16,7 +16,8 @@ from components.data.health import HEALTH_TTL_SECONDS, HealthPage, load_health
 from components.ui.empty import empty_state
 from components.ui.format import format_local
 from components.ui.text import md
-from core.ops.health import GREEN, RED, YELLOW, HealthCheck, RecentError
+from core.ops.health import GREEN, RED, YELLOW, HealthCheck
+from core.ops.health_history import RecentError
 
 # Streamlit's Markdown colours, and a word beside each so the colour is never the only signal.
 COLOURS = {GREEN: ("green", "OK"), YELLOW: ("orange", "Warning"), RED: ("red", "Problem")}

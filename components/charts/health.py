@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from core.ops.health import HealthSeries
+from core.ops.health_history import HealthSeries
 
 SERIES_COLORS = ["#1F4FD8", "#B91C1C", "#15803D", "#9333EA", "#6B7280"]
 THRESHOLD_COLOR = "#B91C1C"

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from components.data import cached, clock
 from core.db import session_scope
-from core.ops.health import HealthCheck, HealthSeries, RecentError, health_series, recent_errors, system_health
-from core.ops.signals import JobSchedule
+from core.ops.health import HealthCheck, system_health
+from core.ops.health_history import HealthSeries, RecentError, health_series, recent_errors
+from core.ops.job_signals import JobSchedule
 from jobs.registry import EMAIL_OUTBOX, JOBS
 from jobs.spec import Schedule
 

@@ -9,7 +9,11 @@ Rules (issue 19, "Anomaly detection"):
   deviation), floored at `max(floor_share × |expected|, √expected for counts, min_spread)`: `FLOOR_SHARE` (10 %)
   of the expected value by default (noisier subjects pass more), the Poisson noise of a count, and never less
   than `min_spread` (1 unit by default). Without the floor a perfectly flat history (MAD 0) would alarm on a
-  move of one unit.
+  move of one unit. A **rate** (a percent) is floored at `RATE_FLOOR_SHARE` (5 %) of the smaller of the rate and
+  its complement (100 − rate) instead: a rate's noise is symmetric in p and 1 − p, and 10 % of a 60 % checkout
+  abandonment (6 points) would hide checkout completion falling from 41 % to 25 % (abandonment +16 points, 2.7
+  spreads) — a checkout outage. So abandonment at ~59 % has a floor of 2 points (info, warning and critical from
+  about +6, +9 and +12 points), conversion at ~4 % a floor of 0.2 points.
 * **Range**: expected ± `K_INFO` (3) × spread. A value outside it is an anomaly: `drop` below, `spike` above.
 * **Severity** by the distance from the expected value, in spreads: ≥ 3 info, ≥ 4.5 warning, ≥ 6 critical.
 * **Minimum volume**: a day is judged only when its volume (the value itself, or the denominator of a rate given
@@ -54,6 +58,7 @@ MIN_HISTORY = 4
 DAYS = 14
 MAD_SCALE = 1.4826
 FLOOR_SHARE = 0.10
+RATE_FLOOR_SHARE = 0.05
 K_INFO = 3.0
 K_WARNING = 4.5
 K_CRITICAL = 6.0
@@ -118,14 +123,26 @@ def format_value(value: float, unit: str) -> str:
 
 
 def robust_range(
-    history: Iterable[float], *, min_spread: float = 1.0, floor_share: float = FLOOR_SHARE, count: bool = False
+    history: Iterable[float],
+    *,
+    min_spread: float = 1.0,
+    floor_share: float | None = None,
+    count: bool = False,
+    rate: bool = False,
 ) -> tuple[float, float]:
-    """(expected, spread): the median and the floored 1.4826 × MAD of `history` (rules: module docstring)."""
+    """(expected, spread): the median and the floored 1.4826 × MAD of `history` (rules: module docstring); `rate`:
+    the values are percents, floored on the smaller of the rate and its complement (`floor_share` by default
+    `RATE_FLOOR_SHARE` for rates, `FLOOR_SHARE` otherwise)."""
     values = list(history)
     expected = median(values)
     mad = median(abs(v - expected) for v in values)
     poisson = math.sqrt(max(expected, 0.0)) if count else 0.0
-    spread = max(MAD_SCALE * mad, floor_share * abs(expected), poisson, min_spread)
+    if rate:
+        share = RATE_FLOOR_SHARE if floor_share is None else floor_share
+        relative = share * min(abs(expected), max(100.0 - expected, 0.0))
+    else:
+        relative = (FLOOR_SHARE if floor_share is None else floor_share) * abs(expected)
+    spread = max(MAD_SCALE * mad, relative, poisson, min_spread)
     return expected, spread
 
 
@@ -191,7 +208,7 @@ def detect_anomalies(
     days: int = DAYS,
     volume: Mapping[date, float] | None = None,
     min_spread: float = 1.0,
-    floor_share: float = FLOOR_SHARE,
+    floor_share: float | None = None,
     subject: str = "",
     market: Mapping[date, float] | None = None,
 ) -> list[Anomaly]:
@@ -220,7 +237,11 @@ def detect_anomalies(
         if index != 1.0:
             history = [h * index for h in history]
         expected, spread = robust_range(
-            history, min_spread=min_spread, floor_share=floor_share, count=spec.unit == "count"
+            history,
+            min_spread=min_spread,
+            floor_share=floor_share,
+            count=spec.unit == "count",
+            rate=spec.unit == "percent",
         )
         size = volume.get(day, 0.0) if volume is not None else value
         size_expected = median(volume.get(day - timedelta(weeks=w), 0.0) for w in range(1, WEEKS + 1)) if volume else 0

@@ -22,6 +22,11 @@ marketplace-wide ramp (on the large set the index climbs from 1.27 to 1.62 over 
 marketplace once, not most of its sellers. A subject that is a large share of the marketplace partly carries its
 own index (its drop lowers the index it is judged by); with thousands of sellers that share is small.
 
+A seller's spread is never less than **one of their average sales** (their revenue ÷ units over the loaded weeks,
+`seller_matrix`): a shop that usually sells nothing and sells one $122 template has had one sale, not a spike (on
+the demo that one sale was a "critical" spike against an expected $0–$3); it takes 4.5 such sales above the usual
+day to be a stored (warning) spike.
+
 What is stored of subjects (`KEEP`): product spikes and seller spikes from severity **warning** up — info-level
 subject spikes (3–4.5 spreads: e.g. a small seller's one $120 sale) were 79 % of product and 43 % of seller spikes
 on the large set, noise to an operator —, and seller drops of **every** severity: under the 25 % floor a drop can
@@ -186,21 +191,32 @@ def marketplace_series(
     }
 
 
-def subject_matrix(session: Session, loaded: Window, *, by: str) -> dict[str, dict[date, float]]:
-    """subject -> day -> value for every product (`by="product"`: units) or seller (`"seller"`: revenue) with a
-    sale in the loaded weeks, in one statement (the covering day index on PostgreSQL)."""
+def seller_matrix(session: Session, loaded: Window) -> tuple[dict[str, dict[date, float]], dict[str, float]]:
+    """(seller -> day -> revenue, seller -> average sale: revenue ÷ units over the loaded weeks), for every seller
+    with a sale in them, in one statement."""
     r = RevenueRecord
-    if by == PRODUCT:
-        statement = select(r.product_id, r.day, r.units).where(r.day >= loaded.start, r.day <= loaded.end)
-    else:
-        statement = (
-            select(r.seller_id, r.day, func.sum(r.revenue))
-            .where(r.day >= loaded.start, r.day <= loaded.end)
-            .group_by(r.seller_id, r.day)
-        )
     matrix: dict[str, dict[date, float]] = defaultdict(dict)
-    for subject, day, value in session.execute(statement):
-        matrix[subject][day] = float(value or 0)
+    units: dict[str, float] = defaultdict(float)
+    for seller, day, revenue, sold in session.execute(
+        select(r.seller_id, r.day, func.sum(r.revenue), func.sum(r.units))
+        .where(r.day >= loaded.start, r.day <= loaded.end)
+        .group_by(r.seller_id, r.day)
+    ):
+        matrix[seller][day] = float(revenue or 0)
+        units[seller] += float(sold or 0)
+    average = {seller: sum(days.values()) / units[seller] for seller, days in matrix.items() if units[seller] > 0}
+    return matrix, average
+
+
+def product_matrix(session: Session, loaded: Window) -> dict[str, dict[date, float]]:
+    """product -> day -> units for every product with a sale in the loaded weeks, in one statement (the covering day
+    index on PostgreSQL)."""
+    r = RevenueRecord
+    matrix: dict[str, dict[date, float]] = defaultdict(dict)
+    for product, day, units in session.execute(
+        select(r.product_id, r.day, r.units).where(r.day >= loaded.start, r.day <= loaded.end)
+    ):
+        matrix[product][day] = float(units or 0)
     return matrix
 
 
@@ -215,10 +231,12 @@ def detect_subjects(
     metric: str,
     keep: Mapping[str, AlertSeverity],
     market: Mapping[date, float] | None = None,
+    min_spreads: Mapping[str, float] | None = None,
 ) -> list[Found]:
     """The anomalies of every subject of a matrix (`keep`: kind -> the lowest severity kept), judged relative to
     the marketplace's day (`market`: `core.analytics.anomalies.market_index`), skipping subjects that cannot alarm
-    (every day, scaled by the largest index, below the minimum volume)."""
+    (every day, scaled by the largest index, below the minimum volume); `min_spreads`: a subject's smallest spread
+    (default 1, as a count's or a dollar's)."""
     floor = MIN_VOLUME[metric]
     most = max(max(market.values(), default=1.0), 1.0) if market else 1.0
     found: list[Found] = []
@@ -226,8 +244,14 @@ def detect_subjects(
         if max(days.values()) * most < floor:
             continue
         series = _zero_filled(days, loaded)
+        least = max(min_spreads.get(subject, 1.0), 1.0) if min_spreads else 1.0
         for anomaly in detect_anomalies(
-            series, metric=metric, min_volume=floor, floor_share=SUBJECT_FLOOR_SHARE, market=market
+            series,
+            metric=metric,
+            min_volume=floor,
+            floor_share=SUBJECT_FLOOR_SHARE,
+            market=market,
+            min_spread=least,
         ):
             lowest = keep.get(anomaly.kind)
             if lowest is not None and RANK[anomaly.severity] >= RANK[lowest]:
@@ -320,7 +344,7 @@ def scan_anomalies(session: Session, *, now: datetime, tz: tzinfo) -> ScanReport
     report.seconds[MARKETPLACE] = time.perf_counter() - started
 
     started = time.perf_counter()
-    products = subject_matrix(session, loaded, by=PRODUCT)
+    products = product_matrix(session, loaded)
     report.seconds["product load"] = time.perf_counter() - started
     started = time.perf_counter()
     product_found = detect_subjects(
@@ -331,11 +355,17 @@ def scan_anomalies(session: Session, *, now: datetime, tz: tzinfo) -> ScanReport
     found += _named(session, product_found)
 
     started = time.perf_counter()
-    sellers = subject_matrix(session, loaded, by=SELLER)
+    sellers, average_sale = seller_matrix(session, loaded)
     report.seconds["seller load"] = time.perf_counter() - started
     started = time.perf_counter()
     seller_found = detect_subjects(
-        sellers, loaded, scope=SELLER, metric="revenue", keep=KEEP[SELLER], market=index["revenue"]
+        sellers,
+        loaded,
+        scope=SELLER,
+        metric="revenue",
+        keep=KEEP[SELLER],
+        market=index["revenue"],
+        min_spreads=average_sale,
     )
     report.seconds["seller detect"] = time.perf_counter() - started
     found += seller_found

@@ -41,6 +41,7 @@ from core.demo.events import (
     search_queries,
     sequential_ids,
 )
+from core.demo.planted import Plants
 from core.demo.purchases import ORDER_COLUMNS, TRAFFIC_COLUMNS, SalesLedger, purchase_events
 from core.demo.resources import RESOURCES
 from core.demo.rows import TABLE_COLUMNS
@@ -100,6 +101,7 @@ class DemoSummary:
     stages: dict[str, int] = field(default_factory=dict)
     gap_searches: dict[str, int] = field(default_factory=dict)
     purchases: dict[str, int] = field(default_factory=dict)
+    planted: dict[str, dict[str, object]] = field(default_factory=dict)  # the anomalies planted (core.demo.planted)
     seconds: float = 0.0
 
 
@@ -276,51 +278,73 @@ def _generate(
     summary = DemoSummary(seed=seed, scale=scale.name, today=today)
     with engine.begin() as conn:
         loader = BulkLoader(conn)
-        _register(loader)
-        loader.defer_indexes(BULK_TABLES)
-        category_ids = _static_rows(random.Random(f"demo:{seed}:static"), clock, loader)
-        ctx = MarketContext(
-            clock=clock,
-            days=days,
-            category_ids=category_ids,
-            season={slug: season_curve(days, weekend) for slug, _, weekend in CATEGORIES},
-            demand_factor=scale.demand_factor,
-            dormant_share=scale.dormant_share,
-            row_days=[day.isoformat() for day in days] if loader.is_postgres else days,
-        )
-        rng = random.Random(f"demo:{seed}:plans")
-        passwords = {login["username"]: login["password"] for login in DEMO_LOGINS}
-        persona_hashes = {name: _hash(password) for name, password in passwords.items() if name != "admin"}
-        # Generated sellers cannot log in with a known password: one cheap hash of a random secret serves all.
-        shared_hash = _hash(f"{rng.getrandbits(128):032x}", rounds=4)
-        plans = seller_plans(rng, scale.sellers, persona_hashes, shared_hash)
-        stages: Counter[str] = Counter()
-        subjects: Counter[str] = Counter()
-        ledger = SalesLedger()
-        report_every = max(1, len(plans) // 10)
-        for number, plan in enumerate(plans, start=1):
-            build = simulate_seller(plan, ctx, seed)
-            stages[build.stage] += 1
-            subjects.update(build.subject_hits)
-            ledger.add_seller(build.market)
-            for table in (
-                "users",
-                "seller_profiles",
-                "digital_products",
-                "product_views",
-                "conversion_events",
-                "revenue_records",
-                "ad_spend",
-                "analytics_events",
-            ):
-                loader.extend(table, build.rows[table])
-            if number % report_every == 0 or number == len(plans):
-                say(f"sellers {number:,}/{len(plans):,} ({time_module.perf_counter() - started:.1f} s)")
-        _activity(seed, scale, clock, loader, ledger, subjects, summary)
-        say(f"funnels, e-mails and searches written ({time_module.perf_counter() - started:.1f} s)")
-        loader.restore_indexes()
-        say(f"indexes and constraints rebuilt ({time_module.perf_counter() - started:.1f} s)")
+        try:
+            return _load(loader, seed, scale, clock, days, summary, say, started)
+        finally:
+            loader.close()
+
+
+def _load(
+    loader: BulkLoader,
+    seed: int,
+    scale: Scale,
+    clock: Clock,
+    days: list[date],
+    summary: DemoSummary,
+    say: Callable[[str], None],
+    started: float,
+) -> DemoSummary:
+    """Everything the demo writes, through `loader` (one transaction, the caller's)."""
+    _register(loader)
+    loader.defer_indexes(BULK_TABLES)
+    # The products keep their key (other tables point to it) but not their indexes: the full-text GIN index
+    # alone cost 39 s of the large load row by row.
+    loader.defer_indexes(("digital_products",), keep_constraints=True)
+    category_ids = _static_rows(random.Random(f"demo:{seed}:static"), clock, loader)
+    ctx = MarketContext(
+        clock=clock,
+        days=days,
+        category_ids=category_ids,
+        season={slug: season_curve(days, weekend) for slug, _, weekend in CATEGORIES},
+        demand_factor=scale.demand_factor,
+        dormant_share=scale.dormant_share,
+        row_days=[day.isoformat() for day in days] if loader.is_postgres else days,
+    )
+    rng = random.Random(f"demo:{seed}:plans")
+    passwords = {login["username"]: login["password"] for login in DEMO_LOGINS}
+    persona_hashes = {name: _hash(password) for name, password in passwords.items() if name != "admin"}
+    # Generated sellers cannot log in with a known password: one cheap hash of a random secret serves all.
+    shared_hash = _hash(f"{rng.getrandbits(128):032x}", rounds=4)
+    plans = seller_plans(rng, scale.sellers, persona_hashes, shared_hash)
+    stages: Counter[str] = Counter()
+    subjects: Counter[str] = Counter()
+    ledger = SalesLedger()
+    plants = Plants(seed)
+    report_every = max(1, len(plans) // 10)
+    for number, plan in enumerate(plans, start=1):
+        build = simulate_seller(plan, ctx, seed, plant=plants.apply)
+        stages[build.stage] += 1
+        subjects.update(build.subject_hits)
+        ledger.add_seller(build.market)
+        for table in (
+            "users",
+            "seller_profiles",
+            "digital_products",
+            "product_views",
+            "conversion_events",
+            "revenue_records",
+            "ad_spend",
+            "analytics_events",
+        ):
+            loader.extend(table, build.rows[table])
+        if number % report_every == 0 or number == len(plans):
+            say(f"sellers {number:,}/{len(plans):,} ({time_module.perf_counter() - started:.1f} s)")
+    _activity(seed, scale, clock, loader, ledger, subjects, summary)
+    say(f"funnels, e-mails and searches written ({time_module.perf_counter() - started:.1f} s)")
+    loader.restore_indexes()
+    say(f"indexes and constraints rebuilt ({time_module.perf_counter() - started:.1f} s)")
     summary.rows = dict(loader.counts)
+    summary.planted = plants.planted
     summary.stages = {stage: stages.get(stage, 0) for stage in STAGES}
     return summary
 
@@ -375,4 +399,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"demo: {args.scale} marketplace (seed {args.seed}, today {summary.today}) in {summary.seconds:.1f} s")
     for stage, count in summary.stages.items():
         print(f"  sellers {stage:>14}: {count:,}")
+    for kind, facts in summary.planted.items():
+        print(f"  planted {kind}: " + ", ".join(f"{key} {value}" for key, value in facts.items()))
     return 0

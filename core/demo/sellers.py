@@ -15,6 +15,7 @@ the price and the pricing model's advice can be checked against the truth.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -229,8 +230,16 @@ def revenue_blocks(revenue_cents: list[int], days: list[date], today: date) -> l
     return out
 
 
-def simulate_seller(plan: SellerPlan, ctx: MarketContext, seed: int, max_attempts: int = 40) -> SellerBuild:
-    """Draw the seller until its data shows the planned stage (the last draw wins after max_attempts)."""
+def simulate_seller(
+    plan: SellerPlan,
+    ctx: MarketContext,
+    seed: int,
+    max_attempts: int = 40,
+    plant: Callable[[SellerPlan, list[DrawnProduct]], bool] | None = None,
+) -> SellerBuild:
+    """Draw the seller until its data shows the planned stage (the last draw wins after max_attempts); `plant`
+    (`core.demo.planted.Plants.apply`) may then change the drawn days before they become rows: when it adds or
+    empties a sale day, the stage and first sale are derived again from the planted days."""
     for attempt in range(max_attempts):
         draw = _start_draw(plan, ctx, seed, attempt)
         count = plan.persona.products if plan.persona else draw.rng.randint(*draw.profile.products)
@@ -238,6 +247,8 @@ def simulate_seller(plan: SellerPlan, ctx: MarketContext, seed: int, max_attempt
         stage, first_sale = _derived_stage(draw, products)
         if stage == plan.stage:
             break
+    if plant is not None and plant(plan, products):
+        stage, first_sale = _derived_stage(draw, products)
     return build_rows(draw, products, stage, first_sale, seed)
 
 

@@ -4,12 +4,18 @@ PostgreSQL gets psycopg 3 `COPY ... FROM STDIN` (`write_row`); SQLite gets `exec
 with large batches. Both run inside the caller's single transaction, so a failed load
 leaves nothing behind. Rows are plain tuples in the column order given to `register`,
 holding Python values (str, int, date, aware datetime, Decimal, list/dict for JSON).
+
+On PostgreSQL a chunk is written by one background thread while the generator goes on drawing the next one
+(at most one chunk in flight): the server's part of a COPY (parsing, writing the heap) then runs on the second
+core instead of stopping the generator. psycopg releases the GIL while it waits on the server; only one thread
+uses the connection at a time (`wait` joins the writer before anything else runs on it).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import JSON, Connection
@@ -17,7 +23,9 @@ from sqlalchemy import JSON, Connection
 from core.db import Base
 
 Row = tuple[Any, ...]
-INDEX_BUILD_MEMORY = "512MB"  # maintenance_work_mem while the deferred indexes are rebuilt (this transaction only)
+# maintenance_work_mem while the deferred indexes are rebuilt (this transaction only): the large demo's biggest
+# indexes sort 16-22 million keys, which spill to disk under 512 MB.
+INDEX_BUILD_MEMORY = "2GB"
 
 
 class BulkLoader:
@@ -33,7 +41,11 @@ class BulkLoader:
         self.counts: dict[str, int] = {}
         self._pending = 0
         self._deferred: list[str] = []
-        if not self.is_postgres:
+        self._writer: ThreadPoolExecutor | None = None
+        self._in_flight: Future[None] | None = None
+        if self.is_postgres:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-copy")
+        else:
             # Random UUID keys touch pages all over every index: a big page cache keeps them in memory
             # instead of spilling to the WAL on every batch (several times faster for the demo load).
             self._raw.execute("PRAGMA cache_size = -524288")  # 512 MiB, this connection only
@@ -73,12 +85,15 @@ class BulkLoader:
         if self._pending >= self._chunk_rows:
             self.flush()
 
-    def defer_indexes(self, tables: Sequence[str]) -> None:
-        """Drop the indexes (on PostgreSQL also the key, unique and foreign-key constraints) of empty tables.
+    def defer_indexes(self, tables: Sequence[str], *, keep_constraints: bool = False) -> None:
+        """Drop the indexes (on PostgreSQL also the key, unique and foreign-key constraints, unless
+        `keep_constraints`: a table other tables' keys point to) of empty tables.
 
         Maintaining a B-tree row by row over random UUID keys costs far more than building it once
-        from sorted data, so `restore_indexes` recreates them after the load, in the same transaction.
+        from sorted data (and a full-text GIN index far more again), so `restore_indexes` recreates them after the
+        load, in the same transaction.
         """
+        self.wait()
         cursor = self._raw.cursor()
         try:
             if self.is_postgres:
@@ -96,6 +111,8 @@ class BulkLoader:
                     )
                     names = {name for name, _, _ in constraints}
                     indexes = [(name, sql) for name, sql in cursor.fetchall() if name not in names]
+                    if keep_constraints:
+                        constraints = []
                     for name, _, _ in constraints:
                         cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
                     for name, _ in indexes:
@@ -124,6 +141,7 @@ class BulkLoader:
         """Flush, then rebuild everything `defer_indexes` dropped (on PostgreSQL with room to sort in memory: the
         large demo's biggest indexes cover tens of millions of rows)."""
         self.flush()
+        self.wait()
         cursor = self._raw.cursor()
         try:
             if self.is_postgres and self._deferred:
@@ -135,13 +153,40 @@ class BulkLoader:
         self._deferred.clear()
 
     def flush(self) -> None:
-        """Write every buffered row, parent tables first so foreign keys always resolve."""
-        for table, rows in self._buffers.items():
-            if rows:
-                self._write(table, rows)
-                self.counts[table] += len(rows)
-                rows.clear()
+        """Write every buffered row, parent tables first so foreign keys always resolve (on PostgreSQL in the
+        background: the previous chunk is finished first, so chunks land in order)."""
+        chunk = [(table, rows) for table, rows in self._buffers.items() if rows]
+        for table, rows in chunk:
+            self.counts[table] += len(rows)
+            self._buffers[table] = []
         self._pending = 0
+        if not chunk:
+            return
+        if self._writer is None:
+            self._write_chunk(chunk)
+            return
+        self.wait()
+        self._in_flight = self._writer.submit(self._write_chunk, chunk)
+
+    def wait(self) -> None:
+        """Block until the chunk being written in the background is written (its error, if any, is raised here)."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            in_flight.result()
+
+    def close(self) -> None:
+        """Finish the background write and stop the writer thread (also after a failure: the caller's transaction
+        can then roll back)."""
+        try:
+            self.wait()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+                self._writer = None
+
+    def _write_chunk(self, chunk: list[tuple[str, list[Row]]]) -> None:
+        for table, rows in chunk:
+            self._write(table, rows)
 
     def _convert(self, table: str, rows: list[Row]) -> list[Row]:
         converters = self._converters[table]

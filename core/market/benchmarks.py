@@ -62,7 +62,7 @@ from core.models import (
     ProductStatus,
     RevenueRecord,
 )
-from core.money import to_cents
+from core.money import as_float, to_cents
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +116,6 @@ def _monthly_sales(t: ProductTotals) -> Decimal:
     return to_cents(Decimal(t.units_sum) / MONTHS_IN_WINDOW / t.product_count)
 
 
-def _as_float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
 def benchmark_values(totals: SegmentTotals, *, now: datetime) -> dict[str, Any]:
     """The `market_benchmarks` column values of one segment (a pure function of the database's sums)."""
     top = totals.top_sellers
@@ -133,7 +129,7 @@ def benchmark_values(totals: SegmentTotals, *, now: datetime) -> dict[str, Any]:
         "average_sales_per_month": _monthly_sales(totals.products),
         "top_seller_metrics": {
             "avgPrice": float(_average_price(top)),
-            "avgRating": _as_float(_average_rating(top)),
+            "avgRating": as_float(_average_rating(top)),
             "avgMonthlySales": float(_monthly_sales(top)),
         },
         "sample_size": totals.products.product_count,

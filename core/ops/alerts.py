@@ -3,7 +3,7 @@
 `core.ops.alert_history`'s.
 
 The evaluation (every 5 minutes) measures each enabled rule's metric through `core.ops.signals.SIGNALS` and
-compares it with the rule (`core.ops.alert_rules.breaches`). Like the sellers' alerts (`core.sales.alerts`), a
+compares it with the rule (`core.ops.alert_rules.breaches`). Like the sellers' alerts (`core.sales.alert_evaluation`), a
 breach is one row that lasts: `operator_alerts` holds at most one unresolved alert per rule (a partial unique
 index), opened with one notification when the breach starts, kept while it lasts (`last_value` follows, nobody
 is told again), resolved the first run the metric is back within the rule — or the rule was switched off —

@@ -352,6 +352,7 @@ def apply_price(
 
 @dataclass(frozen=True)
 class PriceHistoryEntry:
+    change_id: str
     product_id: str
     product_title: str
     old_price: Decimal
@@ -373,6 +374,7 @@ def price_history(session: Session, *, seller_id: str, limit: int = 20) -> list[
     ).all()
     return [
         PriceHistoryEntry(
+            change_id=change.id,
             product_id=change.product_id,
             product_title=title,
             old_price=change.old_price,

@@ -4,7 +4,7 @@ before the day of the change against the days after it (up to `PRICE_EFFECT_AFTE
 and a plain verdict on the orders per day with how sure it is: fewer than `MIN_ORDERS` (10) orders in both windows
 → "too early to tell", else an exact test of equal order rates → rose / fell (likely, very likely) or no clear
 change. The windows, the figures and the test are `core.sales.before_after`, shared with the outcomes of accepted
-"reprice" recommendations.
+"reprice" recommendations; the changes are the Pricing tool's own history (`core.pricing.analysis.price_history`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.config import get_settings
-from core.models import DigitalProduct, PriceChange
 from core.periods import local_day
+from core.pricing.analysis import price_history
 from core.sales.before_after import (
     MIN_ORDERS,
     PRICE_EFFECT_AFTER_DAYS,
@@ -59,35 +58,29 @@ def price_change_effects(
 ) -> list[PriceChangeEffect]:
     """The seller's `limit` most recent price changes, newest first, each with its effect when at least 7 complete
     days followed it. Three queries whatever the number of changes (the changes; views and orders of all windows)."""
-    rows = session.execute(
-        select(PriceChange, DigitalProduct.title)
-        .join(DigitalProduct, DigitalProduct.id == PriceChange.product_id)
-        .where(PriceChange.seller_id == seller_id)
-        .order_by(PriceChange.created_at.desc(), PriceChange.id.desc())
-        .limit(limit)
-    ).all()
+    changes = price_history(session, seller_id=seller_id, limit=limit)
     tz = get_settings().timezone
     today = local_day(now, tz)
     windows = {}
-    for change, _ in rows:
-        pair = price_change_windows(local_day(change.created_at, tz), today=today)
+    for change in changes:
+        pair = price_change_windows(local_day(change.changed_at, tz), today=today)
         if pair is not None:
-            windows[(change.id, "before")] = (change.product_id, pair[0])
-            windows[(change.id, "after")] = (change.product_id, pair[1])
+            windows[(change.change_id, "before")] = (change.product_id, pair[0])
+            windows[(change.change_id, "after")] = (change.product_id, pair[1])
     numbers = load_windows(session, windows, tz=tz) if windows else {}
     out = []
-    for change, title in rows:
+    for change in changes:
         effect = None
-        if (change.id, "before") in numbers:
-            effect = BeforeAfter(numbers[(change.id, "before")], numbers[(change.id, "after")])
+        if (change.change_id, "before") in numbers:
+            effect = BeforeAfter(numbers[(change.change_id, "before")], numbers[(change.change_id, "after")])
         out.append(
             PriceChangeEffect(
-                change_id=change.id,
+                change_id=change.change_id,
                 product_id=change.product_id,
-                product_title=title or "",
+                product_title=change.product_title or "",
                 old_price=change.old_price,
                 new_price=change.new_price,
-                changed_at=change.created_at,
+                changed_at=change.changed_at,
                 effect=effect,
             )
         )

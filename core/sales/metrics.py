@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, TypeVar
 
+from core.csv_safety import spreadsheet_text
 from core.money import Number, percent, percent_change, to_cents, to_decimal
 from core.periods import format_day
 
@@ -308,9 +309,6 @@ def top_by_conversion(
     return sorted(ranked, key=lambda p: (-(p.conversion_rate or 0), -p.orders, p.title, p.product_id))[:n]
 
 
-# Text a spreadsheet would run as a formula (the same guard as `core.sellers.overview_rows`, which core.sales may not
-# import: core.sellers reads sales).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r", "\n")
 PRODUCT_CSV_COLUMNS = (
     "Product", "Revenue", "Orders", "Units", "Visits", "Conversion (%)", "Commission", "Payment fees", "Ad spend",
     "Refunds", "Net profit",
@@ -324,7 +322,7 @@ def products_csv(products: Sequence[ProductFigures]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PRODUCT_CSV_COLUMNS)
     for p in products:
-        title = "'" + p.title if p.title.lstrip(" ").startswith(_FORMULA_STARTS) else p.title
+        title = spreadsheet_text(p.title)
         conversion = "" if p.conversion_rate is None else f"{p.conversion_rate:.2f}"
         money = (p.revenue, p.commission, p.payment_fees, p.ad_spend, p.refunds, p.profit)
         revenue, commission, fees, ads, refunds, profit = (f"{to_cents(v):.2f}" for v in money)

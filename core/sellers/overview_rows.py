@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from core.csv_safety import spreadsheet_text
 from core.money import percent_change, to_cents
 from core.privacy import mask_email
 
@@ -94,9 +95,6 @@ def overview_row(r: Any, health: dict[str, tuple[float | None, int]]) -> SellerO
     )
 
 
-# Seller-written text could start a spreadsheet formula when the CSV is opened (CSV injection): = + - @, the
-# full-width forms some spreadsheets read the same, and tab / line breaks they skip before reading one.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r", "\n")
 # fmt: off
 CSV_COLUMNS = (
     "Seller", "Username", "E-mail (masked)", "Status", "Stage", "Approved", "First sale", "Last login (UTC)",
@@ -104,12 +102,6 @@ CSV_COLUMNS = (
     "Listings scored",
 )
 # fmt: on
-
-
-def _csv_text(value: str) -> str:
-    """`value` as a spreadsheet shows it, never a formula: prefixed with an apostrophe when it (or the text after
-    its leading spaces) starts like one."""
-    return "'" + value if value.lstrip(" ").startswith(_FORMULA_STARTS) else value
 
 
 def seller_overview_csv(rows: Sequence[SellerOverviewRow]) -> str:
@@ -121,9 +113,9 @@ def seller_overview_csv(rows: Sequence[SellerOverviewRow]) -> str:
     for r in rows:
         writer.writerow(
             (
-                _csv_text(r.display_name),
-                _csv_text(r.username),
-                _csv_text(r.email_masked),  # the mask keeps the address's first character
+                spreadsheet_text(r.display_name),
+                spreadsheet_text(r.username),
+                spreadsheet_text(r.email_masked),  # the mask keeps the address's first character
                 r.status,
                 r.stage,
                 r.approved_at.astimezone(UTC).date().isoformat() if r.approved_at else "",

@@ -7,7 +7,7 @@ import time
 import tracemalloc
 from datetime import timedelta
 
-from core.sales.alerts import evaluate_seller_alerts
+from core.sales.alert_evaluation import evaluate_seller_alerts
 from tests.bench.harness import BenchContext, scenario
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import text
 
 from components.data.health import job_schedules
 from core.money import percent
-from core.ops.health import health_series, recent_errors, system_health
+from core.ops.health import system_health
+from core.ops.health_history import health_series, recent_errors
 from core.ops.signals import SIGNALS, bounce_rate
 from tests.bench.harness import BenchContext, comparison, scenario
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from core.ai import get_ai
 from core.config import load_settings
-from core.sales.recommendations import generate_recommendations, load_evidence, recommend_all
+from core.sales.recommendation_evidence import load_evidence
+from core.sales.recommendations import generate_recommendations, recommend_all
 from tests.bench.harness import BenchContext, scenario
 
 # No key: the offline engine answers, so the figure is the product's own work (queries + rules), not a model's.

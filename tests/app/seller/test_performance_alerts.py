@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 from components.seller.performance_alerts import VERSION_KEY
 from core.db import utcnow
 from core.models import Notification, NotificationType, SellerAlertBreach, SellerAlertSettings
+from core.sales.alert_evaluation import evaluate_seller_alerts
 from core.sales.alert_rules import MSG_DAYS, MSG_NOT_A_NUMBER, MSG_NOT_POSITIVE
-from core.sales.alerts import evaluate_seller_alerts
 from tests.app.conftest import World, logged_in_app, plain
 
 PERFORMANCE_PAGE = "pages/seller/performance.py"

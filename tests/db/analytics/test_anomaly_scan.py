@@ -25,22 +25,23 @@ LAST = date(2026, 11, 20)  # the last complete day, a Friday
 
 
 def plant(session: Session) -> tuple[str, str, str]:
-    """Seller Ann: "Viral planner" 12 units / $120 a day, 60 units / $600 on LAST. Seller Bob: "Steady e-book"
-    2 units / $200 a day, no sale on LAST. Seller Cy: "Big catalogue" 446 units / $2,480 every day, the rest of
-    the marketplace. Every day of the 10 weeks before NOW. The marketplace: $2,800 and 460 units a day, $3,080 and
-    506 units on LAST — both indexes 1.1 there (3,080 / 2,800 and 506 / 460)."""
+    """Seller Ann: "Viral planner" 12 units / $120 a day, 78 units / $600 on LAST. Seller Bob: "Steady e-book"
+    20 units / $200 a day (sales of $10: one sale is far below his usual day), no sale on LAST. Seller Cy: "Big
+    catalogue" 428 units / $2,480 every day, the rest of the marketplace. Every day of the 10 weeks before NOW. The
+    marketplace: $2,800 and 460 units a day, $3,080 and 506 units on LAST — both indexes 1.1 there (3,080 / 2,800
+    and 506 / 460)."""
     ann, bob = make_seller(session, username="ann"), make_seller(session, username="bob")
     viral = make_product(session, seller=ann, title="Viral planner")
     steady = make_product(session, seller=bob, title="Steady e-book")
     big = make_product(session, seller=make_seller(session, username="cy"), title="Big catalogue")
     for back in range(70):
         day = LAST - timedelta(days=back)
-        add_revenue(session, product=big, day=day, revenue="2480.00", units=446)
+        add_revenue(session, product=big, day=day, revenue="2480.00", units=428)
         if day == LAST:
-            add_revenue(session, product=viral, day=day, revenue="600.00", units=60)
+            add_revenue(session, product=viral, day=day, revenue="600.00", units=78)
         else:
             add_revenue(session, product=viral, day=day, revenue="120.00", units=12)
-            add_revenue(session, product=steady, day=day, revenue="200.00", units=2)
+            add_revenue(session, product=steady, day=day, revenue="200.00", units=20)
     session.flush()
     return ann.id, bob.id, viral.id
 
@@ -63,8 +64,8 @@ def test_planted_anomalies_are_found_stored_once_and_the_drop_told_once(session:
     report = scan_anomalies(session, now=NOW, tz=UTC_ZONE)
     # By hand (spread = max(1.4826 × MAD = 0, floor)); subjects' histories scaled by the market index 1.1:
     # GMV $2,800 → $3,080: spread 10 % = $280, 1 spread; orders 460 → 506: spread 46, 1 spread: no marketplace row.
-    # Viral planner units 12 × 1.1 = 13.2 → 60: spread max(25 % × 13.2 = 3.3, √13.2 = 3.63318) = 3.63318,
-    # 12.9 spreads: critical; range 13.2 ± 10.89954. Ann's revenue $120 × 1.1 = $132 → $600: spread 25 % = $33,
+    # Viral planner units 12 × 1.1 = 13.2 → 78: spread max(25 % × 13.2 = 3.3, √13.2 = 3.63318) = 3.63318,
+    # 17.8 spreads: critical; range 13.2 ± 10.89954. Ann's revenue $120 × 1.1 = $132 → $600: spread 25 % = $33,
     # 14.2 spreads: critical; range 132 ± 99. Bob's $200 × 1.1 = $220 → $0: spread $55, 4 spreads: info; range
     # 220 ± 165. Cy's $2,480 × 1.1 = $2,728 against $2,480 (0.36 spreads) and his 446 units: nothing.
     rows = stored(session)
@@ -84,7 +85,7 @@ def test_planted_anomalies_are_found_stored_once_and_the_drop_told_once(session:
 
     (product_row,) = [a for a in anomalies_of_day(session, LAST) if a.scope == "product"]
     assert product_row.sentence == (
-        "Units sold of “Viral planner” on Fri Nov 20, 2026: 60, expected 2–24 for a Friday, given the marketplace's "
+        "Units sold of “Viral planner” on Fri Nov 20, 2026: 78, expected 2–24 for a Friday, given the marketplace's "
         "day (+10.0%)"
     )
     assert [a.metric for a in anomalies_of_day(session, LAST)] == ["units"]  # no sellers
@@ -107,16 +108,21 @@ def test_planted_anomalies_are_found_stored_once_and_the_drop_told_once(session:
 
 
 def test_an_old_drop_is_not_told_and_quiet_subjects_are_skipped(session: Session) -> None:
-    # Cy's $2,000 a day is the rest of the marketplace: Bob's missing $200 on Nov 15 moves its index to
-    # 2,009 / 2,209 = 0.909, so Bob's expected $181.9 (spread $45.5) against $0 is still 4 spreads: a drop.
+    # Cy's $2,000 a day is the rest of the marketplace: Bob's missing $200 (20 sales of $10) on Nov 15 moves its index
+    # to 2,009 / 2,209 = 0.909, so Bob's expected $181.9 (spread $45.5) against $0 is still 4 spreads: a drop.
     cy = make_product(session, seller=make_seller(session, username="cy"), title="Big catalogue")
     bob = make_seller(session, username="bob")
     steady = make_product(session, seller=bob, title="Steady e-book")
     small = make_product(session, seller=make_seller(session, username="sam"), title="Small seller")
+    # Dee sells one $122 template a month: LAST's sale is one sale against an expected $0, not a spike (her least
+    # spread is one average sale, $122: 1 spread; with the $1 floor alone it would be a critical 122 spreads).
+    rare = make_product(session, seller=make_seller(session, username="dee"), title="Rare template")
+    add_revenue(session, product=rare, day=LAST - timedelta(days=30), revenue="122.00", units=1)
+    add_revenue(session, product=rare, day=LAST, revenue="122.00", units=1)
     for back in range(70):
         day = LAST - timedelta(days=back)
         if back != 5:  # Bob sold nothing on Sun Nov 15: a drop, but 5 days old
-            add_revenue(session, product=steady, day=day, revenue="200.00", units=2)
+            add_revenue(session, product=steady, day=day, revenue="200.00", units=20)
         add_revenue(session, product=small, day=day, revenue="9.00" if back else "90.00", units=1)  # below $100
         add_revenue(session, product=cy, day=day, revenue="2000.00", units=1)
     session.flush()

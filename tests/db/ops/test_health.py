@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from core.models import AICallLog, EmailStatus, IngestionBatch, JobStatus
-from core.ops.health import GREEN, RED, YELLOW, health_series, recent_errors, system_health
-from core.ops.signals import JobSchedule
+from core.ops.health import GREEN, RED, YELLOW, system_health
+from core.ops.health_history import health_series, recent_errors
+from core.ops.job_signals import JobSchedule
 from tests.conftest import NOW
 from tests.db.ops.test_signals import events, mail, run
 from tests.factories import add_event

@@ -25,7 +25,8 @@ from core.models import (
     JobStatus,
 )
 from core.ops import signals
-from core.ops.signals import SIGNALS, JobSchedule, job_states, late_job_list, measure
+from core.ops.job_signals import JobSchedule, claimed_job_schedules, job_states, late_job_list
+from core.ops.signals import SIGNALS, measure
 from tests.conftest import NOW
 from tests.factories import add_event
 
@@ -247,7 +248,7 @@ def test_late_jobs_without_the_jobs_table_reads_the_claims(session: Session) -> 
     run(session, "benchmarks", JobStatus.OK, NOW - 3 * DAY, "2026-11-18")  # a day label: late
     run(session, "rollups", JobStatus.OK, NOW - 20 * MIN, "2026-11-21T14:30")  # a quarter label: fine
     run(session, "weekly-digest", JobStatus.OK, NOW - 15 * DAY, "2026-W45")  # a week label: late
-    inferred = {s.name: s.period for s in signals.claimed_job_schedules(session)}
+    inferred = {s.name: s.period for s in claimed_job_schedules(session)}
     assert inferred == {"benchmarks": DAY, "rollups": timedelta(minutes=15), "weekly-digest": 7 * DAY}
     assert signals.late_jobs(session, now=NOW, window_minutes=60) == 2
     assert measure("late_jobs", session, now=NOW) == 2

@@ -30,15 +30,9 @@ from core.models import (
     RecommendationStatus,
 )
 from core.periods import Window
-from core.sales.recommendations import (
-    OutcomeCounts,
-    decide,
-    generate_recommendations,
-    list_recommendations,
-    load_evidence,
-    load_segment_stats,
-    measure_due_outcomes,
-)
+from core.sales.recommendation_evidence import load_evidence, load_segment_stats
+from core.sales.recommendation_outcomes import OutcomeCounts, measure_due_outcomes
+from core.sales.recommendations import decide, generate_recommendations, list_recommendations
 from tests.conftest import NOW
 from tests.factories import add_order, add_views, make_category, make_product, make_seller, rng
 

@@ -21,6 +21,7 @@ from core.models import (
     SellerProfile,
     SellerStatus,
 )
+from core.sales.alert_evaluation import AlertRunReport, evaluate_seller_alerts
 from core.sales.alert_rules import (
     DEFAULT_SETTINGS,
     HIGH_ACOS,
@@ -30,13 +31,7 @@ from core.sales.alert_rules import (
     AlertSettings,
     AlertSettingsError,
 )
-from core.sales.alerts import (
-    AlertRunReport,
-    alert_settings,
-    evaluate_seller_alerts,
-    save_alert_settings,
-    seller_alerts,
-)
+from core.sales.alerts import alert_settings, save_alert_settings, seller_alerts
 from tests.conftest import NOW
 from tests.db.statements import Statements
 from tests.factories import add_ad_spend, add_order, add_traffic, make_product, make_seller
@@ -197,6 +192,33 @@ def test_no_sale_per_product_with_one_notification_for_the_seller(session: Sessi
         "No sale in the last 30 days: “Never sold” (no sale since it was published on Oct 22, 2026); “Sold long ago” "
         "(last sale Oct 21, 2026). A new price, a better listing or a promotion can wake them up."
     )
+
+
+def test_quiet_products_are_told_at_most_once_a_week(session: Session) -> None:
+    # Each product's last sale was at noon: it goes quiet the day its 30-day cut-off (today's start - 30 days)
+    # passes that noon. A on Nov 21 (last sale Oct 21), B on Nov 23 (Oct 23), C on Nov 29 (Oct 29).
+    shop = make_seller(session, username="weekly_shop")
+    only(session, shop, NO_SALE)
+    quiet = {}
+    for name, day in (("A", 21), ("B", 23), ("C", 29)):
+        quiet[name] = make_product(session, seller=shop, title=f"Product {name}")
+        add_order(session, product=quiet[name], created_at=at(day, month=10))
+    runs = [datetime(2026, 11, day, 6, 30, tzinfo=UTC) for day in (21, 23, 29)]
+
+    reports = [evaluate_seller_alerts(session, now=run) for run in runs]
+
+    assert reports == [
+        AlertRunReport(opened=1, continued=0, closed=0, notified=1),  # A: told
+        AlertRunReport(opened=1, continued=1, closed=0, notified=0),  # B, two days later: listed, not told
+        AlertRunReport(opened=1, continued=2, closed=0, notified=1),  # C, eight days after the notice: told
+    ]
+    by_subject = {b.subject: b for b in breaches(session, shop)}
+    assert {name: by_subject[p.id].started_on.day for name, p in quiet.items()} == {"A": 21, "B": 23, "C": 29}
+    assert by_subject[quiet["B"].id].notification_id is None
+    notes = notifications(session, shop)
+    told = [by_subject[quiet[name].id].notification_id for name in ("A", "C")]
+    assert [n.id for n in notes] == told
+    assert [n.title for n in notes] == [f"“Product {name}” has had no sale in 30 days" for name in ("A", "C")]
 
 
 # ---------------------------------------------------------------- across days

@@ -108,15 +108,29 @@ def test_small_volumes_never_alarm() -> None:
 
 
 def test_a_rate_is_judged_by_its_denominator() -> None:
-    # Conversion 2.00 % flat: spread max(10 % of 2.0, 0.1) = 0.2, range 1.40 %–2.60 %; 1.00 % is 5 spreads below.
-    rows = series(2.0, d0=1.0)
+    # Conversion 2.00 % flat: spread max(5 % of min(2.0, 98.0), 0.1) = 0.1, range 1.70 %–2.30 %; 1.50 % is 5 spreads
+    # below.
+    rows = series(2.0, d0=1.5)
     few = {d: 100.0 for d, _ in rows}  # 100 visitors a day: below the minimum of 200
     many = {d: 1000.0 for d, _ in rows}
     assert detect_anomalies(rows, metric="conversion", volume=few, min_volume=200, min_spread=0.1) == []
     (found,) = detect_anomalies(rows, metric="conversion", volume=many, min_volume=200, min_spread=0.1)
     assert (found.kind, found.severity) == ("drop", AlertSeverity.WARNING)
-    assert (found.low, found.high) == (pytest.approx(1.4), pytest.approx(2.6))
-    assert found.sentence == "Conversion on Sat Nov 21, 2026: 1.00%, expected 1.40%–2.60% for a Saturday"
+    assert (found.low, found.high) == (pytest.approx(1.7), pytest.approx(2.3))
+    assert found.sentence == "Conversion on Sat Nov 21, 2026: 1.50%, expected 1.70%–2.30% for a Saturday"
+
+
+def test_a_high_rate_is_floored_on_its_complement() -> None:
+    # Checkout abandonment 60 % flat: spread 5 % of min(60, 40) = 2 points (not 10 % of 60 = 6), range 54 %–66 %.
+    carts = {d: 5000.0 for d, _ in series(60.0)}
+    (outage,) = detect_anomalies(series(60.0, d0=76.0), metric="checkout_abandonment", volume=carts, min_volume=50)
+    assert (outage.kind, outage.severity) == ("spike", AlertSeverity.CRITICAL)  # 16 points = 8 spreads
+    assert (outage.low, outage.high) == (pytest.approx(54.0), pytest.approx(66.0))
+    (mild,) = detect_anomalies(series(60.0, d0=67.0), metric="checkout_abandonment", volume=carts, min_volume=50)
+    assert mild.severity == AlertSeverity.INFO  # 7 points = 3.5 spreads
+    assert detect_anomalies(series(60.0, d0=65.0), metric="checkout_abandonment", volume=carts, min_volume=50) == []
+    expected, spread = robust_range([60.0] * 8, rate=True, min_spread=0.5)
+    assert (expected, spread) == (60.0, pytest.approx(2.0))
 
 
 def test_money_is_written_in_the_money_format() -> None:
@@ -235,3 +249,23 @@ def test_the_scan_skips_only_subjects_that_cannot_alarm() -> None:
         for f in fast
         if f.anomaly.kind == "drop" or f.anomaly.severity != AlertSeverity.INFO
     ]
+
+
+def test_one_sale_of_a_shop_that_usually_sells_nothing_is_not_a_spike() -> None:
+    # A shop at $0 every day sells one $122 template on the last day: expected $0, spread max(MAD 0, 25 % of 0,
+    # $1) = $1 — 122 spreads, critical. With one average sale ($122) as the least spread: 1 spread, nothing.
+    # Five such sales ($610) are 5 spreads: a warning spike, stored.
+    loaded = Window(LAST - timedelta(days=DAYS - 1), LAST)
+    quiet = {d: 0.0 for d, _ in series()}
+    one = {"shop": {**quiet, LAST: 122.0}}
+    (alone,) = detect_subjects(one, loaded, scope="seller", metric="revenue", keep=KEEP["seller"])
+    assert alone.anomaly.severity == AlertSeverity.CRITICAL
+    assert (
+        detect_subjects(one, loaded, scope="seller", metric="revenue", keep=KEEP["seller"], min_spreads={"shop": 122.0})
+        == []
+    )
+    five = {"shop": {**quiet, LAST: 610.0}}
+    (found,) = detect_subjects(
+        five, loaded, scope="seller", metric="revenue", keep=KEEP["seller"], min_spreads={"shop": 122.0}
+    )
+    assert (found.anomaly.kind, found.anomaly.severity, found.anomaly.high) == ("spike", AlertSeverity.WARNING, 366.0)

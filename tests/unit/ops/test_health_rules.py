@@ -1,5 +1,5 @@
 """The health checks' colours exactly at and around their thresholds (pure rules of `core.ops.health`), and a job's
-state against its schedule (`core.ops.signals.judge_job`)."""
+state against its schedule (`core.ops.job_signals.judge_job`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from core.ops import health
 from core.ops.health import GREEN, RED, YELLOW, Thresholds
-from core.ops.signals import JobSchedule, JobState, judge_job, period_of_label
+from core.ops.job_signals import JobSchedule, JobState, judge_job, period_of_label
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
