@@ -9,10 +9,11 @@ kept open while it lasts (`last_seen_on` and its numbers follow), closed (`ended
 holds — or its rule or the seller's alerts were switched off, or the seller is no longer an active, approved
 seller. A later breach opens a new row and notifies again. Products that go without a sale on the same day share
 one notification per seller (each keeps its own breach row), so a seller with many quiet products gets one
-message, not one per product; and a seller hears about newly quiet products at most once in `NO_SALE_NOTICE_DAYS`
-(7) days: products going quiet on the days after a notice open their breach without one (the page lists them). On
-the large set's first day the rule opened 128,951 breaches; a notice a day for the long tail of quiet listings is
-noise. Running twice on one day changes nothing the second time.
+message, not one per product; and a seller hears about quiet products at most once in `NO_SALE_NOTICE_DAYS` (7)
+days: products going quiet in the days after a notice open their breach at once (the page lists them) and are told
+in the next notice, a week after the last one — each breach is still told exactly once, only later. (On the large
+set's first day the rule opened 128,951 breaches; a notice a day for the long tail of quiet listings is noise.)
+Running twice on one day changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from core.db import UTCDateTime, new_id
 from core.models import (
     AdSpend,
     DigitalProduct,
+    Notification,
     NotificationType,
     Order,
     ProductStatus,
@@ -305,49 +307,96 @@ def _record(
 
 
 def _open(session: Session, new: list[_Finding], sellers: dict[str, _Seller], *, today: date, now: datetime) -> int:
-    """Insert the new breaches, each with its notification: one per shop-wide breach, one per seller for the
-    products that went quiet today (none when the seller was told of quiet products in the last 7 days); returns the
-    notifications sent."""
-    groups: dict[tuple[str, str], list[_Finding]] = defaultdict(list)
-    for finding in sorted(new, key=lambda f: (f.seller_id, f.rule, f.stale.title if f.stale else "", f.subject)):
-        groups[(finding.seller_id, finding.rule)].append(finding)  # one shop-wide breach per seller and rule
-    told = _told_of_quiet_products(session, {seller for seller, rule in groups if rule == NO_SALE}, today=today)
+    """Insert the new breaches, each shop-wide one with its notification; a seller's quiet products (new ones and
+    those not told yet) share one notification, unless the seller had one in the last `NO_SALE_NOTICE_DAYS` days:
+    then they wait, untold, for the first run after that week. Returns the notifications sent."""
+    quiet_new: dict[str, list[_Finding]] = defaultdict(list)
+    for finding in new:
+        if finding.rule == NO_SALE and finding.stale is not None:
+            quiet_new[finding.seller_id].append(finding)
+    waiting = _untold_quiet_products(session, sellers)
+    told = _told_of_quiet_products(session, set(quiet_new) | set(waiting), today=today)
+    notice: dict[str, str] = {}  # seller -> the notification of its quiet products sent now
+    updates = []
+    for seller_id in sorted((set(quiet_new) | set(waiting)) - told):
+        earlier = waiting.get(seller_id, [])
+        products = [stale for _, stale, _ in earlier] + [f.stale for f in quiet_new.get(seller_id, []) if f.stale]
+        days = [n for _, _, n in earlier] + [int((f.numbers or {})["threshold"]) for f in quiet_new.get(seller_id, [])]
+        products.sort(key=lambda p: (p.title, p.product_id))
+        text = no_sale_text(products, min(days))
+        notice[seller_id] = _notify(session, sellers[seller_id].user_id, NO_SALE, text, len(products), now)
+        updates += [{"id": breach_id, "notification_id": notice[seller_id]} for breach_id, _, _ in earlier]
     rows = []
-    notified = 0
-    for (seller_id, rule), members in groups.items():
-        notification = None
-        if rule == NO_SALE:
-            if seller_id not in told:
-                days = int((members[0].numbers or {})["threshold"])
-                text = no_sale_text([m.stale for m in members if m.stale], days)
-                notification = _notify(session, sellers[seller_id].user_id, rule, text, len(members), now)
+    notified = len(notice)
+    for finding in sorted(new, key=lambda f: (f.seller_id, f.rule, f.subject)):
+        if finding.rule == NO_SALE:
+            notification = notice.get(finding.seller_id)
         else:
-            text = breach_text(rule, members[0].numbers or {})
-            notification = _notify(session, sellers[seller_id].user_id, rule, text, len(members), now)
-        notified += notification is not None
-        base = {"seller_id": seller_id, "rule": rule, "started_on": today, "last_seen_on": today,
-                "notification_id": notification, "created_at": now}  # fmt: skip
-        rows += [base | {"id": new_id(), "subject": m.subject, "numbers": m.numbers} for m in members]
+            text = breach_text(finding.rule, finding.numbers or {})
+            notification = _notify(session, sellers[finding.seller_id].user_id, finding.rule, text, 1, now)
+            notified += 1
+        rows.append(
+            {"id": new_id(), "seller_id": finding.seller_id, "rule": finding.rule, "subject": finding.subject,
+             "started_on": today, "last_seen_on": today, "numbers": finding.numbers, "notification_id": notification,
+             "created_at": now}
+        )  # fmt: skip
     for start in range(0, len(rows), _INSERT_CHUNK):  # bounded batches: the first run opens tens of thousands
         session.execute(insert(SellerAlertBreach), rows[start : start + _INSERT_CHUNK])
+    if updates:  # the few quiet products that waited for this notice
+        session.execute(update(SellerAlertBreach), updates, execution_options={"synchronize_session": False})
     return notified
 
 
-def _told_of_quiet_products(session: Session, seller_ids: set[str], *, today: date) -> set[str]:
-    """The sellers among `seller_ids` notified of quiet products in the last `NO_SALE_NOTICE_DAYS` days."""
+def _untold_quiet_products(
+    session: Session, sellers: dict[str, _Seller]
+) -> dict[str, list[tuple[str, StaleProduct, int]]]:
+    """seller -> (breach id, product, number of days) of its open quiet-product breaches not told yet (they opened
+    within a week of an earlier notice); the products' titles looked up by key for those few."""
     B = SellerAlertBreach
-    since = today - timedelta(days=NO_SALE_NOTICE_DAYS)
+    found = [
+        row
+        for row in session.execute(
+            select(B.id, B.seller_id, B.subject, B.numbers).where(
+                B.rule == NO_SALE, B.ended_on.is_(None), B.notification_id.is_(None)
+            )
+        )
+        if row.seller_id in sellers
+    ]
+    subjects = sorted({row.subject for row in found})
+    titles: dict[str, str] = {}
+    for start in range(0, len(subjects), _CHUNK):
+        chunk = subjects[start : start + _CHUNK]
+        query = select(DigitalProduct.id, DigitalProduct.title).where(DigitalProduct.id.in_(chunk))
+        titles.update((product_id, title) for product_id, title in session.execute(query))
+    waiting: dict[str, list[tuple[str, StaleProduct, int]]] = defaultdict(list)
+    for breach_id, seller_id, subject, numbers in found:
+        last = numbers.get("last_sale_on")
+        stale = StaleProduct(
+            subject,
+            titles.get(subject, ""),
+            date.fromisoformat(numbers["published_on"]),
+            date.fromisoformat(last) if last else None,
+        )
+        waiting[seller_id].append((breach_id, stale, int(numbers["threshold"])))
+    return waiting
+
+
+def _told_of_quiet_products(session: Session, seller_ids: set[str], *, today: date) -> set[str]:
+    """The sellers among `seller_ids` sent a quiet-products notification on one of the last `NO_SALE_NOTICE_DAYS`
+    days (today included): a notice on Nov 21 holds the next one back until Nov 28."""
+    B = SellerAlertBreach
+    since = day_start(today - timedelta(days=NO_SALE_NOTICE_DAYS - 1))
     ordered = sorted(seller_ids)
     told: set[str] = set()
     for start in range(0, len(ordered), _CHUNK):
         told.update(
             session.scalars(
                 select(B.seller_id)
+                .join(Notification, Notification.id == B.notification_id)
                 .where(
                     B.seller_id.in_(ordered[start : start + _CHUNK]),
                     B.rule == NO_SALE,
-                    B.notification_id.is_not(None),
-                    B.started_on > since,
+                    Notification.created_at >= since,
                 )
                 .distinct()
             )
