@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_login_flow import PASSWORDS, log_in, screenshot, show, wait_until_idle
+from tests.e2e.test_login_flow import PASSWORDS, log_in, screenshot, show, show_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def test_admin_recalculates_benchmarks_and_runs_the_job(page, app_server) -> Non
     screenshot(page, "admin-benchmarks")
 
     page.get_by_role("link", name="Jobs").click()
-    show(page, "Jobs")
+    show_page(page, "Jobs")
     page.get_by_text("Market benchmarks").first.wait_for()
     screenshot(page, "admin-jobs")
 

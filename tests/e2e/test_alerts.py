@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_login_flow import PASSWORDS, log_in, screenshot, show, wait_until_idle
+from tests.e2e.test_login_flow import PASSWORDS, log_in, screenshot, show, show_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +16,7 @@ def test_admin_sees_rules_and_history_and_a_bad_threshold_is_refused(page, app_s
     show(page, "Marketplace overview")
 
     page.get_by_role("link", name="Alerts").first.click()
-    show(page, "Alerts")
+    show_page(page, "Alerts")
     for heading in ("Open alerts", "Rules", "History"):
         page.get_by_text(heading, exact=True).first.wait_for()
     table = page.locator("[data-testid='stDataFrame']").first

@@ -23,6 +23,13 @@ def show(page, text: str) -> None:
     wait_until_idle(page)
 
 
+def show_page(page, title: str) -> None:
+    """Wait for the page titled `title` in the main area, then for its script run to finish. (`show` with a page's
+    name passes at once after a click on its menu link: the link itself carries the text.)"""
+    page.locator("[data-testid='stMain']").get_by_role("heading", name=title, exact=True).first.wait_for()
+    wait_until_idle(page)
+
+
 def log_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(base_url)
     submit_login(page, username, password)

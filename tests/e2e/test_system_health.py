@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_login_flow import CHART, PASSWORDS, log_in, screenshot, show, wait_until_idle
+from tests.e2e.test_login_flow import CHART, PASSWORDS, log_in, screenshot, show, show_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def test_admin_sees_the_strip_and_the_charts(page, app_server) -> None:
     show(page, "Marketplace overview")
 
     page.get_by_role("link", name="System health").click()
-    show(page, "System health")
+    show_page(page, "System health")
     main = page.locator("[data-testid='stMain']")
     for label in CHECK_LABELS:
         # Each label is on its tile and above its chart (or its "measured now only" note).
