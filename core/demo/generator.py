@@ -326,17 +326,8 @@ def _load(
         stages[build.stage] += 1
         subjects.update(build.subject_hits)
         ledger.add_seller(build.market)
-        for table in (
-            "users",
-            "seller_profiles",
-            "digital_products",
-            "product_views",
-            "conversion_events",
-            "revenue_records",
-            "ad_spend",
-            "analytics_events",
-        ):
-            loader.extend(table, build.rows[table])
+        for table, rows in build.rows.items():  # the loader flushes parents first, whatever the order here
+            loader.extend(table, rows)
         if number % report_every == 0 or number == len(plans):
             say(f"sellers {number:,}/{len(plans):,} ({time_module.perf_counter() - started:.1f} s)")
     _activity(seed, scale, clock, loader, ledger, subjects, summary)

@@ -34,7 +34,6 @@ from core.db import UTCDateTime, new_id
 from core.models import (
     AdSpend,
     DigitalProduct,
-    Notification,
     NotificationType,
     Order,
     ProductStatus,
@@ -72,6 +71,7 @@ from core.sales.alert_rules import (
     revenue_drop_numbers,
 )
 from core.sales.alerts import settings_of
+from core.sales.quiet_products import told_of_quiet_products, untold_quiet_products
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,6 @@ PERFORMANCE_LINK = urls.page_link(urls.PERFORMANCE)
 _CHUNK = 1000  # ids per UPDATE … WHERE id IN (…)
 _INSERT_CHUNK = 5000  # new breaches per INSERT batch
 _STREAM_ROWS = 5000  # rows fetched at a time from the long results (quiet products, open breaches)
-NO_SALE_NOTICE_DAYS = 7  # a seller is told about newly quiet products at most once in this many days
 
 
 @dataclass(frozen=True)
@@ -314,8 +313,8 @@ def _open(session: Session, new: list[_Finding], sellers: dict[str, _Seller], *,
     for finding in new:
         if finding.rule == NO_SALE and finding.stale is not None:
             quiet_new[finding.seller_id].append(finding)
-    waiting = _untold_quiet_products(session, sellers)
-    told = _told_of_quiet_products(session, set(quiet_new) | set(waiting), today=today)
+    waiting = untold_quiet_products(session, sellers)
+    told = told_of_quiet_products(session, set(quiet_new) | set(waiting), today=today)
     notice: dict[str, str] = {}  # seller -> the notification of its quiet products sent now
     updates = []
     for seller_id in sorted((set(quiet_new) | set(waiting)) - told):
@@ -345,63 +344,6 @@ def _open(session: Session, new: list[_Finding], sellers: dict[str, _Seller], *,
     if updates:  # the few quiet products that waited for this notice
         session.execute(update(SellerAlertBreach), updates, execution_options={"synchronize_session": False})
     return notified
-
-
-def _untold_quiet_products(
-    session: Session, sellers: dict[str, _Seller]
-) -> dict[str, list[tuple[str, StaleProduct, int]]]:
-    """seller -> (breach id, product, number of days) of its open quiet-product breaches not told yet (they opened
-    within a week of an earlier notice); the products' titles looked up by key for those few."""
-    B = SellerAlertBreach
-    found = [
-        row
-        for row in session.execute(
-            select(B.id, B.seller_id, B.subject, B.numbers).where(
-                B.rule == NO_SALE, B.ended_on.is_(None), B.notification_id.is_(None)
-            )
-        )
-        if row.seller_id in sellers
-    ]
-    subjects = sorted({row.subject for row in found})
-    titles: dict[str, str] = {}
-    for start in range(0, len(subjects), _CHUNK):
-        chunk = subjects[start : start + _CHUNK]
-        query = select(DigitalProduct.id, DigitalProduct.title).where(DigitalProduct.id.in_(chunk))
-        titles.update((product_id, title) for product_id, title in session.execute(query))
-    waiting: dict[str, list[tuple[str, StaleProduct, int]]] = defaultdict(list)
-    for breach_id, seller_id, subject, numbers in found:
-        last = numbers.get("last_sale_on")
-        stale = StaleProduct(
-            subject,
-            titles.get(subject, ""),
-            date.fromisoformat(numbers["published_on"]),
-            date.fromisoformat(last) if last else None,
-        )
-        waiting[seller_id].append((breach_id, stale, int(numbers["threshold"])))
-    return waiting
-
-
-def _told_of_quiet_products(session: Session, seller_ids: set[str], *, today: date) -> set[str]:
-    """The sellers among `seller_ids` sent a quiet-products notification on one of the last `NO_SALE_NOTICE_DAYS`
-    days (today included): a notice on Nov 21 holds the next one back until Nov 28."""
-    B = SellerAlertBreach
-    since = day_start(today - timedelta(days=NO_SALE_NOTICE_DAYS - 1))
-    ordered = sorted(seller_ids)
-    told: set[str] = set()
-    for start in range(0, len(ordered), _CHUNK):
-        told.update(
-            session.scalars(
-                select(B.seller_id)
-                .join(Notification, Notification.id == B.notification_id)
-                .where(
-                    B.seller_id.in_(ordered[start : start + _CHUNK]),
-                    B.rule == NO_SALE,
-                    Notification.created_at >= since,
-                )
-                .distinct()
-            )
-        )
-    return told
 
 
 def _notify(session: Session, user_id: str, rule: str, text: AlertText, count: int, now: datetime) -> str:
