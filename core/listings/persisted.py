@@ -420,10 +420,27 @@ def seller_listing_scores(
     """The stored scores of the seller's non-deleted products with one of `statuses`, worst first (then title
     and id, as `score_seller_listings`). Any of those products without a current row is scored and stored first,
     so the list is complete and never older than FRESH_FOR. Writes in the caller's transaction."""
+    return sellers_listing_scores(session, seller_ids=[seller_id], now=now, statuses=statuses)[seller_id]
+
+
+def sellers_listing_scores(
+    session: Session,
+    *,
+    seller_ids: Sequence[str],
+    now: datetime,
+    statuses: Sequence[ProductStatus] = SELLER_VIEW_STATUSES,
+) -> dict[str, list[StoredScore]]:
+    """`seller_listing_scores` of each of `seller_ids` (an empty list for a seller without such products), read
+    together: one query for a batch of sellers when their rows are current (the weekly digest's batches)."""
     p = DigitalProduct
-    found = _read_current(session, p.seller_id == seller_id, p.status.in_(statuses), now=now)
+    out: dict[str, list[StoredScore]] = {seller_id: [] for seller_id in seller_ids}
+    for score in _read_current(session, p.seller_id.in_(list(out)), p.status.in_(statuses), now=now):
+        out[score.seller_id].append(score)
     # Sorted here, like `score_seller_listings`: Python's lower() and order, not the database collation's.
-    return sorted(found, key=lambda s: (s.overall, s.title.lower(), s.product_id))
+    return {
+        seller_id: sorted(found, key=lambda s: (s.overall, s.title.lower(), s.product_id))
+        for seller_id, found in out.items()
+    }
 
 
 def current_scores(session: Session, product_ids: Iterable[str], *, now: datetime) -> dict[str, StoredScore]:

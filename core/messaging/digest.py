@@ -8,7 +8,7 @@ templates under `core/notify/templates/`, every value escaped. Delivery is `core
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,11 +18,18 @@ from sqlalchemy.orm import Session
 
 from core import urls
 from core.ai.door import AIDoor, default_ai
-from core.ai.tasks.weekly_digest_text import TipFacts, WeeklyDigestPayload, weekly_digest_text
+from core.ai.tasks.weekly_digest_text import TipFacts, WeeklyDigestPayload, WeekNumbers, weekly_digest_text
 from core.config import Settings, get_settings
-from core.listings.persisted import seller_listing_scores
+from core.listings.persisted import StoredScore, sellers_listing_scores
 from core.listings.queries import MarketNorms, ScoredListing, score_products
-from core.messaging.queries import digest_recipients, load_recipient, load_top_insight, load_week_numbers
+from core.messaging.queries import (
+    InsightCard,
+    Recipient,
+    digest_recipients,
+    load_recipients,
+    load_top_insights,
+    load_weeks_numbers,
+)
 from core.messaging.rules import (
     FLAT,
     PRIORITY_COLORS,
@@ -40,12 +47,50 @@ from core.models import DigitalProduct, EmailOutbox, MarketBenchmark, ProductSta
 from core.notify.email import queue_email
 from core.notify.render import render_email
 from core.periods import iso_week, local_day
-from core.sales.queries import load_seller_trend
+from core.sales.queries import load_seller_trends
+from core.sales.trends import SellerTrend
 
 log = logging.getLogger(__name__)
 
 DIGEST_KIND = "weekly-digest"
+PUBLISHED = (ProductStatus.PUBLISHED,)
+BATCH_SIZE = 200  # sellers whose facts are loaded together (one statement per kind of fact)
 Progress = Callable[[int, int], Any]
+
+
+@dataclass(frozen=True)
+class DigestFacts:
+    """What one seller's digest says, loaded for a batch of sellers at once (`load_digest_facts`)."""
+
+    recipient: Recipient
+    numbers: WeekNumbers
+    insight: InsightCard | None
+    trend: SellerTrend
+    scores: list[StoredScore]  # the stored scores of the seller's published listings, worst first
+
+
+def load_digest_facts(
+    session: Session, *, seller_ids: Sequence[str], now: datetime, settings: Settings | None = None
+) -> dict[str, DigestFacts]:
+    """The recipient, the two weeks' numbers, the top open insight, the 12-month trend and the published listings'
+    stored scores of each known seller of `seller_ids` (unknown ids are left out): six statements for the whole
+    batch (more when stored scores are stale), not six per seller."""
+    settings = settings or get_settings()
+    week = digest_week(now, settings.timezone)
+    recipients = load_recipients(session, seller_ids=seller_ids)
+    ids = [seller_id for seller_id in seller_ids if seller_id in recipients]
+    if not ids:
+        return {}
+    numbers = load_weeks_numbers(session, seller_ids=ids, week=week)
+    insights = load_top_insights(session, seller_ids=ids)
+    trends = load_seller_trends(session, seller_ids=ids, today=local_day(now, settings.timezone))
+    scores = sellers_listing_scores(session, seller_ids=ids, now=now, statuses=PUBLISHED)
+    return {
+        seller_id: DigestFacts(
+            recipients[seller_id], numbers[seller_id], insights.get(seller_id), trends[seller_id], scores[seller_id]
+        )
+        for seller_id in ids
+    }
 
 
 @dataclass(frozen=True)
@@ -63,16 +108,22 @@ def render_weekly_digest(context: dict[str, Any]) -> tuple[str, str]:
 
 
 def weakest_tip(
-    session: Session, *, seller_id: str, now: datetime, market: MarketNorms | None = None
+    session: Session,
+    *,
+    seller_id: str,
+    now: datetime,
+    market: MarketNorms | None = None,
+    stored: Sequence[StoredScore] | None = None,
 ) -> TipFacts | None:
     """`weakest_dimension_tip` of the seller's published listings, fully scoring only the listings it is read from.
 
     The candidates (a listing's dimension with points to win) are ordered from the stored scores
     (`core.listings.persisted`: points and points to win per dimension), then the listings are fully scored —
     checks and suggestions — one at a time in that order until a dimension has a rule-based fix: usually just the
-    first.
+    first. `stored`: the seller's published listings' stored scores, when the caller has read them already.
     """
-    stored = seller_listing_scores(session, seller_id=seller_id, now=now, statuses=(ProductStatus.PUBLISHED,))
+    if stored is None:
+        stored = sellers_listing_scores(session, seller_ids=[seller_id], now=now, statuses=PUBLISHED)[seller_id]
     candidates = sorted(
         (tip_order(d.points, d.max_points, s.to_win.get(d.key, 0.0), s.title, s.product_id), d.key)
         for s in stored
@@ -98,21 +149,25 @@ def compose_weekly_digest(
     ai: AIDoor | None = None,
     settings: Settings | None = None,
     market: MarketNorms | None = None,
+    facts: DigestFacts | None = None,
 ) -> Email:
     """The digest e-mail of one seller for the last 7 complete days (LookupError for an unknown seller).
 
-    `market` lets a run over many sellers load the market-wide listing norms once.
+    `market` lets a run over many sellers load the market-wide listing norms once, and `facts` (from
+    `load_digest_facts`) their numbers a batch at a time.
     """
     settings = settings or get_settings()
-    recipient = load_recipient(session, seller_id=seller_id)
+    if facts is None:
+        found = load_digest_facts(session, seller_ids=[seller_id], now=now, settings=settings).get(seller_id)
+        if found is None:
+            raise LookupError(f"seller {seller_id} not found")
+        facts = found
+    recipient, numbers, insight, trend = facts.recipient, facts.numbers, facts.insight, facts.trend
     week = digest_week(now, settings.timezone)
-    numbers = load_week_numbers(session, seller_id=seller_id, week=week)
-    insight = load_top_insight(session, seller_id=seller_id)
-    tip = weakest_tip(session, seller_id=seller_id, now=now, market=market)
+    tip = weakest_tip(session, seller_id=seller_id, now=now, market=market, stored=facts.scores)
     payload = WeeklyDigestPayload(numbers=numbers, tip=tip, top_insight_title=insight.title if insight else None)
     result = weekly_digest_text(payload, ai=ai or default_ai(), session=session)
     # The week is read against the 12-month trend: a declining seller is not told only that the week was up.
-    trend = load_seller_trend(session, seller_id=seller_id, today=local_day(now, settings.timezone))
     subject = digest_subject(result.value.subject, numbers, trend)
     summary = " ".join(part for part in (result.value.summary, trend_context(trend)) if part)
 
@@ -211,15 +266,27 @@ def send_weekly_digests(
     market = MarketNorms(session, now=now)  # market-wide listing norms: loaded once a day for all runs and sellers
     if len(sellers) - len(done) > 1:
         preload_norms(session, market)
+    due = [seller_id for seller_id in sellers if digest_idempotency_key(seller_id, week) not in done]
+    facts: dict[str, DigestFacts] = {}
+    started = 0  # due sellers reached so far; their facts are loaded BATCH_SIZE at a time
     for index, seller_id in enumerate(sellers, start=1):
         key = digest_idempotency_key(seller_id, week)
         if key in done:
             report.already_queued += 1
         else:
+            if started % BATCH_SIZE == 0:
+                facts = _batch_facts(session, due[started : started + BATCH_SIZE], now=now, settings=settings)
+            started += 1
             try:
                 with session.begin_nested():
                     email = compose_weekly_digest(
-                        session, seller_id=seller_id, now=now, ai=ai, settings=settings, market=market
+                        session,
+                        seller_id=seller_id,
+                        now=now,
+                        ai=ai,
+                        settings=settings,
+                        market=market,
+                        facts=facts.get(seller_id),
                     )
                     row = queue_email(
                         session,
@@ -251,3 +318,16 @@ def send_weekly_digests(
         report.sellers,
     )
     return report
+
+
+def _batch_facts(
+    session: Session, seller_ids: Sequence[str], *, now: datetime, settings: Settings
+) -> dict[str, DigestFacts]:
+    """`load_digest_facts` of a batch, or {} when it fails: each seller then loads their own facts in their own
+    savepoint, so one seller's bad data costs only that seller's digest."""
+    try:
+        with session.begin_nested():
+            return load_digest_facts(session, seller_ids=seller_ids, now=now, settings=settings)
+    except Exception:
+        log.exception("the facts of %d sellers could not be loaded together; loading them one by one", len(seller_ids))
+        return {}

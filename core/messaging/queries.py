@@ -6,9 +6,9 @@ no dated reviews, so it has no "week before" (the e-mail says so).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -94,54 +94,75 @@ def digest_audience(session: Session, *, week: str) -> DigestAudience:
 
 def load_recipient(session: Session, *, seller_id: str) -> Recipient:
     """The seller's user and names (LookupError for an unknown seller)."""
-    found = session.execute(
-        select(SellerProfile.display_name, User.id, User.email, User.name)
-        .join(User, User.id == SellerProfile.user_id)
-        .where(SellerProfile.id == seller_id)
-    ).first()
+    found = load_recipients(session, seller_ids=[seller_id]).get(seller_id)
     if found is None:
         raise LookupError(f"seller {seller_id} not found")
-    display_name, user_id, email, user_name = found
-    return Recipient(seller_id, user_id, email, user_name, display_name)
+    return found
 
 
-def _published(seller_id: str) -> tuple[Any, ...]:
-    return (
-        DigitalProduct.seller_id == seller_id,
-        DigitalProduct.status == ProductStatus.PUBLISHED,
-        DigitalProduct.deleted_at.is_(None),
+def load_recipients(session: Session, *, seller_ids: Sequence[str]) -> dict[str, Recipient]:
+    """`load_recipient` of each known seller of `seller_ids` (unknown ids are left out), in one query."""
+    rows = session.execute(
+        select(SellerProfile.id, SellerProfile.display_name, User.id, User.email, User.name)
+        .join(User, User.id == SellerProfile.user_id)
+        .where(SellerProfile.id.in_(list(seller_ids)))
     )
+    return {
+        seller_id: Recipient(seller_id, user_id, email, user_name, display_name)
+        for seller_id, display_name, user_id, email, user_name in rows
+    }
 
 
 def load_week_numbers(session: Session, *, seller_id: str, week: Window) -> WeekNumbers:
-    """Revenue and units of `week` and the week before it, the listings' average rating and currency: one query."""
+    """Revenue and units of `week` and the week before it, the listings' average rating and currency."""
+    return load_weeks_numbers(session, seller_ids=[seller_id], week=week)[seller_id]
+
+
+def load_weeks_numbers(session: Session, *, seller_ids: Sequence[str], week: Window) -> dict[str, WeekNumbers]:
+    """`load_week_numbers` of each of `seller_ids` (zeros for a seller without sales or listings): two GROUP BYs,
+    the two weeks' sales and the published listings' ratings and currency."""
+    ids = list(dict.fromkeys(seller_ids))
     rev = RevenueRecord
     before = week.previous()
     in_week = rev.day >= week.start
-    rating = select(func.avg(DigitalProduct.average_rating)).where(*_published(seller_id)).scalar_subquery()
-    rated = select(func.count(DigitalProduct.average_rating)).where(*_published(seller_id)).scalar_subquery()
-    currency = select(func.min(DigitalProduct.currency)).where(*_published(seller_id)).scalar_subquery()
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(case((in_week, rev.revenue), else_=0)), 0),
-            func.coalesce(func.sum(case((in_week, 0), else_=rev.revenue)), 0),
-            func.coalesce(func.sum(case((in_week, rev.units), else_=0)), 0),
-            func.coalesce(func.sum(case((in_week, 0), else_=rev.units)), 0),
-            rating,
-            rated,
-            currency,
-        ).where(rev.seller_id == seller_id, rev.day >= before.start, rev.day <= week.end)
-    ).one()
-    return WeekNumbers(
-        currency=row[6] or "USD",
-        # SQLite sums money as floats: back to cents (exact for any realistic weekly total).
-        revenue_this_week=to_cents(row[0]),
-        revenue_last_week=to_cents(row[1]),
-        units_this_week=int(row[2]),
-        units_last_week=int(row[3]),
-        average_rating=None if row[4] is None else to_cents(row[4]),  # two places, like the listings' ratings
-        rated_listings=int(row[5] or 0),
-    )
+    sales = {
+        seller_id: values
+        for seller_id, *values in session.execute(
+            select(
+                rev.seller_id,
+                func.sum(case((in_week, rev.revenue), else_=0)),
+                func.sum(case((in_week, 0), else_=rev.revenue)),
+                func.sum(case((in_week, rev.units), else_=0)),
+                func.sum(case((in_week, 0), else_=rev.units)),
+            )
+            .where(rev.seller_id.in_(ids), rev.day >= before.start, rev.day <= week.end)
+            .group_by(rev.seller_id)
+        )
+    }
+    p = DigitalProduct
+    listings = {
+        seller_id: values
+        for seller_id, *values in session.execute(
+            select(p.seller_id, func.avg(p.average_rating), func.count(p.average_rating), func.min(p.currency))
+            .where(p.seller_id.in_(ids), p.status == ProductStatus.PUBLISHED, p.deleted_at.is_(None))
+            .group_by(p.seller_id)
+        )
+    }
+    out = {}
+    for seller_id in ids:
+        revenue_this, revenue_last, units_this, units_last = sales.get(seller_id, (0, 0, 0, 0))
+        rating, rated, currency = listings.get(seller_id, (None, 0, None))
+        out[seller_id] = WeekNumbers(
+            currency=currency or "USD",
+            # SQLite sums money as floats: back to cents (exact for any realistic weekly total).
+            revenue_this_week=to_cents(revenue_this or 0),
+            revenue_last_week=to_cents(revenue_last or 0),
+            units_this_week=int(units_this or 0),
+            units_last_week=int(units_last or 0),
+            average_rating=None if rating is None else to_cents(rating),  # two places, like the listings' ratings
+            rated_listings=int(rated or 0),
+        )
+    return out
 
 
 _PRIORITY_ORDER = case(
@@ -153,16 +174,33 @@ _PRIORITY_ORDER = case(
 
 def load_top_insight(session: Session, *, seller_id: str) -> InsightCard | None:
     """The highest-priority PENDING insight, newest first among equals."""
-    insight = session.scalars(
-        select(SellerInsight)
-        .where(
-            SellerInsight.seller_id == seller_id,
-            SellerInsight.status == InsightStatus.PENDING,
-            SellerInsight.deleted_at.is_(None),
+    return load_top_insights(session, seller_ids=[seller_id]).get(seller_id)
+
+
+def load_top_insights(session: Session, *, seller_ids: Sequence[str]) -> dict[str, InsightCard]:
+    """`load_top_insight` of each of `seller_ids` that has one, in one query (ROW_NUMBER per seller)."""
+    i = SellerInsight
+    ranked = (
+        select(
+            i.seller_id,
+            i.title,
+            i.description,
+            i.priority,
+            func.row_number()
+            .over(partition_by=i.seller_id, order_by=(_PRIORITY_ORDER, i.generated_at.desc(), i.id))
+            .label("rank"),
         )
-        .order_by(_PRIORITY_ORDER, SellerInsight.generated_at.desc(), SellerInsight.id)
-        .limit(1)
-    ).first()
-    if insight is None:
-        return None
-    return InsightCard(title=insight.title, description=insight.description, priority=str(insight.priority.value))
+        .where(
+            i.seller_id.in_(list(seller_ids)),
+            i.status == InsightStatus.PENDING,
+            i.deleted_at.is_(None),
+        )
+        .subquery("ranked")
+    )
+    rows = session.execute(
+        select(ranked.c.seller_id, ranked.c.title, ranked.c.description, ranked.c.priority).where(ranked.c.rank == 1)
+    )
+    return {
+        seller_id: InsightCard(title=title, description=description, priority=str(InsightPriority(priority).value))
+        for seller_id, title, description, priority in rows
+    }

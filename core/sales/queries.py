@@ -10,7 +10,7 @@ SQLite and PostgreSQL agree to the cent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -85,30 +85,44 @@ def _as_month(value: date | str) -> date:
 def load_history(session: Session, *, windows: TrendWindows, conditions: Conditions, products: bool) -> History:
     """Revenue per month and per 90-day block of `windows`, and the first sale ever, of the rows `conditions`
     selects (`products`: join `digital_products`, for conditions on the product). One statement."""
+    found = _load_histories(session, windows=windows, conditions=conditions, products=products, by_seller=False)
+    return found.get(None) or History({}, {}, (0,) * len(windows.blocks), None)
+
+
+def _load_histories(
+    session: Session, *, windows: TrendWindows, conditions: Conditions, products: bool, by_seller: bool
+) -> dict[str | None, History]:
+    """`load_history`'s statement, one History per seller (`by_seller`) or one for all the rows (key None).
+
+    Per seller, the first sale is correlated with the row's seller, so a batch of sellers costs one statement
+    and one index probe per (seller, month) for the first sale."""
     rr, dp = RevenueRecord, DigitalProduct
     first_rr, first_dp = aliased(RevenueRecord, name="first_rr"), aliased(DigitalProduct, name="first_dp")
-    first = select(func.min(first_rr.day)).where(*conditions(first_rr, first_dp))
+    own = [first_rr.seller_id == rr.seller_id] if by_seller else []
+    first = select(func.min(first_rr.day)).where(*conditions(first_rr, first_dp), *own)
     if products:
         first = first.join(first_dp, first_dp.id == first_rr.product_id)
     cents = hundredths(rr.revenue)
     month = _month_column(session, rr.day)
     blocks = [func.sum(case((and_(rr.day >= b.start, rr.day <= b.end), cents), else_=0)) for b in windows.blocks]
-    stmt = select(month, func.sum(cents), func.sum(rr.units), *blocks, first.scalar_subquery()).where(
+    keys = [rr.seller_id] if by_seller else []
+    stmt = select(*keys, month, func.sum(cents), func.sum(rr.units), *blocks, first.scalar_subquery()).where(
         *conditions(rr, dp), rr.day >= windows.first_day, rr.day <= windows.as_of
     )
     if products:
         stmt = stmt.join(dp, dp.id == rr.product_id)
-    month_cents: dict[date, int] = {}
-    month_units: dict[date, int] = {}
-    block_cents = [0] * len(windows.blocks)
-    first_sale: date | None = None
-    for row in session.execute(stmt.group_by(month)):
-        key = _as_month(row[0])
-        month_cents[key], month_units[key] = int(row[1] or 0), int(row[2] or 0)
+    parts: dict[str | None, tuple[dict[date, int], dict[date, int], list[int], list[date | None]]] = {}
+    for row in session.execute(stmt.group_by(*keys, month)):
+        key, values = (row[0], row[1:]) if by_seller else (None, row)
+        month_cents, month_units, block_cents, first_sale = parts.setdefault(
+            key, ({}, {}, [0] * len(windows.blocks), [None])
+        )
+        label = _as_month(values[0])
+        month_cents[label], month_units[label] = int(values[1] or 0), int(values[2] or 0)
         for i in range(len(block_cents)):
-            block_cents[i] += int(row[3 + i] or 0)
-        first_sale = _as_date(row[-1])
-    return History(month_cents, month_units, tuple(block_cents), first_sale)
+            block_cents[i] += int(values[3 + i] or 0)
+        first_sale[0] = _as_date(values[-1])
+    return {key: History(mc, mu, tuple(bc), fs[0]) for key, (mc, mu, bc, fs) in parts.items()}
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -119,11 +133,19 @@ def _as_date(value: date | str | None) -> date | None:
 
 def load_seller_trend(session: Session, *, seller_id: str, today: date) -> SellerTrend:
     """The seller's trend with `today` as the running day (yesterday is the last complete one)."""
+    return load_seller_trends(session, seller_ids=[seller_id], today=today)[seller_id]
+
+
+def load_seller_trends(session: Session, *, seller_ids: Sequence[str], today: date) -> dict[str, SellerTrend]:
+    """`load_seller_trend` of each of `seller_ids` (unknown ids and sellers without sales get the empty trend), in
+    one statement: the weekly digest reads a batch of sellers at a time."""
     windows = trend_windows(today)
-    history = load_history(
-        session, windows=windows, conditions=lambda rr, _dp: [rr.seller_id == seller_id], products=False
+    ids = list(dict.fromkeys(seller_ids))
+    histories = _load_histories(
+        session, windows=windows, conditions=lambda rr, _dp: [rr.seller_id.in_(ids)], products=False, by_seller=True
     )
-    return build_trend(history, windows)
+    empty = History({}, {}, (0,) * len(windows.blocks), None)
+    return {seller_id: build_trend(histories.get(seller_id) or empty, windows) for seller_id in ids}
 
 
 def seller_trend(session: Session, *, seller_id: str, now: datetime, tz: Any = None) -> SellerTrend:

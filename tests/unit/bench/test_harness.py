@@ -207,3 +207,27 @@ def test_a_tiny_ratio_keeps_its_first_significant_digit() -> None:
 
     assert "0.003×" in table[2]  # 124 / 38,000 = 0.00326
     assert "1.50×" in table[3]
+
+
+def test_a_scenario_with_timed_blocks_is_measured_by_them_alone(
+    empty_registry: dict[str, harness.Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The set-up outside `ctx.timed()` is not counted; two blocks add up. The clock is scripted, so the expected
+    times are exact: the whole call spans 0 → 100 ms, the blocks 10 → 30 and 50 → 60 ms."""
+    ticks = iter([0.0, 0.010, 0.030, 0.050, 0.060, 0.100] * 2)
+    monkeypatch.setattr(harness.time, "perf_counter", lambda: next(ticks))
+
+    @scenario("demo.timed", repeats=1, warmup=0)
+    def with_setup(ctx: BenchContext) -> None:
+        with ctx.timed():
+            pass
+        with ctx.timed():
+            pass
+
+    @scenario("demo.whole", repeats=1, warmup=0)
+    def without_blocks(ctx: BenchContext) -> None:
+        next(ticks), next(ticks), next(ticks), next(ticks)  # the same clock reads, none of them a block
+
+    ctx = BenchContext(database_url="sqlite://", engine=cast(Any, None))
+    assert harness.run_once(empty_registry["demo.timed"].func, ctx) == pytest.approx(30.0)
+    assert harness.run_once(empty_registry["demo.whole"].func, ctx) == pytest.approx(100.0)
