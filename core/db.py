@@ -150,6 +150,19 @@ def set_local_work_mem(session: Session, megabytes: int) -> None:
         session.execute(text(f"SET LOCAL work_mem = '{int(megabytes)}MB'"))
 
 
+@contextmanager
+def without_nested_loops(session: Session) -> Iterator[None]:
+    """PostgreSQL: no nested-loop joins for the statements inside (SQLite: nothing). For a statement whose row
+    estimate is known to be wrong by orders of magnitude — a few thousand rows of one kind inside a table of
+    millions of another, where the columns' independence assumption gives 2 — so hash joins are planned."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SET LOCAL enable_nestloop = off"))
+    yield
+    if postgres:  # after an error the transaction is lost, and the setting with it
+        session.execute(text("RESET enable_nestloop"))
+
+
 _engine: Engine | None = None
 _session_factory: sessionmaker[Session] | None = None
 

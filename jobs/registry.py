@@ -51,8 +51,9 @@ The rest of the week:
 - `rollups` every 15 minutes (:00, :15, :30, :45): bring the operator roll-ups up to the last complete hour
   (`core.analytics.rollups.refresh_rollups`): the last two days, the hours since the last run and any hour a late
   or ingested event touched, re-aggregated in place; and the daily sales of `revenue_records` up to yesterday
-  (`core.analytics.daily_sales.refresh_daily_sales`). Period: the local quarter hour; the first run builds all
-  history. Operator KPIs and Admin Home read them and say up to when they reach.
+  (`core.analytics.daily_sales.refresh_daily_sales`); and each seller's active days per month, today's included
+  (`core.sellers.activity.refresh_seller_activity`). Period: the local quarter hour; the first run builds all
+  history. Operator KPIs, Admin Home and Seller success read them and say up to when they reach.
 
 - `alert-rules` every 5 minutes: evaluate the operator alert rules (`core.ops.alerts.evaluate_alert_rules`): open an
   alert when a rule breaches (one unresolved alert per rule), resolve it when the metric is back, notify admins
@@ -105,6 +106,7 @@ from core.ops import alerts as operator_alerts
 from core.periods import local_day
 from core.sales import alert_evaluation as seller_alerts
 from core.sales import recommendation_outcomes
+from core.sellers.activity import refresh_seller_activity
 from jobs.spec import JobContext, JobSpec, Period, Progress, WorkDone, daily, every_minutes, hourly, weekly
 
 log = logging.getLogger(__name__)
@@ -187,7 +189,11 @@ def _congratulate_first_sales(session: Session, job: JobContext) -> int:
 def _refresh_rollups(session: Session, job: JobContext) -> WorkDone:
     report = rollups.refresh_rollups(session, now=job.now)
     days = daily_sales.refresh_daily_sales(session, today=local_day(job.now, job.settings.timezone))
-    return WorkDone(rows=report.rows + days, detail=f"{report.summary()}; {days} daily sales rows")
+    activity = refresh_seller_activity(session, now=job.now, tz=job.settings.timezone)
+    return WorkDone(
+        rows=report.rows + days + activity.rows,
+        detail=f"{report.summary()}; {days} daily sales rows; {activity.summary()}",
+    )
 
 
 # ------------------------------------------------------------------------------------------ the table

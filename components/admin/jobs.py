@@ -49,7 +49,8 @@ RUN_NOW_HELP = {
     WEEKLY_DIGEST.name: "Composes and queues every seller's weekly digest, then delivers the mail — once per ISO "
     "week: a seller never gets the same week's digest twice.",
     ROLLUPS.name: "Brings the operator roll-ups up to the last complete hour (the last two days and any hour late "
-    "events touched) — once per quarter hour: a second press in the same quarter is skipped.",
+    "events touched) and the sellers' active days up to now — once per quarter hour: a second press in the same "
+    "quarter is skipped.",
     SELLER_ALERTS.name: "Evaluates every approved seller's performance alerts on the last complete days and "
     "notifies each new breach in the app — once per day: after today's run, a press is skipped.",
     ALERT_RULES.name: "Evaluates the operator alert rules now: opens, follows and resolves alerts and notifies the "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import streamlit as st
@@ -17,7 +17,7 @@ from components.data import clock, database_errors
 from components.data import sellers as seller_data
 from components.data.sellers import DetailView, GoalLine, InsightLine
 from components.ui.empty import empty_state
-from components.ui.format import format_count
+from components.ui.format import format_count, format_local
 from components.ui.kpi import change_tile, kpi_tile, tile
 from components.ui.text import md
 from core.config import get_settings
@@ -58,6 +58,17 @@ SORTS: dict[str, tuple[str, bool]] = {
 # --------------------------------------------------------------------------- the KPIs
 
 
+def activity_freshness(through: datetime | None) -> str:
+    """Up to when the retention's activity was counted (the `rollups` job's activity roll-up)."""
+    if through is None:
+        return (
+            "Activity is counted live from sales, logins, publications and edits: the `rollups` job has not rolled "
+            "it up yet."
+        )
+    until = format_local(through, "%H:%M (%b %d)")
+    return f"Activity counted up to {until}; the `rollups` job adds it every 15 minutes."
+
+
 def trend_points(points: Sequence[SuccessPoint], metric: str) -> list[TrendPoint]:
     """One chart point per month end (the last one is now), with what the value is made of."""
     tz = get_settings().timezone
@@ -78,7 +89,8 @@ def trend_points(points: Sequence[SuccessPoint], metric: str) -> list[TrendPoint
 @st.fragment(parallel=True)
 def kpi_section() -> None:
     with database_errors(), st.spinner("Measuring activation and retention…"):
-        kpis, trend = seller_data.kpis_and_trend(clock.today())
+        figures = seller_data.kpis_and_trend(clock.today())
+    kpis, trend = figures.kpis, figures.trend
     tiles = (
         (kpis.activation_rate, "%"),
         (kpis.median_days_to_first_sale, "days"),
@@ -89,6 +101,7 @@ def kpi_section() -> None:
             kpi_tile(kpi, previous_name="30 days ago", delta_description="vs 30 days ago")
             st.altair_chart(kpi_trend_chart(trend_points(trend, kpi.key), title=kpi.label, unit=unit), width="stretch")
     st.caption(f"{DEFINITIONS['previous']} The charts show each figure at the end of the last 12 months.")
+    st.caption(md(activity_freshness(figures.activity_through)))
 
 
 # --------------------------------------------------------------------------- the seller table

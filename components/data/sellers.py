@@ -17,14 +17,12 @@ from core.sellers import (
     SellerFilters,
     SellerOverviewPage,
     SellerOverviewRow,
-    SellerSuccessKpis,
-    SuccessPoint,
+    SellerSuccess,
     all_seller_overview_rows,
     seller_detail,
     seller_overview,
     seller_overview_csv,
-    seller_success_kpis,
-    seller_success_trend,
+    seller_success,
 )
 
 KPI_TTL_SECONDS = 600
@@ -33,10 +31,10 @@ PAGE_SIZE = 25
 
 
 @cached("sellers", ttl=KPI_TTL_SECONDS)
-def kpis_and_trend(day: date) -> tuple[SellerSuccessKpis, list[SuccessPoint]]:
+def kpis_and_trend(day: date) -> SellerSuccess:
     now = clock.now()
     with session_scope() as session:
-        return seller_success_kpis(session, now=now), seller_success_trend(session, now=now)
+        return seller_success(session, now=now)
 
 
 @cached("sellers", ttl=TABLE_TTL_SECONDS)

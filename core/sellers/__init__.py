@@ -25,7 +25,15 @@ from core.sellers.overview import (
     seller_overview,
 )
 from core.sellers.overview_rows import seller_overview_csv
-from core.sellers.success import DEFINITIONS, SellerSuccessKpis, SuccessPoint, seller_success_kpis, seller_success_trend
+from core.sellers.success import (
+    DEFINITIONS,
+    SellerSuccess,
+    SellerSuccessKpis,
+    SuccessPoint,
+    seller_success,
+    seller_success_kpis,
+    seller_success_trend,
+)
 
 __all__ = [
     "DEFINITIONS",
@@ -36,6 +44,7 @@ __all__ = [
     "SellerFilters",
     "SellerOverviewPage",
     "SellerOverviewRow",
+    "SellerSuccess",
     "SellerSuccessKpis",
     "SuccessPoint",
     "all_seller_overview_rows",
@@ -48,6 +57,7 @@ __all__ = [
     "seller_detail",
     "seller_overview",
     "seller_overview_csv",
+    "seller_success",
     "seller_success_kpis",
     "seller_success_trend",
 ]

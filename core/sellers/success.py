@@ -7,11 +7,13 @@ Definitions as implemented (`DEFINITIONS` holds the tooltip texts):
 - **First sale**: the seller's earliest `revenue_records` day. **Activation rate** = approved sellers whose
   first sale day is on or before T's date ÷ approved sellers. **Median days to first sale** = median of
   (first sale day − approval date), negative values (sales before approval) counted as 0.
-- **30-day retention as of T**: of the sellers approved before T − 30 days, the share with activity in
-  [T − 30 days, T): a sale on one of the 30 dates ending T's date, a product published, a listing edit or a price
+- **30-day retention as of T**: of the sellers approved before T − 30 days, the share with activity on one of the
+  30 local dates ending T's date: a sale on one of them, a product published, a listing edit or a price
   change saved by the seller's own account (`seller_edited`; a product's `updated_at` is not activity, the
   marketplace touches it too), a login (`users.last_login_at`, or a `login` event of the seller's user: sellers'
-  events carry person_id = user id). The seller overview's churn rule reads the same kinds of activity.
+  events carry person_id = user id). The seller overview's churn rule reads the same kinds of activity. The
+  active sellers come from the monthly activity roll-up (`core.sellers.activity`) when it reaches back far
+  enough, else from the raw tables (`_retention_counts`, the reference it is tested against).
 - **Previous period**: the same KPI as of now − 30 days. **Trend**: as of the end of each of the last 11 full
   months (local midnight of the next month's first day) and now, oldest first.
 - **Revenue windows** (`revenue_windows`): 30 complete days ending yesterday (APP_TIMEZONE) and the 30 before,
@@ -23,6 +25,7 @@ Dates are local dates in APP_TIMEZONE.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -44,7 +47,8 @@ from core.models import (
     SellerStatus,
     User,
 )
-from core.periods import complete_days, require_aware
+from core.periods import complete_days, require_aware, start_of_day
+from core.sellers.activity import ActivityWindow, rolled_active_counts, rolled_activity, rolled_first_sales
 
 PERIOD_DAYS = 30
 ACTIVITY_DAYS = 30
@@ -133,10 +137,33 @@ def month_end_points(now: datetime, tz: Any, months: int = TREND_MONTHS) -> list
 
 def activation_at(milestones: Sequence[Milestones], point: AsOf, tz: Any) -> tuple[int, int, float | None]:
     """(approved, activated, median days to first sale) as of `point` (see the module docstring)."""
-    approved = [m for m in milestones if m.approved_at < point.at]
-    activated = [m for m in approved if m.first_sale_day is not None and m.first_sale_day <= point.last_day]
-    days = [max(0, (m.first_sale_day - m.approved_at.astimezone(tz).date()).days) for m in activated]  # type: ignore[operator]
-    return len(approved), len(activated), float(statistics.median(days)) if days else None
+    return _activation(_prepared(milestones, tz), point)
+
+
+# (approved at, first sale day, days from the local approval day to it, at least 0) per seller
+_Prepared = list[tuple[datetime, date | None, int]]
+
+
+def _prepared(milestones: Sequence[Milestones], tz: Any) -> _Prepared:
+    """Each milestone's days to first sale, computed once for all the points."""
+    return [
+        (
+            m.approved_at,
+            m.first_sale_day,
+            0 if m.first_sale_day is None else max(0, (m.first_sale_day - m.approved_at.astimezone(tz).date()).days),
+        )
+        for m in milestones
+    ]
+
+
+def _activation(prepared: _Prepared, point: AsOf) -> tuple[int, int, float | None]:
+    approved, days = 0, []
+    for approved_at, first_sale_day, to_first_sale in prepared:
+        if approved_at < point.at:
+            approved += 1
+            if first_sale_day is not None and first_sale_day <= point.last_day:
+                days.append(to_first_sale)
+    return approved, len(days), float(statistics.median(days)) if days else None
 
 
 # --------------------------------------------------------------------------- loading
@@ -170,13 +197,15 @@ def seller_edited(seller: Any, since: Any, until: Any = None) -> Any:
     return or_(own(ListingEdit), own(PriceChange))
 
 
-def _retention_counts(session: Session, points: Sequence[AsOf]) -> dict[int, tuple[int, int]]:
-    """{point index: (eligible, retained)} for every point, in one query over a UNION ALL of the points."""
+def _retention_counts(session: Session, points: Sequence[AsOf], tz: Any) -> dict[int, tuple[int, int]]:
+    """{point index: (eligible, retained)} for every point from the raw tables, in one query over a UNION ALL of
+    the points: the reference the roll-up (`core.sellers.activity`) is tested against, and the answer without it."""
     rows = [
         select(
             literal(i, Integer).label("idx"),
-            literal(p.activity_start, UTCDateTime()).label("lo"),
-            literal(p.at, UTCDateTime()).label("hi"),
+            literal(p.activity_start, UTCDateTime()).label("approved_before"),
+            literal(start_of_day(p.first_activity_day, tz), UTCDateTime()).label("lo"),
+            literal(start_of_day(p.last_day + timedelta(days=1), tz), UTCDateTime()).label("hi"),
             literal(p.first_activity_day).label("lo_day"),
             literal(p.last_day).label("hi_day"),
         )
@@ -202,28 +231,46 @@ def _retention_counts(session: Session, points: Sequence[AsOf]) -> dict[int, tup
     stmt = (
         select(pts.c.idx, func.count(s.id), func.coalesce(func.sum(case((active, 1), else_=0)), 0))
         .select_from(pts)
-        .join(s, and_(*_approved(), s.approved_at < pts.c.lo))
+        .join(s, and_(*_approved(), s.approved_at < pts.c.approved_before))
         .join(u, u.id == s.user_id)
         .group_by(pts.c.idx)
     )
     return {int(i): (int(eligible), int(retained)) for i, eligible, retained in session.execute(stmt)}
 
 
-def _points(session: Session, points: Sequence[AsOf], tz: Any) -> list[SuccessPoint]:
-    milestones = load_milestones(session)
-    retention = _retention_counts(session, points)
+def _points(session: Session, points: Sequence[AsOf], tz: Any) -> tuple[list[SuccessPoint], datetime | None]:
+    """The points, and up to when activity was counted (the roll-up's reach; None: live from the raw tables)."""
+    rolled = rolled_activity(session, tz)
+    windows = [ActivityWindow(p.activity_start, p.first_activity_day, p.last_day) for p in points]
+    through: datetime | None = None
+    if rolled is not None and rolled.first <= min(w.first for w in windows):
+        milestones = [Milestones(*row) for row in rolled_first_sales(session, *_approved())]
+        active = rolled_active_counts(session, windows)
+        approval_times = sorted(m.approved_at for m in milestones)
+        retention = {
+            i: (bisect_left(approval_times, w.approved_before), active.get(i, 0)) for i, w in enumerate(windows)
+        }
+        through = rolled.through
+    else:
+        milestones = load_milestones(session)
+        retention = _retention_counts(session, points, tz)
+    prepared = _prepared(milestones, tz)
     out = []
     for i, p in enumerate(points):
-        approved, activated, median = activation_at(milestones, p, tz)
+        approved, activated, median = _activation(prepared, p)
         eligible, retained = retention.get(i, (0, 0))
         out.append(SuccessPoint(p.at, approved, activated, median, eligible, retained))
-    return out
+    return out, through
 
 
 def seller_success_kpis(session: Session, *, now: datetime, tz: Any = None) -> SellerSuccessKpis:
-    """The three KPIs now and 30 days ago (two queries in all)."""
+    """The three KPIs now and 30 days ago."""
     tz = tz or get_settings().timezone
-    current, previous = _points(session, [as_of(now, tz), as_of(now - timedelta(days=PERIOD_DAYS), tz)], tz)
+    (current, previous), _through = _points(session, [as_of(now, tz), as_of(now - timedelta(days=PERIOD_DAYS), tz)], tz)
+    return _kpis(current, previous)
+
+
+def _kpis(current: SuccessPoint, previous: SuccessPoint) -> SellerSuccessKpis:
     return SellerSuccessKpis(
         current=current,
         previous=previous,
@@ -257,9 +304,29 @@ def seller_success_kpis(session: Session, *, now: datetime, tz: Any = None) -> S
 def seller_success_trend(
     session: Session, *, now: datetime, months: int = TREND_MONTHS, tz: Any = None
 ) -> list[SuccessPoint]:
-    """The three KPIs as of each month end (the last point is now), oldest first; two queries in all."""
+    """The three KPIs as of each month end (the last point is now), oldest first."""
     tz = tz or get_settings().timezone
-    return _points(session, month_end_points(now, tz, months), tz)
+    return _points(session, month_end_points(now, tz, months), tz)[0]
+
+
+@dataclass(frozen=True)
+class SellerSuccess:
+    """The page's figures: the KPIs, their 12-month trend and up to when activity was counted."""
+
+    kpis: SellerSuccessKpis
+    trend: list[SuccessPoint]
+    activity_through: datetime | None  # the activity roll-up's reach; None: counted live from the raw tables
+
+
+def seller_success(session: Session, *, now: datetime, months: int = TREND_MONTHS, tz: Any = None) -> SellerSuccess:
+    """`seller_success_kpis` and `seller_success_trend` together: the month ends, now and 30 days ago in one pass
+    (one read of the sellers' first sales, one retention statement)."""
+    tz = tz or get_settings().timezone
+    points, through = _points(
+        session, [*month_end_points(now, tz, months), as_of(now - timedelta(days=PERIOD_DAYS), tz)], tz
+    )
+    trend, previous = points[:-1], points[-1]
+    return SellerSuccess(_kpis(trend[-1], previous), trend, through)
 
 
 # --------------------------------------------------------------------------- revenue windows

@@ -100,6 +100,11 @@ def _generator_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+# Bumped when `build_derived_data` builds something new: the data set is then brought up to date in place.
+DERIVED_VERSION = "3"  # 2: the sellers' monthly activity roll-up; 3: their first sales
+IN_PLACE = {"schema", "derived"}  # what a data set is brought up to date in, without regenerating it
+
+
 def dataset_fingerprint(url: str, scale: str) -> dict[str, str]:
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head() or "base"
     return {
@@ -108,6 +113,7 @@ def dataset_fingerprint(url: str, scale: str) -> dict[str, str]:
         "today": FIXED_TODAY.isoformat(),
         "schema": head,
         "generator": _generator_hash(),
+        "derived": DERIVED_VERSION,
     }
 
 
@@ -211,10 +217,10 @@ def prepare_dataset(url: str, scale: str, *, owned: bool, rebuild: bool) -> dict
     if marker == wanted and not rebuild:
         say(f"Reusing the {scale} data set in {_masked(url)} (seed {SEED}, as of {FIXED_TODAY}).")
         return marker
-    if marker is not None and not rebuild and owned and _only_schema_differs(marker, wanted):
+    if marker is not None and not rebuild and owned and _only_derived_differs(marker, wanted):
         # Migrations only add what the generator does not write (derived tables, columns): migrate in place
         # instead of regenerating millions of rows, then rebuild the derived data.
-        say(f"Migrating the {scale} data set from schema {marker['schema']} to {wanted['schema']} in place …")
+        say(f"Bringing the {scale} data set's schema ({wanted['schema']}) and derived data up to date in place …")
         upgrade(url)
         build_derived_data(url)
         write_marker(url, wanted)
@@ -250,6 +256,7 @@ def build_derived_data(url: str) -> None:
     from core.analytics.daily_sales import refresh_daily_sales
     from core.analytics.rollups import refresh_rollups
     from core.listings.persisted import refresh_listing_scores
+    from core.sellers.activity import refresh_seller_activity
 
     engine = make_engine(url)
     try:
@@ -264,6 +271,11 @@ def build_derived_data(url: str) -> None:
             days = refresh_daily_sales(session, today=FIXED_TODAY)
             session.commit()
         say(f"  roll-ups: {report.summary()}; {days} daily sales rows ({_elapsed(started)})")
+        started = time.monotonic()
+        with Session(engine) as session:
+            activity = refresh_seller_activity(session, now=BENCH_NOW)
+            session.commit()
+        say(f"  {activity.summary()} ({_elapsed(started)})")
         if engine.dialect.name == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM (ANALYZE)"))
@@ -271,8 +283,10 @@ def build_derived_data(url: str) -> None:
         engine.dispose()
 
 
-def _only_schema_differs(marker: dict[str, str], wanted: dict[str, str]) -> bool:
-    return marker.keys() == wanted.keys() and {k for k in wanted if marker[k] != wanted[k]} == {"schema"}
+def _only_derived_differs(marker: dict[str, str], wanted: dict[str, str]) -> bool:
+    """Only the schema or the derived data's version changed (a marker older than the "derived" key counts)."""
+    changed = {k for k in wanted if marker.get(k) != wanted[k]}
+    return marker.keys() <= wanted.keys() and bool(changed) and changed <= IN_PLACE
 
 
 def dataset_counts(engine: Engine) -> dict[str, int]:

@@ -33,7 +33,7 @@ from core.config import get_settings
 from core.db import UTCDateTime
 from core.models import AnalyticsEvent, DigitalProduct, EmailOutbox, EmailStatus, SellerProfile
 from core.sellers.overview import seller_overview
-from core.sellers.success import seller_success_kpis, seller_success_trend
+from core.sellers.success import seller_success
 from tests.bench.harness import BenchContext, comparison, scenario
 
 Figures = tuple[tuple[Any, ...], ...]
@@ -281,9 +281,13 @@ def operator_kpis_28d_python(ctx: BenchContext) -> Figures:
 
 @scenario("seller success page data", repeats=5, warmup=1, target_ms=300, max_peak_mb=100)
 def seller_success_page(ctx: BenchContext) -> str:
-    """seller_success_kpis + seller_overview (first page of 25 by name, listing health scored) + 12-month trend."""
+    """seller_success (KPIs now and 30 days ago, 12-month trend; retention from the activity roll-up) +
+    seller_overview (first page of 25 by name, listing health from stored scores)."""
     with ctx.session() as session:
-        kpis = seller_success_kpis(session, now=ctx.now)
+        figures = seller_success(session, now=ctx.now)
         page = seller_overview(session, now=ctx.now)
-        trend = seller_success_trend(session, now=ctx.now)
-    return f"activation {kpis.activation_rate.value} %, {page.total} sellers, {len(trend)} trend points"
+    kpis = figures.kpis
+    return (
+        f"activation {kpis.activation_rate.value} %, retention {kpis.retention_30d.value} %, {page.total} sellers, "
+        f"{len(figures.trend)} trend points"
+    )

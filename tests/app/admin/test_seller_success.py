@@ -23,7 +23,8 @@ from streamlit.testing.v1 import AppTest
 from components.admin import seller_success
 from components.data import sellers as seller_data
 from components.ui import kpi
-from core.config import PROJECT_ROOT
+from components.ui.format import format_local
+from core.config import PROJECT_ROOT, get_settings
 from core.db import set_engine
 from core.models import (
     GoalStatus,
@@ -35,6 +36,7 @@ from core.models import (
     SellerInsight,
     SellerStatus,
 )
+from core.sellers.activity import refresh_seller_activity
 from core.sellers.overview import SellerFilters
 from core.sellers.success import seller_success_kpis
 from tests.app.conftest import RUN_TIMEOUT, World, logged_in_app, pin_clock, plain
@@ -116,6 +118,20 @@ def test_kpi_tiles_show_core_values_and_changes(world: World, frozen: datetime) 
     # 30 days ago only maya had sold: 1/3 = 33.33 % -> +33.3 pp.
     assert shown["Activation rate"] == ("66.7%", "+33.3 pp")
     assert all(m.help for m in at.metric)  # every definition is on the page
+    assert any("counted live" in plain(c.value) for c in at.caption)  # no activity roll-up yet
+
+
+def test_the_page_says_up_to_when_activity_was_rolled_up(world: World, frozen: datetime) -> None:
+    with Session(world.engine) as s:
+        live = seller_success_kpis(s, now=frozen)
+        refresh_seller_activity(s, now=frozen - timedelta(minutes=20), tz=get_settings().timezone)
+        s.commit()
+    seller_data.kpis_and_trend.clear()
+    at = open_page()
+    stamp = format_local(frozen - timedelta(minutes=20), "%H:%M (%b %d)")
+    assert any(f"Activity counted up to {stamp}" in plain(c.value) for c in at.caption)
+    # The same figures as counted live from the raw tables.
+    assert {m.label: m.value for m in at.metric}["30-day retention"] == kpi.kpi_value_text(live.retention_30d)
 
 
 def test_each_kpi_has_a_twelve_month_trend(world: World, frozen: datetime) -> None:
