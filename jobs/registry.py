@@ -1,8 +1,8 @@
 """The jobs table (`JOBS`): each job's name, schedule, period and work, and `run_job` that dispatches through it.
 
-One job does one thing, and its work is a function of its capability package; the `_work` functions below
-only translate a run (`JobContext`) into that function's arguments and its result into a row count.
-Each claimed job is claimed, run and recorded in its own transaction, so one failing rolls back only itself.
+One job does one thing, a function of its capability package; the `_work` functions below only translate a run
+(`JobContext`) into its arguments and its result into a row count. Each claimed job is claimed, run and recorded
+in its own transaction, so one failing rolls back only itself.
 
 The morning, in APP_TIMEZONE, in this order (the table's order is also the catch-up order after a restart):
 
@@ -17,8 +17,7 @@ The morning, in APP_TIMEZONE, in this order (the table's order is also the catch
   every row's 30-day views (`core.listings.persisted.refresh_listing_scores`). Not claimed: it commits every
   chunk of 2,000 listings, so a seller's page that rescores one of its rows meanwhile waits for one chunk, not for
   the whole run; rerunning it only redoes what is still due.
-- `ai-cache-purge` 04:00: delete AI answers whose TTL passed (`core.ai.cache.purge_expired_answers`), after
-  the jobs that write the cache.
+- `ai-cache-purge` 04:00: delete expired AI answers (`core.ai.cache.purge_expired_answers`), after their writers.
 - `sign-in-purge` 04:15: delete server sessions that ended over 30 days ago and login attempts over 90 days old
   (`core.accounts.records.purge_sign_in_records`).
 - `recommendation-outcomes` 04:30: measure every accepted product recommendation whose 30 days after acceptance
@@ -54,7 +53,6 @@ The rest of the week:
   (`core.analytics.daily_sales.refresh_daily_sales`); and each seller's active days per month, today's included
   (`core.sellers.activity.refresh_seller_activity`). Period: the local quarter hour; the first run builds all
   history. Operator KPIs, Admin Home and Seller success read them and say up to when they reach.
-
 - `alert-rules` every 5 minutes: evaluate the operator alert rules (`core.ops.alerts.evaluate_alert_rules`): open an
   alert when a rule breaches (one unresolved alert per rule), resolve it when the metric is back, notify admins
   in-app and, where the rule says so, by e-mail (`then`: the outbox). Period: the local five minutes.
@@ -190,10 +188,8 @@ def _refresh_rollups(session: Session, job: JobContext) -> WorkDone:
     report = rollups.refresh_rollups(session, now=job.now)
     days = daily_sales.refresh_daily_sales(session, today=local_day(job.now, job.settings.timezone))
     activity = refresh_seller_activity(session, now=job.now, tz=job.settings.timezone)
-    return WorkDone(
-        rows=report.rows + days + activity.rows,
-        detail=f"{report.summary()}; {days} daily sales rows; {activity.summary()}",
-    )
+    rows, detail = report.rows + days + activity.rows, f"{report.summary()}; {days} daily rows; {activity.summary()}"
+    return WorkDone(rows=rows, detail=detail)
 
 
 # ------------------------------------------------------------------------------------------ the table

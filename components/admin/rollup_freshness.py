@@ -18,7 +18,7 @@ def freshness_text(state: RollupState | None, now: datetime) -> str:
     """ "Roll-ups up to 10:00 (Nov 21); from then until now the figures are counted live from the events." """
     if state is None:
         return (
-            "Counted from the raw events: the roll-ups have not been built yet (the `rollups` job builds them and "
+            "Counted from the raw events: the roll-ups have not been built yet (the roll-ups job builds them and "
             "then runs every 15 minutes)."
         )
     until = format_local(state.usable_until, "%H:%M (%b %d)")

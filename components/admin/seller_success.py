@@ -62,11 +62,11 @@ def activity_freshness(through: datetime | None) -> str:
     """Up to when the retention's activity was counted (the `rollups` job's activity roll-up)."""
     if through is None:
         return (
-            "Activity is counted live from sales, logins, publications and edits: the `rollups` job has not rolled "
+            "Activity is counted live from sales, logins, publications and edits: the roll-ups job has not rolled "
             "it up yet."
         )
     until = format_local(through, "%H:%M (%b %d)")
-    return f"Activity counted up to {until}; the `rollups` job adds it every 15 minutes."
+    return f"Activity counted up to {until}; the roll-ups job adds it every 15 minutes."
 
 
 def trend_points(points: Sequence[SuccessPoint], metric: str) -> list[TrendPoint]:

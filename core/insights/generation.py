@@ -2,7 +2,7 @@
 change their status. Listing and counting them is `core.insights.queries`.
 
 `generate_insights` runs, for one seller: the pricing review (`core.pricing.analysis.bulk_analyze_pricing`), the
-listing scores (the stored ones, `core.listings.persisted.seller_listing_scores`, with the full checks of just the
+listing scores (the stored ones, `core.listings.stored_reads.seller_listing_scores`, with the full checks of just the
 few listings a finding needs them for), the opportunity finder (`core.market.opportunities`), the 30-day
 forecast (`core.sales.forecast`), and one GROUP BY per activity table (views, purchases, revenue per product).
 The findings and their texts are the pure rules of `core.insights.findings`; priorities, caps, de-duplication,
@@ -47,8 +47,9 @@ from core.insights.rules import (
 )
 from core.insights.trend_findings import converts_poorly, marketing_findings, monthly_revenue_of, performance_finding
 from core.listings.low_quality import seller_product_labels
-from core.listings.persisted import StoredScore, seller_listing_scores
+from core.listings.persisted import StoredScore
 from core.listings.queries import MarketNorms, ScoredListing, score_products
+from core.listings.stored_reads import seller_listing_scores
 from core.market.opportunities import find_opportunities
 from core.models import (
     DigitalProduct,

@@ -34,15 +34,14 @@ from core.listings.persisted import (
     RULE_VERSION,
     StoredScore,
     WeakDimension,
-    current_scores,
     refresh_listing_scores,
     rescore_products,
-    seller_listing_scores,
     weakest_dimensions,
 )
 from core.listings.queries import ScoredListing, score_seller_listing, score_seller_listings
 from core.listings.rules import BAND_GREEN_ABOVE, BAND_RED_BELOW, plural
 from core.listings.score import CheckStatus, ListingScore, portfolio_score
+from core.listings.stored_reads import current_scores, seller_listing_scores
 from core.listings.suggestions import listing_suggestions
 
 __all__ = [

@@ -27,15 +27,11 @@ from sqlalchemy.orm import Session
 
 import core.listings.persisted as persisted
 from core import urls
-from core.listings.persisted import (
-    WeakDimension,
-    ensure_current,
-    stored_columns,
-    stored_score,
-)
+from core.listings.persisted import WeakDimension
 from core.listings.persisted import weakest_dimensions as weakest_dimensions  # the face re-exports it from here
 from core.listings.rules import format_points
 from core.listings.score import SELLER_VIEW_STATUSES
+from core.listings.stored_reads import ensure_current, stored_columns, stored_score
 from core.models import (
     Category,
     DigitalProduct,

@@ -25,8 +25,9 @@ from core.listings.low_quality import (
     finding_key,
     seller_product_labels,
 )
-from core.listings.persisted import StoredScore, WeakDimension, current_scores
+from core.listings.persisted import StoredScore, WeakDimension
 from core.listings.rules import format_points
+from core.listings.stored_reads import current_scores
 from core.models import (
     InsightPriority,
     InsightStatus,

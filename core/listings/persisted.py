@@ -10,9 +10,10 @@ weakest three), the product's views of the last 30 complete days, when it was sc
   `views_30d` of every row in two set-based statements and drops rows of deleted products. Market norms move every
   day (new benchmarks, new listings), so a row is due again after `RESCORE_AFTER` (a little under a day, so a
   daily run never leaves a row past `FRESH_FOR`).
-- **Readers**: `seller_listing_scores` (one seller; rescoring on the fly any of their products without a current
-  row, so it never shows a score older than a day or of another rule version) and the SQL of the low-quality list
-  and the seller overview, which read the table as it stands and show how old its rows are.
+- **Readers** (`core.listings.stored_reads`): `seller_listing_scores` (one seller; rescoring on the fly any of their
+  products without a current row, so it never shows a score older than a day or of another rule version) and the
+  SQL of the low-quality list and the seller overview, which read the table as it stands and show how old its rows
+  are.
 
 A row is current when its rule version is RULE_VERSION, it was scored less than FRESH_FOR ago and its product has
 not been updated since.
@@ -34,8 +35,8 @@ from core.config import get_settings
 from core.db import insert_for
 from core.listings.queries import MarketNorms, ScoredListing, score_products
 from core.listings.rules import BAND_GREEN_ABOVE, BAND_RED_BELOW
-from core.listings.score import DIMENSIONS, SELLER_VIEW_STATUSES, ListingScore
-from core.models import Category, DigitalProduct, ListingScoreRecord, ProductStatus, ProductView
+from core.listings.score import DIMENSIONS, ListingScore
+from core.models import DigitalProduct, ListingScoreRecord, ProductView
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ CHUNK = 2000
 VIEWS_DAYS = 30
 WEAKEST_SHOWN = 3
 
-_LABELS = {key: (label, maximum) for key, label, maximum in DIMENSIONS}
+DIMENSION_LABELS = {key: (label, maximum) for key, label, maximum in DIMENSIONS}
 DIMENSION_KEYS = tuple(key for key, _, _ in DIMENSIONS)
 
 
@@ -116,7 +117,7 @@ class StoredScore:
         page's order), None when nothing is left: `weakest_dimension` of the Listing editor, from the stored row."""
         best = max(DIMENSION_KEYS, key=lambda k: self.to_win.get(k, 0.0))  # max keeps the first of equals
         gap = self.to_win.get(best, 0.0)
-        return None if gap <= 0 else (best, _LABELS[best][0], gap)
+        return None if gap <= 0 else (best, DIMENSION_LABELS[best][0], gap)
 
     def dimension_points(self, key: str) -> float:
         """The stored points of one dimension (a `DIMENSIONS` key); KeyError for another key."""
@@ -208,7 +209,7 @@ def _views_of(session: Session, product_ids: Sequence[str], *, now: datetime) ->
     return {pid: int(v or 0) for pid, v in rows}
 
 
-def _chunks(ids: Sequence[str], size: int = CHUNK) -> Iterable[list[str]]:
+def chunks(ids: Sequence[str], size: int = CHUNK) -> Iterable[list[str]]:
     for i in range(0, len(ids), size):
         yield list(ids[i : i + size])
 
@@ -224,7 +225,7 @@ def rescore_products(
     ids = sorted(set(product_ids))
     written = 0
     _, through = views_window(now)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         scored = score_products(session, DigitalProduct.id.in_(chunk), market=market)
         found = [s.listing.product_id for s in scored]
         gone = set(chunk) - set(found)
@@ -326,127 +327,3 @@ def refresh_listing_scores(
     )
     say(f"{int(getattr(gone, 'rowcount', 0) or 0):,} rows of deleted products removed")
     return total
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def stored_columns() -> tuple[Any, ...]:
-    """The columns `stored_score` reads (product, category and score columns), labelled."""
-    rec, p = ListingScoreRecord, DigitalProduct
-    return (
-        p.id,
-        rec.product_id,
-        p.seller_id,
-        p.title,
-        p.status,
-        p.category_id,
-        Category.name.label("category_name"),
-        p.type,
-        p.price,
-        p.published_at,
-        rec.overall,
-        *(getattr(rec, key) for key in DIMENSION_KEYS),
-        rec.weakest,
-        rec.to_win,
-        rec.views_30d,
-        rec.scored_at,
-    )
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
-
-
-def stored_score(row: Any) -> StoredScore:
-    """A `StoredScore` from a row that selected `stored_columns()` (other columns may follow)."""
-    m = row._mapping
-    to_win = m["to_win"] if isinstance(m["to_win"], dict) else {}
-    return StoredScore(
-        product_id=m["product_id"],
-        seller_id=m["seller_id"],
-        title=m["title"] or "",
-        status=str(m["status"]),
-        category_id=m["category_id"],
-        category_name=m["category_name"],
-        product_type=str(m["type"]),
-        price=m["price"],
-        published_at=m["published_at"],
-        overall=float(m["overall"]),
-        dimensions=tuple(WeakDimension(key, _LABELS[key][0], float(m[key]), _LABELS[key][1]) for key in DIMENSION_KEYS),
-        weakest_keys=_strings(m["weakest"]),
-        to_win={k: float(v) for k, v in to_win.items() if k in _LABELS and isinstance(v, int | float)},
-        views_30d=int(m["views_30d"] or 0),
-        scored_at=m["scored_at"],
-    )
-
-
-def ensure_current(session: Session, *conditions: ColumnElement[bool], now: datetime) -> int:
-    """Score and store the non-deleted products matching `conditions` (SQL on `DigitalProduct`) that have no
-    current row; returns how many. One query when all are current."""
-    p, rec = DigitalProduct, ListingScoreRecord
-    missing = session.scalars(
-        select(p.id).outerjoin(rec, rec.product_id == p.id).where(p.deleted_at.is_(None), *conditions, ~is_current(now))
-    ).all()
-    return rescore_products(session, missing, now=now) if missing else 0
-
-
-def _read_current(session: Session, *conditions: ColumnElement[bool], now: datetime) -> list[StoredScore]:
-    """Stored scores of the non-deleted products matching `conditions`: one query when every row is current;
-    otherwise the products without a current row are scored and stored, and read again."""
-    p, rec = DigitalProduct, ListingScoreRecord
-    stmt = (
-        select(*stored_columns(), is_current(now).label("current"))
-        .select_from(p)
-        .outerjoin(rec, rec.product_id == p.id)
-        .outerjoin(Category, Category.id == p.category_id)
-        .where(p.deleted_at.is_(None), *conditions)
-    )
-    rows = session.execute(stmt).all()
-    stale = [r.id for r in rows if not r.current]
-    if stale:
-        rescore_products(session, stale, now=now)
-        rows = session.execute(stmt).all()
-    return [stored_score(r) for r in rows if r.product_id is not None]
-
-
-def seller_listing_scores(
-    session: Session,
-    *,
-    seller_id: str,
-    now: datetime,
-    statuses: Sequence[ProductStatus] = SELLER_VIEW_STATUSES,
-) -> list[StoredScore]:
-    """The stored scores of the seller's non-deleted products with one of `statuses`, worst first (then title
-    and id, as `score_seller_listings`). Any of those products without a current row is scored and stored first,
-    so the list is complete and never older than FRESH_FOR. Writes in the caller's transaction."""
-    return sellers_listing_scores(session, seller_ids=[seller_id], now=now, statuses=statuses)[seller_id]
-
-
-def sellers_listing_scores(
-    session: Session,
-    *,
-    seller_ids: Sequence[str],
-    now: datetime,
-    statuses: Sequence[ProductStatus] = SELLER_VIEW_STATUSES,
-) -> dict[str, list[StoredScore]]:
-    """`seller_listing_scores` of each of `seller_ids` (an empty list for a seller without such products), read
-    together: one query for a batch of sellers when their rows are current (the weekly digest's batches)."""
-    p = DigitalProduct
-    out: dict[str, list[StoredScore]] = {seller_id: [] for seller_id in seller_ids}
-    for score in _read_current(session, p.seller_id.in_(list(out)), p.status.in_(statuses), now=now):
-        out[score.seller_id].append(score)
-    # Sorted here, like `score_seller_listings`: Python's lower() and order, not the database collation's.
-    return {
-        seller_id: sorted(found, key=lambda s: (s.overall, s.title.lower(), s.product_id))
-        for seller_id, found in out.items()
-    }
-
-
-def current_scores(session: Session, product_ids: Iterable[str], *, now: datetime) -> dict[str, StoredScore]:
-    """{product id: stored score} of the given non-deleted products (any status), rescoring those without a
-    current row first; unknown or deleted ids are absent. Writes in the caller's transaction."""
-    out: dict[str, StoredScore] = {}
-    for chunk in _chunks(sorted(set(product_ids))):
-        out.update((s.product_id, s) for s in _read_current(session, DigitalProduct.id.in_(chunk), now=now))
-    return out

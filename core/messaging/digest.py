@@ -20,8 +20,9 @@ from core import urls
 from core.ai.door import AIDoor, default_ai
 from core.ai.tasks.weekly_digest_text import TipFacts, WeeklyDigestPayload, WeekNumbers, weekly_digest_text
 from core.config import Settings, get_settings
-from core.listings.persisted import StoredScore, sellers_listing_scores
+from core.listings.persisted import StoredScore
 from core.listings.queries import MarketNorms, ScoredListing, score_products
+from core.listings.stored_reads import sellers_listing_scores
 from core.messaging.queries import (
     InsightCard,
     Recipient,

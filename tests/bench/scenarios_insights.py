@@ -16,6 +16,7 @@ from core.messaging.digest import preload_norms
 from core.sales.queries import cached_type_histories, utc_yesterday
 from core.sales.trends import trend_windows
 from tests.bench.harness import BenchContext, scenario
+from tests.bench.scenarios_opportunities import prime_daily_opportunity_figures
 
 # No key: the offline engine answers, so the figure is the product's own work (queries + rules), not a model's.
 _OFFLINE = get_ai(load_settings(env={}))
@@ -26,7 +27,10 @@ def prime_daily_market_figures(ctx: BenchContext) -> None:
     """Store the day's market figures once per data set, committed, as the day's first insights run or digest job
     does: the per-type revenue histories of the market trend and the listing norms of every category and
     benchmarked segment (`ai_cache` tasks "market-type-history", "listing-norms-tags", "listing-norms-bands",
-    expiring a day after the fixed bench "now"; upserted, so a re-run adds no rows)."""
+    expiring a day after the fixed bench "now"; upserted, so a re-run adds no rows), and the day's opportunity
+    figures the 03:30 `opportunity-alerts` job stores (without them each run counted the whole market's search
+    supply again, 10.6 s, and rolled it back)."""
+    prime_daily_opportunity_figures(ctx)
     if ctx.database_url in _daily_primed:
         return
     with Session(ctx.engine) as session:

@@ -14,9 +14,10 @@ import time
 
 from sqlalchemy import text
 
-from core.listings.persisted import DIMENSION_KEYS, RULE_VERSION, refresh_listing_scores, seller_listing_scores
+from core.listings.persisted import DIMENSION_KEYS, RULE_VERSION, refresh_listing_scores
 from core.listings.queries import score_seller_listings
 from core.listings.score import SELLER_VIEW_STATUSES
+from core.listings.stored_reads import seller_listing_scores
 from tests.bench.harness import BENCH_NOW, BenchContext, comparison, scenario
 
 Scores = tuple[str, float, tuple[float, ...], int]

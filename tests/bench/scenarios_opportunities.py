@@ -34,7 +34,7 @@ def _prime_cache(ctx: BenchContext, seller_id: str) -> None:
 _daily_primed: set[str] = set()
 
 
-def _prime_daily_figures(ctx: BenchContext) -> None:
+def prime_daily_opportunity_figures(ctx: BenchContext) -> None:
     """Store the day's supply counts, word sales and demand rates once per data set, committed, as the day's first
     analysis (the morning opportunity-alerts job) does: rows of `search_supply_counts` and `ai_cache` (tasks
     "market-word-sales", "market-demand-rates", "opportunities") for the bench day, upserted on a re-run."""
@@ -51,7 +51,7 @@ def opportunities_cold(ctx: BenchContext) -> int:
     """find_opportunities(refresh=True) for the largest seller, the day's market figures stored: searches GROUP BY,
     stored supply counts, word sales and demand rates, rules."""
     seller_id = ctx.largest_seller_id()
-    _prime_daily_figures(ctx)
+    prime_daily_opportunity_figures(ctx)
     with ctx.session() as session:
         return len(find_opportunities(session, seller_id=seller_id, now=ctx.now, ai=_OFFLINE, refresh=True))
 

@@ -18,14 +18,9 @@ from sqlalchemy.orm import Session
 import core.listings.persisted as persisted
 from core.listings.editor import ListingForm, create_draft, load_listing, save_listing, weakest_dimension
 from core.listings.low_quality import low_quality_listings, low_quality_page, low_quality_sellers
-from core.listings.persisted import (
-    current_scores,
-    refresh_listing_scores,
-    rescore_products,
-    seller_listing_scores,
-    weakest_dimensions,
-)
+from core.listings.persisted import refresh_listing_scores, rescore_products, weakest_dimensions
 from core.listings.queries import ScoredListing, score_products, score_seller_listings
+from core.listings.stored_reads import current_scores, seller_listing_scores
 from core.models import DigitalProduct, DigitalProductType, ListingScoreRecord, ProductStatus, ProductView
 from core.pricing import apply_price
 from tests.conftest import NOW

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from core.ai import get_ai
 from core.config import load_settings
-from core.listings.persisted import seller_listing_scores
 from core.listings.queries import MarketNorms, score_seller_listings
+from core.listings.stored_reads import seller_listing_scores
 from core.messaging import digest as digest_module
 from core.messaging.digest import compose_weekly_digest, load_digest_facts, send_weekly_digests, weakest_tip
 from core.messaging.queries import digest_recipients, load_recipient, load_top_insight, load_week_numbers
