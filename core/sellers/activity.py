@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, and_, cast, delete, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from core.analytics.daily_sales import as_bucket
+from core.analytics.rollup_keys import EPOCH
 from core.config import get_settings
 from core.db import UTCDateTime, insert_for, set_local_work_mem, utcnow, without_nested_loops
 from core.models import (
@@ -43,6 +45,7 @@ from core.models import (
     User,
 )
 from core.periods import local_day, start_of_day
+from core.sales.trends import add_months, month_start
 
 GRAIN = "month"
 METRIC = "seller-active-days"
@@ -51,33 +54,20 @@ WATERMARK = "seller-activity"
 HISTORY_DAYS = 400  # the 12 month ends of the trend and the 30 days before the first
 RECENT_DAYS = 2
 WORK_MEM_MB = 64  # the distinct count of ~100,000 (point, seller) pairs sorts in memory
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def months_between(first: date, last: date) -> Iterator[tuple[date, date, date]]:
     """(month's first day, first day covered, last day covered) of each month that [first, last] touches."""
     month = month_start(first)
     while month <= last:
-        end = next_month(month) - timedelta(days=1)
-        yield month, max(first, month), min(last, end)
-        month = next_month(month)
+        following = add_months(month, 1)
+        yield month, max(first, month), min(last, following - timedelta(days=1))
+        month = following
 
 
 def day_mask(first: date, last: date) -> int:
     """The bits of the days first..last of one month (both in the same month)."""
     return ((1 << (last.day - first.day + 1)) - 1) << (first.day - 1)
-
-
-def _bucket(month: date) -> datetime:
-    return datetime.combine(month, time.min, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- raw activity
@@ -168,7 +158,7 @@ def _redo_month(
     cleared = day_mask(lo, hi)
     masks: dict[str, int] = {}
     r = AnalyticsRollup
-    in_month = (r.grain == GRAIN, r.metric == METRIC, r.bucket_start == _bucket(month))
+    in_month = (r.grain == GRAIN, r.metric == METRIC, r.bucket_start == as_bucket(month))
     if keep_others:
         for seller_id, value in session.execute(select(r.dimension, r.value).where(*in_month)):
             if kept := int(value) & ~cleared:
@@ -176,22 +166,8 @@ def _redo_month(
     for seller_id, day in active_days(session, first=lo, last=hi, until=until, tz=tz):
         masks[seller_id] = masks.get(seller_id, 0) | (1 << (day.day - 1))
     session.execute(delete(r).where(*in_month))
-    stamp = utcnow()
-    rows = [
-        {
-            "grain": GRAIN,
-            "metric": METRIC,
-            "bucket_start": _bucket(month),
-            "dimension": seller_id,
-            "prior": EPOCH,
-            "value": mask,
-            "rolled_up_at": stamp,
-        }
-        for seller_id, mask in masks.items()
-    ]
-    for at in range(0, len(rows), 5000):
-        session.execute(insert_for(session, r.__table__), rows[at : at + 5000])
-    return len(rows)
+    _insert(session, METRIC, as_bucket(month), masks)
+    return len(masks)
 
 
 def _refresh_first_sales(session: Session, *, since: date | None) -> None:
@@ -205,27 +181,21 @@ def _refresh_first_sales(session: Session, *, since: date | None) -> None:
     key = (r.grain == GRAIN, r.metric == FIRST_SALE, r.bucket_start == EPOCH)
     if since is not None and found:
         stored = dict(session.execute(select(r.dimension, r.value).where(*key, r.dimension.in_(list(found)))).all())
-        found = {s: day for s, day in found.items() if s not in stored or int(stored[s]) > _as_date(day).toordinal()}
+        found = {s: day for s, day in found.items() if s not in stored or int(stored[s]) > day.toordinal()}
         session.execute(delete(r).where(*key, r.dimension.in_(list(found))))
+    _insert(session, FIRST_SALE, EPOCH, {seller_id: day.toordinal() for seller_id, day in found.items()})
+
+
+def _insert(session: Session, metric: str, bucket: datetime, values: dict[str, int]) -> None:
+    """One `analytics_rollups` row per seller of `values` (dimension = the seller), in chunks of 5,000."""
     stamp = utcnow()
     rows = [
-        {
-            "grain": GRAIN,
-            "metric": FIRST_SALE,
-            "bucket_start": EPOCH,
-            "dimension": seller_id,
-            "prior": EPOCH,
-            "value": _as_date(day).toordinal(),
-            "rolled_up_at": stamp,
-        }
-        for seller_id, day in found.items()
-    ]
+        {"grain": GRAIN, "metric": metric, "bucket_start": bucket, "dimension": seller_id, "prior": EPOCH,
+         "value": value, "rolled_up_at": stamp}
+        for seller_id, value in values.items()
+    ]  # fmt: skip
     for at in range(0, len(rows), 5000):
-        session.execute(insert_for(session, r.__table__), rows[at : at + 5000])
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
+        session.execute(insert_for(session, AnalyticsRollup.__table__), rows[at : at + 5000])
 
 
 # --------------------------------------------------------------------------- reading
@@ -275,7 +245,7 @@ def rolled_active_counts(session: Session, windows: Sequence[ActivityWindow]) ->
     parts = [
         select(
             literal(i, Integer).label("idx"),
-            literal(_bucket(month), UTCDateTime()).label("month"),
+            literal(as_bucket(month), UTCDateTime()).label("month"),
             literal(day_mask(lo, hi), BigInteger).label("mask"),
             literal(w.approved_before, UTCDateTime()).label("approved_before"),
         )
