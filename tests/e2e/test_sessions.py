@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import E2EDatabase
 from tests.e2e.test_login_flow import PASSWORDS, log_in, screenshot, show, submit_login, wait_until_idle
@@ -137,7 +138,10 @@ def test_repeated_wrong_passwords_get_the_back_off_message(page, app_server, unl
     # The right password, at once: refused without being checked, with when to try again.
     submit_login(page, THROTTLED_USER, DANA_PASSWORD)
     message = page.locator("[data-testid='stAlertContentError']")
-    message.get_by_text("Too many failed log-in attempts. Try again in", exact=False).wait_for()
+    # The fifth attempt's message ("Incorrect … Too many failed …") stays on screen until the rerun replaces it:
+    # wait for the new one, which has no "Incorrect" (a CI run read the old one).
+    expect(message).to_contain_text("Too many failed log-in attempts. Try again in")
+    expect(message).not_to_contain_text("Incorrect", timeout=10_000)
     wait_until_idle(page)
     assert "Incorrect" not in message.inner_text()
     assert page.get_by_text("Welcome back").count() == 0
