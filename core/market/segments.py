@@ -44,7 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, DateTime, and_, cast, func, literal_column, select
 from sqlalchemy.orm import Session
@@ -107,9 +107,11 @@ class SellerSegment:
 # ---------------------------------------------------------------- pure part: nightly statistics
 
 
-@dataclass(frozen=True)
-class ListingActivity:
-    """One published listing of a segment: its price and its views and purchases over the 90-day window."""
+class ListingActivity(NamedTuple):
+    """One published listing of a segment: its price and its views and purchases over the 90-day window.
+
+    A named tuple, not a frozen dataclass: the benchmarks job builds one per live product (167 k on the large
+    data set), and a tuple is built about five times faster."""
 
     price: float
     views: int
@@ -405,9 +407,10 @@ def load_segment_activity(session: Session, *, now: datetime) -> dict[SegmentKey
         .where(p.status == ProductStatus.PUBLISHED, p.deleted_at.is_(None))
     )
     grouped: dict[SegmentKey, list[ListingActivity]] = {}
-    for row in session.execute(query):
-        item = ListingActivity(int(row.price_cents) / 100, int(row.views), int(row.purchases))
-        grouped.setdefault((row.type, None), []).append(item)
-        if row.active_category_id is not None:
-            grouped.setdefault((row.type, row.active_category_id), []).append(item)
+    # Core execution: no ORM result step for the 167 k rows of the large data set.
+    for product_type, category_id, price_cents, views, purchases in session.connection().execute(query):
+        item = ListingActivity(int(price_cents) / 100, int(views), int(purchases))
+        grouped.setdefault((product_type, None), []).append(item)
+        if category_id is not None:
+            grouped.setdefault((product_type, category_id), []).append(item)
     return grouped
