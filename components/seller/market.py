@@ -25,9 +25,10 @@ from components.ui.text import md
 from core.config import get_settings
 from core.market import BenchmarkView, MarketOpportunity, SellerSegment, benchmarks
 from core.models import DigitalProductType
-from core.money import format_money, format_money_compact
+from core.money import format_money, format_money_compact, format_share
 from core.periods import format_day, local_day
-from core.sales import FORECAST_DAYS
+from core.sales import FORECAST_DAYS, SalesForecast
+from core.sales.forecast_text import accuracy_sentence
 
 OPPORTUNITY_CARDS = 12
 CARDS_PER_ROW = 2
@@ -316,11 +317,32 @@ def forecast_section(seller_id: str) -> None:
         f"Dashed: the projection, {format_day_range(first_day, result.daily_projections[-1].date)}; shaded: the "
         "likely range."
     )
-    if result.backtest is not None:
-        st.markdown(f":material/fact_check: **How accurate has it been?** {md(result.backtest.verdict)}")
+    method_summary(result)
     with st.expander("How this forecast was made"):
         for line in result.assumptions:
             st.markdown(f"- {md(line)}")
+
+
+def method_summary(result: SalesForecast) -> None:
+    """The method the forecast was made with, how accurate it was on the seller's last weeks, and how often its kind
+    of range held the actual total (all from `core.sales.forecast`)."""
+    choice = result.method
+    if choice is None:
+        return
+    st.markdown(f":material/model_training: **Method:** {md(choice.label)}")
+    st.markdown(f":material/fact_check: **How accurate has it been?** {md(accuracy_sentence(choice))}")
+    coverage = result.coverage
+    if coverage is not None and coverage.checked:
+        st.markdown(
+            f":material/straighten: **How reliable is the range?** Built at {format_count(coverage.checked)} past "
+            f"starting points from only the errors known by then, the likely range held the actual 30-day total "
+            f"{format_count(coverage.inside)} times ({format_share(coverage.share, places=0)}); it aims at 80%."
+        )
+    else:
+        st.markdown(
+            ":material/straighten: **How reliable is the range?** Too little history to check it yet: the range is a "
+            "wide, stated guess (see below)."
+        )
 
 
 def _sales_a_month(estimate: float) -> str:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from core.config import get_settings
-from core.money import format_money, format_percent, to_decimal
+from core.money import format_money, format_money_whole, format_percent, to_decimal
 
 
 def format_count(value: int) -> str:
@@ -52,11 +52,14 @@ def format_duration(seconds: float | None) -> str:
 
 
 def format_money_short(amount: Decimal | float | int) -> str:
-    """Two amounts must fit one metric tile: $950.40, $12.3k, $278k, $1.25M (the full amount goes in its help)."""
+    """Two amounts must fit one metric tile: $950.40, $1,336, $12.3k, $278k, $1.25M (the full amount goes in its help;
+    "$1,335.69 – $2,059.94" was cut off in a third of a wide page)."""
     value = abs(to_decimal(amount))
     sign = "-" if to_decimal(amount) < 0 else ""
-    if value < 10_000:
+    if value < 1_000:
         return format_money(amount)
+    if value < 10_000:
+        return format_money_whole(amount)
     if value < 100_000:
         return f"{sign}${value / 1000:.1f}k"
     if value < 1_000_000:

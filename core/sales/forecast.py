@@ -30,27 +30,24 @@ The method, stated so that a seller can check every number (the arithmetic is in
    never below 0, rounded to cents; `projected_revenue` is the sum of the rounded days. `projected_sales` =
    projected revenue ÷ the average revenue per unit sold over the last 30 days (the whole history if no
    unit was sold in them), rounded half up; None when no units were recorded at all.
-7. **Range.** The same method is re-run from past starting points (30, 37, 44, … days before `as_of`, each
-   with at least 14 days of history before it; 180 days of history give 20) and its next-30-day total
-   compared with what was really sold (actual ÷ forecast). The 10th and 90th percentiles of those ratios
-   give the spread below and above a 30-day projection; for a day or total `h` days ahead beyond 30 it is
-   widened by √(h ÷ 30); the low end is never below $0. Fewer than 3 checkable starts (under 58 days of
-   history) → a stated ±50 % for 30 days, widened the same way.
+7. **Method and range** (issue 21). Steps 2–6 are the explainable model a seller reads; the projection itself
+   comes from the method that forecast this seller's own last 8 weeks best (`core.sales.methods`: the damped model,
+   "same as last week", exponential smoothing with a weekly pattern (statsmodels), or the mean of the best two),
+   and its 80 % range from that method's own past errors at the same horizon (`core.sales.ranges`). Days with more
+   refunds than sales count as $0; exceptional days count at the spike cap (step 2) in the backtest too.
 8. **The trend the seller sees** (`core.sales.trends`) bounds the projection: when the last 90 days fell
    against the 90 before, the growth used is at most 0 (no growth the recent trend does not support); when the
    seller is declining (the documented rule), the projected total is at most the last 90 days' revenue per day
    × the days projected — every projected day (and its range) is lowered by the same factor, so the weekly
-   shape stays. The range and the backtest measure the unbounded method.
-9. **Backtest.** With 44+ days of history, the method forecasts the last 30 known days from the days before
-   them (same market trend), and the mean absolute percentage error over the days with sales is set beside
-   that of the naive guess "same as the same weekday last week" on the same days.
+   shape stays (for a method other than the damped model, no growth holds the total to the last 28 days'
+   mean a day). The range and the backtest measure the unbounded method.
 
 Money is returned as `Decimal` rounded to cents; rates as floats (0.05 = 5 %).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -58,8 +55,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.orm import Session
 
 from core.money import format_money, format_share, to_cents
+from core.sales import ranges
 from core.sales import rules as fm
 from core.sales.forecast_text import assumptions
+from core.sales.methods import CANDIDATES, DAMPED, MethodChoice, choose_method, level_before
 from core.sales.queries import (
     DailySales,
     cached_market_growth,
@@ -68,18 +67,20 @@ from core.sales.queries import (
     load_seller_trend,
     utc_yesterday,
 )
-from core.sales.rules import Backtest, BacktestDay, ErrorBand, ModelParameters
+from core.sales.ranges import Coverage, Spread
+from core.sales.rules import ModelParameters
 from core.sales.trends import SellerTrend, decline_clause, growth_supported, run_rate_per_day
 
 __all__ = [
     "FORECAST_DAYS",
-    "Backtest",
-    "BacktestDay",
     "ConfidenceInterval",
+    "Coverage",
     "DailyProjection",
     "DailySales",
+    "MethodChoice",
     "ModelParameters",
     "SalesForecast",
+    "Spread",
     "bound_by_trend",
     "forecast_for_seller",
     "forecast_revenue",
@@ -120,9 +121,10 @@ class SalesForecast:
     confidence_interval: ConfidenceInterval | None
     daily_projections: tuple[DailyProjection, ...]
     assumptions: tuple[str, ...]
-    backtest: Backtest | None
-    model: ModelParameters | None
-    error_band: ErrorBand | None
+    model: ModelParameters | None  # the explainable model's parts (weekly pattern, growth, market trend)
+    method: MethodChoice | None  # the method the forecast was made with, chosen by its backtest (issue 21)
+    spread: Spread | None  # the measured errors the range of the total came from
+    coverage: Coverage | None  # how often that kind of range held the actual 30-day total in the backtest
     average_unit_price: Decimal | None
     trend: SellerTrend | None = None  # the seller's trend, when the forecast was bounded by it
     trend_limit: str | None = None  # the sentence saying how the trend bounded this forecast; None: it did not
@@ -142,6 +144,7 @@ def forecast_revenue(
     as_of: date | None = None,
     trend: SellerTrend | None = None,
     market_method: str | None = None,
+    candidates: Sequence[str] = CANDIDATES,
 ) -> SalesForecast:
     """Forecast the next `days` days of revenue from a daily series (see the module docstring for the rules).
 
@@ -149,7 +152,7 @@ def forecast_revenue(
     are $0 / 0 units). `market_trend`: the segment's monthly growth (0.03 = +3 %), None when unknown, and
     `market_method` how it was measured (`core.sales.trends.MonthlyGrowth.method`). `as_of`: the last known
     day (default: the latest day in the inputs); later days are ignored. `trend`: the seller's trend, which
-    bounds the projection (rule 8); None: unbounded.
+    bounds the projection (rule 8); None: unbounded. `candidates`: the methods to choose from (`core.sales.methods`).
     """
     check_forecast_days(days)
     revenue = _by_day(daily_revenue)
@@ -175,28 +178,35 @@ def forecast_revenue(
         )
         return _unavailable(days, as_of, reason)
 
-    values = [revenue.get(start + timedelta(days=i), 0.0) for i in range(history_days)]
+    raw = [revenue.get(start + timedelta(days=i), 0.0) for i in range(history_days)]
+    refunds = sum(1 for v in raw if v < 0)
+    values = [max(0.0, v) for v in raw]  # refunds netted below zero: a day sells at least nothing (rule 1)
     params = fm.fit(values, start, market_trend)
-    band = fm.measure_error_band(values, start, market_trend)
-    backtest = fm.run_backtest(values, start, market_trend)
-    params, projected, limit = bound_by_trend(params, fm.project(params, days), trend)
+    capped, _ = fm.cap_spikes(values, start)
+    choice = choose_method(capped, start, market_trend, candidates)
+    projected = fm.project(params, days) if choice.method == DAMPED else list(choice.projection[:days])
+    level = level_before(capped, len(capped))
+    params, projected, limit = bound_by_trend(params, projected, trend, damped=choice.method == DAMPED, level=level)
 
+    day_spreads = ranges.day_spreads(choice.origins, choice.method, days)
     daily = []
     for h, value in enumerate(projected, start=1):
-        low, high = band.factors(h)
-        daily.append(
-            DailyProjection(as_of + timedelta(days=h), _cents(value), _cents(value * low), _cents(value * high))
-        )
+        low, high = day_spreads[(h - 1) // ranges.DAY_BLOCK].bounds(value, level, 1)
+        day = as_of + timedelta(days=h)
+        daily.append(DailyProjection(day, _cents(value), _cents(min(low, value)), _cents(max(high, value))))
     total = sum((d.revenue for d in daily), Decimal("0.00"))
-    low, high = band.factors(days)
-    interval = ConfidenceInterval(_cents(float(total) * low), _cents(float(total) * high))
+    spread = ranges.total_spread(choice.origins, choice.method, days)
+    low, high = spread.bounds(float(total), level, days)
+    interval = ConfidenceInterval(_cents(min(low, float(total))), _cents(max(high, float(total))))
+    coverage = ranges.coverage(choice.origins, choice.method)
 
     price = _average_unit_price(revenue, units, start, as_of)
     sales = int((total / price).quantize(Decimal(1), ROUND_HALF_UP)) if price else None
     lines = assumptions(
         params,
-        band,
-        backtest,
+        choice,
+        spread,
+        coverage,
         days,
         total,
         interval,
@@ -205,6 +215,7 @@ def forecast_revenue(
         market_measured=market_trend,
         market_method=market_method,
         limit=limit,
+        refunds=refunds,
     )
     return SalesForecast(
         forecast_days=days,
@@ -216,9 +227,10 @@ def forecast_revenue(
         confidence_interval=interval,
         daily_projections=tuple(daily),
         assumptions=tuple(lines),
-        backtest=backtest,
         model=params,
-        error_band=band,
+        method=choice,
+        spread=spread,
+        coverage=coverage,
         average_unit_price=price,
         trend=trend,
         trend_limit=limit,
@@ -226,17 +238,31 @@ def forecast_revenue(
 
 
 def bound_by_trend(
-    params: ModelParameters, projected: list[float], trend: SellerTrend | None
+    params: ModelParameters,
+    projected: list[float],
+    trend: SellerTrend | None,
+    *,
+    damped: bool = True,
+    level: float = 0.0,
 ) -> tuple[ModelParameters, list[float], str | None]:
     """Rule 8: no growth against a falling 90 days; a declining seller's total at most the 90-day run rate.
 
-    Returns the parameters (with the growth used), the bounded daily projections and the sentence saying what was
-    bounded (None when nothing was).
+    `damped`: the projection is the damped model's (its growth is then set to 0); otherwise "no growth" holds the
+    projected total to `level` (the last 28 days' mean) a day. Returns the parameters (with the growth used), the
+    bounded daily projections and the sentence saying what was bounded (None when nothing was).
     """
     if trend is None:
         return params, projected, None
     notes = []
-    if not growth_supported(trend) and params.growth.used > 0:
+    if not damped and not growth_supported(trend) and sum(projected) > level * len(projected) > 0:
+        flat = level * len(projected)
+        share = 1 - flat / sum(projected)
+        projected = [value * flat / sum(projected) for value in projected]
+        notes.append(
+            f"Your last 90 days brought less than the 90 days before, so no growth is projected: every projected day "
+            f"is lowered by {format_share(share, places=0)}, to your last 28 days' {format_money(level)} a day."
+        )
+    if damped and not growth_supported(trend) and params.growth.used > 0:
         held = params.growth.used
         params = replace(params, growth=replace(params.growth, used=0.0))
         projected = fm.project(params, len(projected))
@@ -291,7 +317,7 @@ def _average_unit_price(
 
 
 def _unavailable(days: int, as_of: date | None, reason: str) -> SalesForecast:
-    return SalesForecast(days, as_of, False, reason, None, None, None, (), (reason,), None, None, None, None)
+    return SalesForecast(days, as_of, False, reason, None, None, None, (), (reason,), None, None, None, None, None)
 
 
 # --- loading from the database ---------------------------------------------------------------------------

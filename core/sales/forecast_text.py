@@ -5,13 +5,15 @@ Kept apart from the arithmetic (`core.sales.rules`) and the assembly (`core.sale
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from typing import Protocol
 
-from core.money import format_money
+from core.money import format_money, format_share
+from core.sales import ranges
 from core.sales import rules as fm
-from core.sales.rules import GROWTH_LIMIT, MARKET_WEIGHT, OWN_WEIGHT, Backtest, ErrorBand, ModelParameters
+from core.sales.methods import COMBINATION, DAMPED, LABELS, SEASONAL_NAIVE, MethodChoice
+from core.sales.ranges import Coverage, Spread
+from core.sales.rules import GROWTH_LIMIT, MARKET_WEIGHT, OWN_WEIGHT, ModelParameters
 
 
 class ConfidenceInterval(Protocol):
@@ -44,8 +46,9 @@ def market_sentence(market: float | None, measured: float | None, method: str | 
 
 def assumptions(
     params: ModelParameters,
-    band: ErrorBand,
-    backtest: Backtest | None,
+    choice: MethodChoice,
+    spread: Spread,
+    coverage: Coverage,
     days: int,
     total: Decimal,
     interval: ConfidenceInterval,
@@ -55,13 +58,24 @@ def assumptions(
     market_measured: float | None = None,
     market_method: str | None = None,
     limit: str | None = None,
+    refunds: int = 0,
 ) -> list[str]:
-    """The forecast explained in plain sentences, each with the numbers it used (`limit`: the trend's bound)."""
+    """The forecast explained in plain sentences, each with the numbers it used (`limit`: the trend's bound).
+
+    The weekly pattern, growth and market trend are the explainable model's (`params`); the projection itself is the
+    chosen method's (`choice`), which the first sentences name.
+    """
     g = params.growth
     lines = [
         f"Based on your sales from {params.start:%b %d, %Y} to {params.as_of:%b %d, %Y} ({params.history_days} "
         "days, at most the last 180; days without a sale count as $0, days before your first sale are not counted)."
     ]
+    lines.extend(method_sentences(choice))
+    if refunds:
+        lines.append(
+            f"{refunds} day{'s' if refunds != 1 else ''} with more refunds than sales count as $0 (a day sells at "
+            "least nothing)."
+        )
     if params.spike_guard.cap is not None:
         spikes = ", ".join(f"{d:%b %d} ({format_money(v)})" for d, v in params.spike_guard.capped_days)
         lines.append(
@@ -115,30 +129,75 @@ def assumptions(
     else:
         per_unit = f"your average {format_money(price)} per unit sold"
         lines.append(f"Sales: {format_money(total)} ÷ {per_unit} = {sales} sales.")
-    lines.append(band_sentence(band, days, interval))
-    if backtest is None:
-        lines.append("Accuracy check unavailable: it needs at least 44 days of history (30 to check, 14 before).")
-    else:
-        lines.append(backtest.verdict)
+    lines.append(range_sentence(spread, coverage, days, interval))
     return lines
 
 
-def band_sentence(band: ErrorBand, days: int, interval: ConfidenceInterval) -> str:
-    widening = math.sqrt(days / fm.BAND_HORIZON_DAYS)
-    widened = f", widened ×{widening:.2f} (√({days}/30)) for {days} days" if days > fm.BAND_HORIZON_DAYS else ""
-    head = f"Likely range for the {days} days: {format_money(interval.low)} to {format_money(interval.high)}"
-    if not band.measured:
+def accuracy_sentence(choice: MethodChoice) -> str:
+    """The chosen method against "same as last week" on the seller's own last weeks, in words."""
+    if not choice.scores:
+        return (
+            "Your history is too short to check methods against each other (that needs 58 days: 28 to start from and "
+            "30 to check), so the level × weekly pattern × growth model is used."
+        )
+    weeks = f"your last {choice.selection_origins} week{'s' if choice.selection_origins != 1 else ''}"
+    closer = choice.closer_than_naive
+    if choice.method == SEASONAL_NAIVE or closer is None:
+        return (
+            f"On {weeks}, simply repeating last week was the most accurate way to forecast your next 30 days, so "
+            "that is what this forecast does."
+        )
+    if closer >= 0.005:
+        return f"On {weeks} this method was {format_share(closer, places=0)} closer than simply repeating last week."
+    return f"On {weeks} this method was about as accurate as simply repeating last week."
+
+
+def method_sentences(choice: MethodChoice) -> list[str]:
+    name = choice.label
+    if choice.method == COMBINATION:
+        name += f" ({LABELS[choice.parts[0]]}; {LABELS[choice.parts[1]]})"
+    lines = [f"Method: {name}."]
+    if choice.scores:
+        others = ", ".join(f"{LABELS[s.method]} {s.mase:.2f}" for s in choice.scores)
+        lines.append(
+            f"Chosen because it was the most accurate of {len(choice.scores)} methods when each forecast your next 30 "
+            f"days from {choice.selection_origins} past starting points a week apart (error relative to repeating "
+            f"last week; lower is better): {others}."
+        )
+    if choice.method != DAMPED:
+        lines.append(
+            "The weekly pattern, growth and market trend below describe your history and the market; the projection "
+            "itself comes from the chosen method."
+        )
+    lines.append(accuracy_sentence(choice))
+    return lines
+
+
+def range_sentence(spread: Spread, coverage: Coverage, days: int, interval: ConfidenceInterval) -> str:
+    head = f"Likely range (80%) for the {days} days: {format_money(interval.low)} to {format_money(interval.high)}"
+    if spread.how == ranges.FIXED:
         return (
             f"{head}. There is too little history to check this method against its own past forecasts, so the "
-            f"range is a fixed ±50% for 30 days{widened}."
+            "range is a fixed ±50% of your current daily level."
         )
-    missed = (
-        f" {band.unscorable} more past forecasts said $0 and sales came anyway; they can't be expressed as a ratio,"
-        " so the high end may be too low."
-        if band.unscorable
-        else ""
-    )
-    return (
-        f"{head}, from how far this method's 30-day forecasts were off when started at {len(band.ratios)} past "
-        f"days (10th–90th percentile: {band.low_ratio - 1:+.0%} to {band.high_ratio - 1:+.0%}){widened}.{missed}"
-    )
+    errors = f"{spread.low:+.0%} to {spread.high:+.0%} of your daily level × {days} days"
+    if spread.how == ranges.BORROWED:
+        source = (
+            f"too few past starting points can be checked {days} days ahead, so the 30-day errors are widened by "
+            f"√({days}/30): {errors}"
+        )
+    elif spread.how == ranges.WIDENED:
+        source = (
+            f"only {spread.origins} past starting points could be checked, so the largest errors among them are "
+            f"widened by half: {errors}"
+        )
+    else:
+        checked = f"{spread.origins} past starting points"
+        source = f"from how far this method's {days}-day totals were off at {checked}: {errors}"
+    held = ""
+    if coverage.checked:
+        held = (
+            f" Checked at {coverage.checked} past starting points, each with only the errors known by then, the range "
+            f"held the actual 30-day total {coverage.inside} times out of {coverage.checked}."
+        )
+    return f"{head}, {source}.{held}"

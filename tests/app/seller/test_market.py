@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from components.ui.format import format_count, format_money_short
+from components.ui.text import md
 from core.market.benchmarks import recalculate_benchmarks
 from core.market.opportunities import find_opportunities
 from core.models import Category, DigitalProductType, SellerProfile
@@ -80,6 +81,14 @@ def test_forecast_metrics_equal_the_core_forecast(world: World) -> None:
     assert metrics["Projected sales · next 30 days"] == format_count(expected.projected_sales)
     interval = expected.confidence_interval
     assert metrics["Likely range"] == f"{format_money_short(interval.low)} – {format_money_short(interval.high)}"
+    # The method, its measured accuracy and the range's measured hit rate, as the core computed them.
+    shown = " ".join(m.value for m in at.markdown)
+    assert f"**Method:** {md(expected.method.label)}" in shown
+    coverage = expected.coverage
+    if coverage.checked:
+        assert f"the likely range held the actual 30-day total {coverage.inside} times" in shown
+    else:
+        assert "Too little history to check it yet" in shown
     spec = at.get("vega_lite_chart")[0].proto.spec
     assert '"Forecast"' in spec and '"Actual"' in spec
     # 90 actual days + the bridge day + 30 projected days are drawn.

@@ -22,7 +22,9 @@ def activity(pid: str, title: str, now: str, before: str) -> ProductActivity:
 def with_trend(months: list[int], blocks: tuple[int, ...], first_sale: date) -> SalesForecast:
     cents = {m: v * 100 for m, v in zip(W.months, months, strict=True)}
     trend = build_trend(History(cents, {}, tuple(b * 100 for b in blocks), first_sale), W)
-    return SalesForecast(30, None, False, "no forecast", None, None, None, (), (), None, None, None, None, trend=trend)
+    return SalesForecast(
+        30, None, False, "no forecast", None, None, None, (), (), None, None, None, None, None, trend=trend
+    )
 
 
 # The 30 days before were $760, the last 30 $822 (+8 %): the old rule said "up 8 %: keep it going".

@@ -1,16 +1,15 @@
-"""The sales forecast (`core.sales.forecast`, `core.sales.rules`): hand-computed projections, ranges and backtests."""
+"""The sales forecast (`core.sales.forecast`, `core.sales.rules`): the explainable damped model, by hand."""
 
 from __future__ import annotations
 
 import math
-import random
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from core.sales import rules as fm
-from core.sales.forecast import ConfidenceInterval, forecast_revenue
+from core.sales.forecast import forecast_revenue as chosen_forecast
 
 # A Friday: the 7 days after it start on a Saturday.
 AS_OF = date(2026, 3, 27)
@@ -22,6 +21,12 @@ def history(values: list[float], *, as_of: date = AS_OF) -> dict[date, float]:
     return {start + timedelta(days=i): v for i, v in enumerate(values)}
 
 
+def forecast_revenue(*args, **kwargs):
+    """The forecast with the explainable damped model only: these tests check its arithmetic by hand (the choice
+    between methods is tested in test_forecast_methods.py)."""
+    return chosen_forecast(*args, candidates=("damped",), **kwargs)
+
+
 def amounts(forecast) -> list[Decimal]:
     return [d.revenue for d in forecast.daily_projections]
 
@@ -31,24 +36,27 @@ def amounts(forecast) -> list[Decimal]:
 
 def test_constant_series_projects_the_same_revenue_with_a_degenerate_range():
     # $100 and 2 units every day for 120 days: level 100, growth 3000 ÷ 3000 − 1 = 0, every weekday ratio 1.
-    forecast = forecast_revenue(history([100.0] * 120), history([2] * 120), days=30, market_trend=None)
+    forecast = chosen_forecast(history([100.0] * 120), history([2] * 120), days=30, market_trend=None)
 
     assert forecast.available and forecast.reason is None
     assert forecast.projected_revenue == Decimal("3000.00")  # 30 × $100
     assert amounts(forecast) == [Decimal("100.00")] * 30
     assert forecast.daily_projections[0].date == date(2026, 3, 28)
     assert forecast.daily_projections[-1].date == date(2026, 4, 26)
-    # Re-run from 30, 37, … 100 days back (11 starts, the last leaving 20 ≥ 14 days before it): each forecast
-    # $3,000 for the next 30 days and $3,000 was sold: ratios all 1, no spread.
-    assert forecast.error_band.ratios == (1.0,) * 11
+    # Every method is exact on a constant history (scores all 0), and a tie goes to the explainable model.
+    assert forecast.method.method == "damped"
+    scores = {s.method: s.mase for s in forecast.method.scores}
+    assert scores["damped"] == scores["seasonal_naive"] == 0.0
+    assert max(scores.values()) < 1e-9  # exponential smoothing is exact up to float rounding
+    # Checked from 30, 37, … 86 days back (9 origins, the last leaving 34 ≥ 28 days before it): every error 0.
+    assert (forecast.spread.low, forecast.spread.high, forecast.spread.origins) == (0.0, 0.0, 9)
+    # Judged out of sample, only the origins 90 and 83 days in have 3 or more origins whose 30 days had passed.
+    assert (forecast.coverage.inside, forecast.coverage.checked) == (2, 2)
     assert forecast.confidence_interval.low == forecast.confidence_interval.high == Decimal("3000.00")
     assert all(d.low == d.high == Decimal("100.00") for d in forecast.daily_projections)
     # $3,000 in the last 30 days ÷ 60 units = $50 a unit; $3,000 ÷ $50 = 60 sales.
     assert forecast.average_unit_price == Decimal("50.00")
     assert forecast.projected_sales == 60
-    assert forecast.backtest.mape_pct == 0.0
-    assert forecast.backtest.naive_mape_pct == 0.0
-    assert forecast.backtest.days_scored == 30
 
 
 def test_the_market_trend_is_blended_at_20_percent_and_damped_per_month():
@@ -210,7 +218,7 @@ def test_no_history_gives_no_projection_and_says_why():
     assert not forecast.available
     assert forecast.reason == "No sales history yet: a forecast needs at least 14 days since the first sale."
     assert forecast.projected_revenue is None and forecast.confidence_interval is None
-    assert forecast.daily_projections == () and forecast.backtest is None
+    assert forecast.daily_projections == () and forecast.method is None
     assert forecast.assumptions == (forecast.reason,)
 
 
@@ -263,113 +271,6 @@ def test_pairs_and_decimals_are_accepted_and_days_after_as_of_ignored():
 def test_days_must_be_30_60_or_90(days):
     with pytest.raises(ValueError, match=r"days must be 30, 60 or 90"):
         forecast_revenue(history([100.0] * 30), {}, days=days, market_trend=None)
-
-
-# --- the range --------------------------------------------------------------------------------------------------
-
-
-def test_range_factors_come_from_the_10th_and_90th_percentile_and_widen_with_the_square_root_of_time():
-    # Ratios 0.8 … 1.2: 10th percentile at position 0.1 × 4 = 0.4 → 0.84; 90th at 3.6 → 1.16.
-    ratios = [0.8, 0.9, 1.0, 1.1, 1.2]
-    band = fm.ErrorBand(tuple(ratios), 0, fm.quantile(ratios, 0.1), fm.quantile(ratios, 0.9), True)
-    assert (band.low_ratio, band.high_ratio) == (pytest.approx(0.84), pytest.approx(1.16))
-    assert band.factors(30) == pytest.approx((0.84, 1.16))
-    assert band.factors(1) == pytest.approx((0.84, 1.16))  # within the first 30 days: the measured spread
-    assert band.factors(120) == pytest.approx((1 - 0.16 * 2, 1 + 0.16 * 2))  # √(120/30) = 2
-    assert band.factors(3000) == (0.0, pytest.approx(2.6))  # √100 = 10: 1 − 1.6 < 0 → 0
-
-
-def test_with_too_few_past_starts_the_range_is_a_stated_50_percent():
-    # 20 days: a start 30 days back doesn't exist, so nothing can be checked: ±50 % for 30 days.
-    forecast = forecast_revenue(history([100.0] * 20), {}, days=30, market_trend=None)
-    assert not forecast.error_band.measured
-    assert forecast.confidence_interval == ConfidenceInterval(Decimal("1500.00"), Decimal("4500.00"))
-    assert any("fixed ±50% for 30 days" in line for line in forecast.assumptions)
-    # 60 days: ±50 % × √(60/30) = ±70.71 %: 6000 × 0.292893 = 1757.36 and 6000 × 1.707107 = 10242.64.
-    longer = forecast_revenue(history([100.0] * 20), {}, days=60, market_trend=None)
-    assert longer.confidence_interval == ConfidenceInterval(Decimal("1757.36"), Decimal("10242.64"))
-
-
-def noisy_shop(seed: int, days: int = 180) -> dict[date, float]:
-    rng = random.Random(seed)
-    values = [max(0.0, rng.gauss(100, 45)) * (1.4 if i % 7 in (1, 2) else 1.0) for i in range(days)]
-    return history([round(v, 2) for v in values])
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_range_is_never_negative_and_widens_with_the_horizon(seed):
-    forecasts = [forecast_revenue(noisy_shop(seed), {}, days=d, market_trend=-0.1) for d in (30, 60, 90)]
-    widths = []
-    for forecast in forecasts:
-        interval = forecast.confidence_interval
-        assert Decimal(0) <= interval.low <= forecast.projected_revenue <= interval.high
-        assert all(Decimal(0) <= d.low <= d.revenue <= d.high for d in forecast.daily_projections)
-        widths.append(interval.high - interval.low)
-    assert 0 < widths[0] < widths[1] < widths[2]
-    # Each day's range, relative to its projection, is wider 90 days out than in the first month.
-    first, last = forecasts[2].daily_projections[0], forecasts[2].daily_projections[-1]
-    assert (last.high - last.low) / last.revenue > (first.high - first.low) / first.revenue
-
-
-def test_a_sparse_shop_gets_a_range_clipped_at_zero():
-    rng = random.Random(11)
-    values = [20.0 if rng.random() < 0.15 else 0.0 for _ in range(120)]
-    values[0] = 20.0
-    forecast = forecast_revenue(history(values), {}, days=90, market_trend=None)
-    assert forecast.confidence_interval.low == Decimal("0.00")
-    assert forecast.confidence_interval.high > forecast.projected_revenue
-    assert min(d.low for d in forecast.daily_projections) == Decimal("0.00")
-    # Weeks without a sale make some past forecasts $0 followed by sales: they are counted and said out loud.
-    assert forecast.error_band.unscorable > 0
-    assert any(f"{forecast.error_band.unscorable} more past forecasts said $0" in line for line in forecast.assumptions)
-
-
-# --- the backtest ---------------------------------------------------------------------------------------------------
-
-
-def test_backtest_of_a_step_up_shows_the_forecast_lagging_a_naive_guess():
-    # 60 days at $100, then 30 days at $150. From the first 60 days the method forecasts $100 a day (flat).
-    forecast = forecast_revenue(history([100.0] * 60 + [150.0] * 30), {}, days=30, market_trend=None)
-    backtest = forecast.backtest
-
-    assert (backtest.first_day, backtest.last_day) == (AS_OF - timedelta(days=29), AS_OF)
-    assert all(d.forecast == 100.0 for d in backtest.days)
-    assert backtest.mape_pct == 33.3  # |150 − 100| ÷ 150 every day
-    # Same weekday last week: $100 for the first 7 days (off by 33.3 %), $150 afterwards (exact): 7 × 33.33 ÷ 30.
-    assert backtest.naive_mape_pct == 7.8
-    assert (backtest.forecast_total, backtest.actual_total, backtest.total_error_pct) == (3000.0, 4500.0, -33.3)
-    assert backtest.verdict == (
-        "The forecast was off by 33% on average over the last 30 days; a simple same-as-last-week guess was off "
-        "by 8%, so treat the forecast with caution: for your shop a simple guess did better lately."
-    )
-    assert backtest.verdict in forecast.assumptions
-
-
-def test_backtest_naive_error_on_alternating_weeks():
-    # Weeks alternate $100 / $200 a day (week 0 at $100). Days 54 … 83 are scored: 16 at $200 (guess 100: 50 % off)
-    # and 14 at $100 (guess 200: 100 % off) → naive MAPE (16 × 50 + 14 × 100) ÷ 30 = 73.3 %.
-    values = [100.0 if (i // 7) % 2 == 0 else 200.0 for i in range(84)]
-    backtest = forecast_revenue(history(values), {}, days=30, market_trend=None).backtest
-    assert sum(1 for d in backtest.days if d.actual == 200.0) == 16
-    assert backtest.naive_mape_pct == 73.3
-    assert backtest.mape_pct < backtest.naive_mape_pct
-    assert backtest.verdict.endswith("so the forecast is more useful than a guess.")
-
-
-def test_backtest_skips_days_without_sales_and_needs_44_days():
-    assert forecast_revenue(history([100.0] * 43), {}, days=30, market_trend=None).backtest is None
-    short = forecast_revenue(history([100.0] * 43), {}, days=30, market_trend=None)
-    assert any("needs at least 44 days" in line for line in short.assumptions)
-    # 44 days: every other day of the last 30 without a sale → 15 scored days.
-    values = [100.0] * 44
-    for i in range(14, 44, 2):
-        values[i] = 0.0
-    backtest = forecast_revenue(history(values), {}, days=30, market_trend=None).backtest
-    assert backtest.days_scored == 15
-    # Days without sale in the whole last month: no percentage error exists.
-    quiet = fm.run_backtest([100.0] * 14 + [0.0] * 30, AS_OF - timedelta(days=43), None)
-    assert (quiet.mape_pct, quiet.naive_mape_pct, quiet.total_error_pct) == (None, None, None)
-    assert quiet.verdict.startswith("You had no sales in the last 30 days")
 
 
 def test_assumptions_state_the_numbers_used():

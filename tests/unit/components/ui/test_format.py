@@ -62,8 +62,9 @@ def test_durations_read_in_human_units(seconds: float | None, text: str) -> None
 @pytest.mark.parametrize(
     ("amount", "text"),
     [
-        (Decimal("950.40"), "$950.40"),  # under $10,000: the full amount
-        (Decimal("9999.99"), "$9,999.99"),
+        (Decimal("950.40"), "$950.40"),  # under $1,000: to the cent
+        (Decimal("1335.69"), "$1,336"),  # $1,000 to $9,999: whole dollars, half up
+        (Decimal("9999.49"), "$9,999"),
         (Decimal("12345"), "$12.3k"),  # 12.345k to one decimal
         (Decimal("278400"), "$278k"),
         (Decimal("1250000"), "$1.25M"),
