@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from components import data
@@ -80,6 +82,8 @@ try:
     login.end_stale_session(authenticator)
     account = access.logged_in_account()
 except data.DatabaseError:
+    # The person sees a plain message; the log keeps the cause (a lock, a missing table, a refused connection).
+    logging.getLogger(__name__).exception("database error while restoring the login")
     st.error(
         "The database is not reachable or not set up yet. Please try again in a minute; "
         "if this persists, run the migrations (`python -m core.migrate`) and check DATABASE_URL.",
