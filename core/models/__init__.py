@@ -3,6 +3,7 @@
 from core.db import Base
 from core.models.accounts import LoginAttempt, UserSession
 from core.models.enums import *  # noqa: F403
+from core.models.experiments import Experiment, ExperimentStatus, ExperimentWinner
 from core.models.growth import (
     InsightGenerationRun,
     ListingEdit,
@@ -57,6 +58,9 @@ __all__ = [
     "DetectedAnomaly",
     "DigitalProduct",
     "EmailOutbox",
+    "Experiment",
+    "ExperimentStatus",
+    "ExperimentWinner",
     "IngestionBatch",
     "InsightGenerationRun",
     "JobClaim",
