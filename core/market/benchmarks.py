@@ -24,15 +24,15 @@ Definitions (seed 000 steps 1c and 2g, issue 3):
 * `average_rating` averages the non-NULL ratings (NULL when none is rated); money
   and averages are rounded to 2 decimals with ROUND_HALF_UP; `price_range` is
   `{"min": float, "max": float, "p95": float}` (p95: the unrounded 95th percentile price, the pricing tool's
-  price-cap reference, `core.market.segments.price_p95`). Medians follow `percentile_cont(0.5)`: the middle
+  price-cap reference, `core.market.segment_stats.price_p95`). Medians follow `percentile_cont(0.5)`: the middle
   price, or the mean of the two middle prices for an even count.
 * A segment with fewer than `THIN_SAMPLE_SIZE` products is a *thin sample*.
 * **Distribution and demand** (issue 11, `segment_statistics`): p10/p25/p75/p90 of the members' prices
   (`percentile_cont`), the median conversion of the members with views and the semi-log price-response fit
-  ln(conversion) = a − β × price ÷ median (`core.market.segments.fit_price_response`) over the members' views
+  ln(conversion) = a − β × price ÷ median (`core.market.segment_stats.fit_price_response`) over the members' views
   and purchases in the sales window.
   One more query returns one row per live product (views and purchases summed in the database); the
-  percentiles and the fit are pure Python over those rows (`core.market.segments`). Every page reads these
+  percentiles and the fit are pure Python over those rows (`core.market.segment_stats`). Every page reads these
   nightly figures.
 
 The database returns money in integer cents and ratings in hundredths so SQLite
@@ -53,7 +53,7 @@ from sqlalchemy import String, and_, case, cast, delete, func, literal, null, se
 from sqlalchemy.orm import Session
 
 from core.db import hundredths, insert_for
-from core.market.segments import load_segment_activity, price_p95, sales_window, segment_statistics
+from core.market.segment_stats import SegmentKey, load_segment_activity, price_p95, sales_window, segment_statistics
 from core.models import (
     Category,
     DigitalProduct,
@@ -70,8 +70,6 @@ MONTHS_IN_WINDOW = 3
 TOP_SELLER_PERCENT = 10
 THIN_SAMPLE_SIZE = 5
 ALL_CATEGORIES_LABEL = "All categories"
-
-SegmentKey = tuple[DigitalProductType, str | None]
 
 
 # ---------------------------------------------------------------- pure part

@@ -122,7 +122,7 @@ class MarketBenchmark(IdMixin, TimestampMixin, Base):
     p75_price: Mapped[Decimal | None] = mapped_column(default=None)
     p90_price: Mapped[Decimal | None] = mapped_column(default=None)
     median_conversion_rate: Mapped[Decimal | None] = mapped_column(Numeric(9, 6), default=None)
-    # The segment's semi-log price-response fit (core.market.segments.fit_price_response):
+    # The segment's semi-log price-response fit (core.market.segment_stats.fit_price_response):
     # {form: "semi-log", slope, standardError, intercept, medianPrice, sample, ...}.
     demand_model: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
 

@@ -14,7 +14,7 @@ e = −0.5 → 1.5 p0). Moving from p0 toward p* always raises R, so a step that
 **Elasticity** (`estimate_elasticity`), combined by inverse variance (precision = 1 ÷ sd²):
 * the prior: `PRIOR_ELASTICITY` = −1.0 with sd `PRIOR_SD` = 0.5 (revenue-neutral: with no evidence, keep);
 * the segment's price response at the product's own price: the nightly semi-log fit
-  ln(conversion) = a − β × p ÷ M (`core.market.segments.fit_price_response`, M the segment's median price)
+  ln(conversion) = a − β × p ÷ M (`core.market.segment_stats.fit_price_response`, M the segment's median price)
   gives at p0 the elasticity e_seg = −β × x with x = p0 ÷ M, and sd √((se × x)² + (`CROSS_SECTION_SD` ×
   min(1, x))²): the fit's own error scaled to the price, widened because a cross-section of listings confounds
   price with quality. Better listings charge more *and* convert better, so the fitted slope is too flat: the

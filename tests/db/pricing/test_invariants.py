@@ -14,7 +14,7 @@ from core.ai import get_ai
 from core.ai.door import AIDoor
 from core.config import load_settings
 from core.market.benchmarks import recalculate_benchmarks
-from core.market.segments import ListingActivity, fit_price_response
+from core.market.segment_stats import ListingActivity, fit_price_response
 from core.models import MarketBenchmark, PriceChange, PriceChangeSource
 from core.pricing import analyze_pricing, apply_price
 from core.pricing.demand import PriceStep, estimate_elasticity, model_confidence

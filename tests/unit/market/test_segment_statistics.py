@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from core.market.benchmarks import segment_statistics
-from core.market.segments import (
+from core.market.segment_stats import (
     FIT_SMOOTHING_VIEWS,
     ListingActivity,
     fit_price_response,
