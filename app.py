@@ -52,6 +52,7 @@ ROLE_SECTIONS: dict[str, Sections] = {
         "Marketplace": [
             PageSpec("pages/admin/benchmarks.py", "Benchmarks", ":material/analytics:", urls.BENCHMARKS),
             PageSpec("pages/admin/learn_editor.py", "Learn editor", ":material/edit_note:", urls.LEARN_EDITOR),
+            PageSpec("pages/admin/experiments.py", "Experiments", ":material/science:", urls.EXPERIMENTS),
         ],
         "Operations": [
             PageSpec("pages/admin/operator_kpis.py", "Operator KPIs", ":material/speed:", urls.OPERATOR_KPIS),

@@ -29,6 +29,7 @@ JOBS = "jobs"
 SIGN_INS = "sign-ins"
 SYSTEM_HEALTH = "system-health"
 ALERTS = "alerts"
+EXPERIMENTS = "experiments"
 
 
 def page_link(page: str, **params: str) -> str:

@@ -32,7 +32,8 @@ SEED_004_TYPES: tuple[str, ...] = (
 )
 # Seed 001 §4.3 the storefront tracker: page_view, product_view, add_to_cart, checkout_start, purchase, search.
 SEED_001_TYPES: tuple[str, ...] = ("page_view", "product_view", "add_to_cart", "checkout_start", "purchase", "search")
-# Written by the demo generator (`core.demo.events`, `core.demo.purchases`): all already in the lists above.
+# Written by the demo generator (`core.demo.events`, `core.demo.purchases`, `core.demo.experiments`): all already
+# in the lists above.
 DEMO_TYPES: tuple[str, ...] = (
     "page_view",
     "signup",
@@ -44,6 +45,8 @@ DEMO_TYPES: tuple[str, ...] = (
     "creator_started",
     "creator_published",
     "first_sale",
+    "campaign_view",
+    "cta_clicked",
 )
 
 EVENT_TYPES: frozenset[str] = frozenset(SEED_004_TYPES + SEED_001_TYPES + DEMO_TYPES)

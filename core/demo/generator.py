@@ -41,6 +41,7 @@ from core.demo.events import (
     search_queries,
     sequential_ids,
 )
+from core.demo.experiments import EXPERIMENT_COLUMNS, demo_experiments
 from core.demo.planted import Plants
 from core.demo.purchases import ORDER_COLUMNS, TRAFFIC_COLUMNS, SalesLedger, purchase_events
 from core.demo.resources import RESOURCES
@@ -84,11 +85,12 @@ class Scale:
     visitors: int  # learner-funnel visitors over the year
     searches: int  # searches over the last 150 days
     prospects_per_seller: int  # visitors of "sell with us" who never start
+    experiment_factor: int = 1  # multiplies the demo experiments' people (core.demo.experiments)
 
 
 SCALES: dict[str, Scale] = {
     "small": Scale("small", 110, 2.3, 0.10, 60_000, 28_000, 4),
-    "large": Scale("large", 13_500, 3.5, 0.88, 1_000_000, 260_000, 4),
+    "large": Scale("large", 13_500, 3.5, 0.88, 1_000_000, 260_000, 4, 8),
 }
 
 
@@ -102,6 +104,7 @@ class DemoSummary:
     gap_searches: dict[str, int] = field(default_factory=dict)
     purchases: dict[str, int] = field(default_factory=dict)
     planted: dict[str, dict[str, object]] = field(default_factory=dict)  # the anomalies planted (core.demo.planted)
+    experiments: dict[str, dict[str, object]] = field(default_factory=dict)  # what core.demo.experiments wrote
     seconds: float = 0.0
 
 
@@ -126,6 +129,7 @@ def _register(loader: BulkLoader) -> None:
     loader.register("analytics_events", EVENT_COLUMNS)
     loader.register("search_queries", SEARCH_COLUMNS)
     loader.register("seller_resources", _RESOURCE_COLUMNS)
+    loader.register("experiments", EXPERIMENT_COLUMNS)
 
 
 # The tables with millions of rows at the large scale: their indexes are built after the load.
@@ -158,8 +162,8 @@ _RESOURCE_COLUMNS = (
 )
 
 
-def _static_rows(rng: random.Random, clock: Clock, loader: BulkLoader) -> dict[str, str]:
-    """Categories, learn resources and the admin (with a login every day); returns category ids by slug."""
+def _static_rows(rng: random.Random, clock: Clock, loader: BulkLoader) -> tuple[dict[str, str], str]:
+    """Categories, learn resources and the admin (a login every day); returns category ids by slug, the admin's id."""
     new_id = id_factory(rng)
     founded = clock.day_start(0) - timedelta(days=800)
     category_ids = {}
@@ -212,7 +216,7 @@ def _static_rows(rng: random.Random, clock: Clock, loader: BulkLoader) -> dict[s
             when = clock.time_on(rng, index)
             loader.add("analytics_events", event_row(new_id, admin_id, admin_id, new_id(), "login", when, "direct"))
     loader.add("analytics_events", event_row(new_id, admin_id, admin_id, new_id(), "login", last_login, "direct"))
-    return category_ids
+    return category_ids, admin_id
 
 
 def database_has_users(database_url: str) -> bool:
@@ -300,7 +304,7 @@ def _load(
     # The products keep their key (other tables point to it) but not their indexes: the full-text GIN index
     # alone cost 39 s of the large load row by row.
     loader.defer_indexes(("digital_products",), keep_constraints=True)
-    category_ids = _static_rows(random.Random(f"demo:{seed}:static"), clock, loader)
+    category_ids, admin_id = _static_rows(random.Random(f"demo:{seed}:static"), clock, loader)
     ctx = MarketContext(
         clock=clock,
         days=days,
@@ -331,7 +335,8 @@ def _load(
         if number % report_every == 0 or number == len(plans):
             say(f"sellers {number:,}/{len(plans):,} ({time_module.perf_counter() - started:.1f} s)")
     _activity(seed, scale, clock, loader, ledger, subjects, summary)
-    say(f"funnels, e-mails and searches written ({time_module.perf_counter() - started:.1f} s)")
+    summary.experiments = demo_experiments(seed, clock, loader.add, admin_id=admin_id, factor=scale.experiment_factor)
+    say(f"funnels, e-mails, searches and experiments written ({time_module.perf_counter() - started:.1f} s)")
     loader.restore_indexes()
     say(f"indexes and constraints rebuilt ({time_module.perf_counter() - started:.1f} s)")
     summary.rows = dict(loader.counts)
