@@ -27,7 +27,7 @@ from components.ui.format import format_count
 from components.ui.text import md
 from core.accounts import Account
 from core.analytics.experiment_counts import ExperimentSummary
-from core.analytics.experiment_stats import ExperimentInputError, Verdict, sample_size_per_variant
+from core.analytics.experiment_stats import ExperimentInputError, Verdict, format_p_value, sample_size_per_variant
 from core.analytics.experiments import ExperimentValidationError
 from core.models import ExperimentStatus, ExperimentWinner
 from core.money import format_share, parse_amount
@@ -70,10 +70,6 @@ DEFINITIONS: dict[str, str] = {
     "Verdict": "Winner only at the planned size, without SRM, with p < 0.05 and P(B better) above 95 % (or below "
     "5 % for A).",
 }
-
-
-def format_p_value(p: float | None) -> str:
-    return "—" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}")
 
 
 def progress(s: ExperimentSummary) -> float:

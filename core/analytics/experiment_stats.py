@@ -285,8 +285,14 @@ def sample_size_per_variant(
     return math.ceil(root**2 / (p2 - p1) ** 2)
 
 
+def format_p_value(p: float | None) -> str:
+    """A p-value as a person reads it: "< 0.001", "0.256", or "—" when it is undefined."""
+    return "—" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}")
+
+
 def _format_p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    shown = format_p_value(p)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
 
 
 def decide(

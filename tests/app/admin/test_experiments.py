@@ -14,10 +14,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from components.admin.experiments import format_p_value
 from components.ui.text import md
 from core.analytics.experiment_counts import ExperimentSummary, summary
-from core.analytics.experiment_stats import sample_size_per_variant
+from core.analytics.experiment_stats import format_p_value, sample_size_per_variant
 from core.analytics.experiments import create_experiment
 from core.config import PROJECT_ROOT
 from core.models import AnalyticsEvent, Experiment, ExperimentWinner, User

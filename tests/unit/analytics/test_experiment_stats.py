@@ -23,6 +23,7 @@ from core.analytics.experiment_stats import (
     compare_conversions,
     cumulative_rates,
     decide,
+    format_p_value,
     posterior_density,
     prob_greater,
     sample_size_per_variant,
@@ -517,3 +518,10 @@ def test_cumulative_rates() -> None:
     assert cumulative_rates([]) == []
     with pytest.raises(ExperimentInputError):
         cumulative_rates([(d1, 5, 6)])
+
+
+def test_a_p_value_reads_as_three_decimals_below_one_in_a_thousand_or_a_dash() -> None:
+    assert format_p_value(0.25649) == "0.256"
+    assert format_p_value(0.001) == "0.001"  # 0.001 itself is shown, only smaller values collapse
+    assert format_p_value(0.000999) == "< 0.001"
+    assert format_p_value(None) == "—"
