@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time
 
 from components.data import cached, clock, forget_seller
 from core.db import session_scope
-from core.periods import MonthPoint
 from core.market import (
     BenchmarkView,
     OpportunityReport,
@@ -20,7 +19,7 @@ from core.market import (
     segments,
 )
 from core.models import DigitalProductType
-from core.periods import DailyPoint
+from core.periods import DailyPoint, MonthPoint
 from core.sales import SalesForecast
 from core.sales import forecast as forecasting
 

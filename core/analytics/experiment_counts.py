@@ -189,29 +189,58 @@ def experiment_counts(
 def daily_counts(session: Session, *, experiment_id: str, now: datetime) -> list[DailyCount]:
     """Per UTC day of first exposure and variant: the people exposed, and how many of them converted (days without
     exposures are absent), in one statement; they sum to `experiment_counts`' totals."""
+    return _daily_by_experiment(session, [experiment_id], now).get(experiment_id, [])
+
+
+def _daily_by_experiment(
+    session: Session, experiment_ids: Collection[str], now: datetime
+) -> dict[str, list[DailyCount]]:
+    """`daily_counts` of several experiments in one statement."""
     require_aware(now)
-    first = _first_exposures(session, [experiment_id], now)
+    ids = list(dict.fromkeys(experiment_ids))
+    if not ids:
+        return {}
+    first = _first_exposures(session, ids, now)
     day = _utc_day(session, first.c.first_at).label("day")
     rows = session.execute(
-        select(day, first.c.variant, func.count(), func.count(first.c.converted_at))
-        .group_by(day, first.c.variant)
-        .order_by(day, first.c.variant)
+        select(first.c.experiment_id, day, first.c.variant, func.count(), func.count(first.c.converted_at))
+        .group_by(first.c.experiment_id, day, first.c.variant)
+        .order_by(first.c.experiment_id, day, first.c.variant)
     ).all()
-    return [
-        DailyCount(day if isinstance(day, date) else date.fromisoformat(str(day)), variant, int(n), int(x))
-        for day, variant, n, x in rows
-    ]
+    result: dict[str, list[DailyCount]] = {}
+    for experiment_id, day_value, variant, n, x in rows:
+        as_day = day_value if isinstance(day_value, date) else date.fromisoformat(str(day_value))
+        result.setdefault(experiment_id, []).append(DailyCount(as_day, variant, int(n), int(x)))
+    return result
 
 
 def summary(session: Session, *, experiment_id: str, now: datetime, confidence: float = 0.95) -> ExperimentSummary:
-    """The page's one call: counts, the comparison of B with A, the planned sample size, the decision (with the
-    daily exposure rate since the start), the cumulative series and the data-quality warnings. Three statements."""
+    """One experiment's summary (`summaries`' for one): three statements. LookupError when it does not exist."""
     require_aware(now)
     experiment = session.get(Experiment, experiment_id)
     if experiment is None:
         raise LookupError("Experiment not found")
     counts = experiment_counts(session, experiment_ids=[experiment_id], now=now)[experiment_id]
     daily = daily_counts(session, experiment_id=experiment_id, now=now)
+    return _summarize(experiment, counts, daily, now, confidence)
+
+
+def summaries(session: Session, *, now: datetime, confidence: float = 0.95) -> list[ExperimentSummary]:
+    """The page's one call: every experiment's summary, newest start first (then by name), in three statements
+    whatever the number of experiments (the experiments, their counts, their daily cohorts)."""
+    require_aware(now)
+    rows = session.scalars(select(Experiment).order_by(Experiment.start_at.desc(), Experiment.name)).all()
+    ids = [experiment.id for experiment in rows]
+    counts = experiment_counts(session, experiment_ids=ids, now=now)
+    daily = _daily_by_experiment(session, ids, now)
+    return [_summarize(e, counts[e.id], daily.get(e.id, []), now, confidence) for e in rows]
+
+
+def _summarize(
+    experiment: Experiment, counts: ExperimentCounts, daily: list[DailyCount], now: datetime, confidence: float
+) -> ExperimentSummary:
+    """Counts, the comparison of B with A, the planned sample size, the decision (with the daily exposure rate since
+    the start), the cumulative series and the data-quality warnings (pure)."""
     comparison = compare_conversions(
         (counts.a.exposures, counts.a.conversions), (counts.b.exposures, counts.b.conversions), confidence=confidence
     )

@@ -18,6 +18,7 @@ from core.analytics.experiment_counts import (
     VariantCounts,
     daily_counts,
     experiment_counts,
+    summaries,
     summary,
 )
 from core.analytics.experiment_stats import Verdict
@@ -218,6 +219,28 @@ def test_summary_warns_about_switchers(session: Session, experiments: tuple[Expe
         "1 person saw both variants; each is counted in the variant they saw first. Check that the assignment is "
         "sticky.",
     )
+
+
+def test_all_summaries_in_three_statements_equal_each_one_alone(
+    session: Session, experiments: tuple[Experiment, Experiment]
+) -> None:
+    x, y = experiments
+    statements = Statements(session)
+    try:
+        together = summaries(session, now=NOW)
+    finally:
+        statements.close()
+    assert statements.count == 3  # the experiments, their counts, their daily cohorts
+    newest_first = sorted((x, y), key=lambda e: (-e.start_at.timestamp(), e.name))
+    alone = [summary(session, experiment_id=e.id, now=NOW) for e in newest_first]
+    assert [s.experiment.id for s in together] == [s.experiment.id for s in alone]
+    for mine, reference in zip(together, alone, strict=True):
+        assert (mine.counts, mine.daily, mine.comparison, mine.decision) == (
+            reference.counts,
+            reference.daily,
+            reference.comparison,
+            reference.decision,
+        )
 
 
 # ----------------------------------------------------------------------------- writes
