@@ -41,6 +41,7 @@ from core.models.performance import (
     SellerAlertSettings,
     SellerTraffic,
 )
+from core.models.pipeline import CreatorPipeline, PipelineStage, PipelineStageChange, TouchType
 from core.models.scale import AnalyticsRollup, ListingScoreRecord, RollupWatermark, SearchSupplyCount
 from core.models.system import AICache, EmailOutbox, JobClaim, JobRun, JobRunnerHeartbeat, Notification
 
@@ -54,6 +55,7 @@ __all__ = [
     "Base",
     "Category",
     "ConversionEvent",
+    "CreatorPipeline",
     "DailyDigest",
     "DetectedAnomaly",
     "DigitalProduct",
@@ -73,6 +75,8 @@ __all__ = [
     "Notification",
     "OperatorAlert",
     "Order",
+    "PipelineStage",
+    "PipelineStageChange",
     "PriceChange",
     "ProductRecommendation",
     "ProductView",
@@ -88,6 +92,7 @@ __all__ = [
     "SellerProfile",
     "SellerResource",
     "SellerTraffic",
+    "TouchType",
     "User",
     "UserSession",
 ]
