@@ -79,7 +79,10 @@ def product_picker(products: Sequence[ProductOption]) -> ProductOption | None:
     """
     by_id = {p.id: p for p in products}
     requested = st.query_params.get("product")
-    if requested and requested != st.session_state.get(KEY_LINKED):
+    # Also when the picker lost its value but the URL still names the product (a rerun that dropped the widget's
+    # state: a CI browser test saw the confirmation vanish with no product chosen and the link unchanged).
+    lost = st.session_state.get(KEY_PRODUCT) is None
+    if requested and (requested != st.session_state.get(KEY_LINKED) or lost):
         if requested in by_id:
             st.session_state[KEY_PRODUCT] = requested
             st.session_state[KEY_LINKED] = requested
