@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.data import database_errors
 from components.data import pricing as pricing_data
-from components.seller import pricing, pricing_review
+from components.seller import pricing, pricing_picker, pricing_review
 from components.shell import access
 
 seller_id = access.current_seller_id()
@@ -18,12 +18,12 @@ st.caption("Compare a product's price with similar published listings and apply 
 with database_errors():
     products = pricing_data.seller_products(seller_id)
 if not products:
-    pricing.no_products()
+    pricing_picker.no_products()
     st.stop()
 
-product = pricing.product_picker(products)
+product = pricing_picker.product_picker(products)
 if product is None:
-    pricing.pick_hint()
+    pricing_picker.pick_hint()
 else:
     try:
         with database_errors():
