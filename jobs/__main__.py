@@ -68,7 +68,8 @@ def _retry(seconds: float) -> RetryPolicy:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from jobs.registry import JOBS, run_job
+    from jobs.dispatch import run_job
+    from jobs.registry import JOBS
 
     settings = get_settings()
     unknown = [name for name in args.names if name not in JOBS]
@@ -119,7 +120,7 @@ def command_list() -> int:
 
 
 def command_loop(args: argparse.Namespace) -> int:
-    from jobs.registry import default_claimed_by
+    from jobs.dispatch import default_claimed_by
     from jobs.runner import Runner
 
     stop = threading.Event()

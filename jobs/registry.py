@@ -1,4 +1,4 @@
-"""The jobs table (`JOBS`): each job's name, schedule, period and work, and `run_job` that dispatches through it.
+"""The jobs table (`JOBS`): each job's name, schedule, period and work (`jobs.dispatch.run_job` runs one).
 
 One job does one thing, a function of its capability package; the `_work` functions below only translate a run
 (`JobContext`) into its arguments and its result into a row count. Each claimed job is claimed, run and recorded
@@ -56,6 +56,9 @@ The rest of the week:
 - `alert-rules` every 5 minutes: evaluate the operator alert rules (`core.ops.alerts.evaluate_alert_rules`): open an
   alert when a rule breaches (one unresolved alert per rule), resolve it when the metric is back, notify admins
   in-app and, where the rule says so, by e-mail (`then`: the outbox). Period: the local five minutes.
+- `creator-pipeline` hourly at :40: move every creator on the admins' pipeline board to the stage the marketplace's
+  data says (`core.sellers.pipeline.refresh_pipeline`: signed up, drafting, published, first sale, active, churn
+  risk; a stage set by hand is kept until the data moves the creator further), one history row per move.
 - `first-sale-emails` hourly at :20: congratulate every seller whose first paid order came in the last 7 days, once
   (`core.messaging.first_sale.congratulate_first_sales`, outbox key `first-sale:<seller>`), then deliver.
 
@@ -65,47 +68,29 @@ No `schedule` import here: the app imports this module for the admin Jobs page (
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.accounts import records
 from core.accounts.sessions import session_policy
 from core.ai import cache as ai_cache
-from core.ai.door import AIDoor
 from core.analytics import anomaly_scan, daily_sales, rollups
 from core.config import Settings, get_settings
-from core.db import get_engine, utcnow
 from core.goals import deadlines
 from core.listings import persisted
 from core.market import alerts, benchmarks
 from core.messaging import anomaly_insights, daily_digest, digest, first_sale
-from core.models import JobStatus
 from core.notify import email
-from core.ops import (
-    DatabaseUnavailable,
-    JobOutcome,
-    RetryPolicy,
-    SessionFactory,
-    as_session_factory,
-    is_connection_error,
-    record_run,
-    run_claimed,
-    run_with_db_retry,
-)
 from core.ops import alerts as operator_alerts
 from core.periods import local_day
 from core.sales import alert_evaluation as seller_alerts
 from core.sales import recommendation_outcomes
+from core.sellers import pipeline
 from core.sellers.activity import refresh_seller_activity
-from jobs.spec import JobContext, JobSpec, Period, Progress, WorkDone, daily, every_minutes, hourly, weekly
+from jobs.spec import JobContext, JobSpec, Period, WorkDone, daily, every_minutes, hourly, weekly
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +169,11 @@ def _congratulate_first_sales(session: Session, job: JobContext) -> int:
     return first_sale.congratulate_first_sales(session, now=job.now, settings=job.settings)
 
 
+def _refresh_creator_pipeline(session: Session, job: JobContext) -> WorkDone:
+    report = pipeline.refresh_pipeline(session, now=job.now)
+    return WorkDone(rows=report.created + report.moved, detail=report.summary())
+
+
 def _refresh_rollups(session: Session, job: JobContext) -> WorkDone:
     report = rollups.refresh_rollups(session, now=job.now)
     days = daily_sales.refresh_daily_sales(session, today=local_day(job.now, job.settings.timezone))
@@ -231,6 +221,9 @@ FIRST_SALE_EMAILS = JobSpec(
     "first-sale-emails", "First-sale congratulations", hourly(":20"), Period.HOUR, _congratulate_first_sales,
     then=(EMAIL_OUTBOX.name,),
 )  # fmt: skip
+CREATOR_PIPELINE = JobSpec(
+    "creator-pipeline", "Creator pipeline stages", hourly(":40"), Period.HOUR, _refresh_creator_pipeline
+)
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
     for spec in (
@@ -249,6 +242,7 @@ JOBS: dict[str, JobSpec] = {
         ROLLUPS,
         ALERT_RULES,
         FIRST_SALE_EMAILS,
+        CREATOR_PIPELINE,
     )
 }
 
@@ -272,129 +266,3 @@ def next_run_times(now: datetime, *, settings: Settings | None = None) -> dict[s
     """Every job's next scheduled run after `now`, in APP_TIMEZONE (pure; no `schedule` needed)."""
     tz = (settings or get_settings()).timezone
     return {name: spec.next_run(now, tz) for name, spec in JOBS.items()}
-
-
-# ------------------------------------------------------------------------------------------ running
-
-
-def default_claimed_by() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def run_unclaimed(
-    factory: SessionFactory,
-    spec: JobSpec,
-    job: JobContext,
-    *,
-    period: str,
-    record_idle: bool,
-    clock: Callable[[], datetime] = utcnow,
-) -> JobOutcome:
-    """Run work that commits on its own (the outbox) and record the run (an idle pass only if `record_idle`).
-
-    Raises `DatabaseUnavailable` when the database cannot be reached, so `run_with_db_retry` can retry.
-    """
-    started = clock()
-    try:
-        with factory() as session:
-            result = spec.work(session, job)
-            session.commit()
-    except Exception as exc:
-        if is_connection_error(exc):
-            raise DatabaseUnavailable(str(exc)) from exc
-        log.exception("job %s (%s) failed", spec.name, period)
-        error = f"{type(exc).__name__}: {exc}"
-        run_id = record_run(factory, job_name=spec.name, period=period, status=JobStatus.FAILED, started_at=started,
-                            finished_at=clock(), error=error)  # fmt: skip
-        return JobOutcome(spec.name, period, JobStatus.FAILED, error=error, run_id=run_id)
-    done = result if isinstance(result, WorkDone) else WorkDone(rows=int(result or 0))
-    run_id = None
-    if not done.idle or record_idle:
-        run_id = record_run(factory, job_name=spec.name, period=period, status=JobStatus.OK, started_at=started,
-                            finished_at=clock(), rows=done.rows, error=done.errors)  # fmt: skip
-    return JobOutcome(spec.name, period, JobStatus.OK, rows=done.rows, run_id=run_id, detail=done.detail)
-
-
-def _rows(result: int | WorkDone | None) -> int:
-    return result.rows if isinstance(result, WorkDone) else int(result or 0)
-
-
-def run_job(
-    name: str,
-    *,
-    sessions: Engine | SessionFactory,
-    now: datetime,
-    claimed_by: str | None = None,
-    settings: Settings | None = None,
-    ai: AIDoor | None = None,
-    progress: Progress | None = None,
-    retry: RetryPolicy | None = None,
-    sleep: Callable[[float], Any] = time.sleep,
-    record_idle: bool = True,
-) -> JobOutcome:
-    """Run job `name` once for `now`'s period (KeyError for an unknown name). Never raises for a job failure.
-
-    A claimed job runs through `run_claimed` (lock, claim, work and its ok run in one transaction); then the
-    jobs in its `then` run unless it failed. `sleep(seconds)` waits between database retries and paced
-    e-mails; returning True means "stop" (the runner passes its stop event's `wait`).
-    """
-    spec = get_spec(name)
-    settings = settings or get_settings()
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    factory = as_session_factory(sessions)
-    claimed_by = claimed_by or default_claimed_by()
-    retry = retry or RetryPolicy()
-    period = spec.period_label(now, settings.timezone)
-    job = JobContext(now=now, settings=settings, door=ai, progress=progress, sleep=sleep)
-
-    if spec.claimed:
-
-        def attempt() -> JobOutcome:
-            return run_claimed(factory, job_name=name, period=period, fn=lambda s: _rows(spec.work(s, job)),
-                               claimed_by=claimed_by)  # fmt: skip
-
-    else:
-
-        def attempt() -> JobOutcome:
-            return run_unclaimed(factory, spec, job, period=period, record_idle=record_idle)
-
-    outcome = run_with_db_retry(attempt, sessions=factory, job_name=name, period=period, retry=retry, sleep=sleep)
-    if outcome.status == JobStatus.FAILED:
-        return outcome
-    details = [outcome.detail] if outcome.detail else []
-    for follower in spec.then:
-        after = run_job(follower, sessions=factory, now=now, claimed_by=claimed_by, settings=settings, ai=ai,
-                        retry=retry, sleep=sleep, record_idle=False)  # fmt: skip
-        said = after.error or (after.detail if after.run_id else None)  # an idle follower has nothing to say
-        details += [said] if said else []
-    detail = "; ".join(details) or None
-    return JobOutcome(outcome.job_name, outcome.period, outcome.status, outcome.rows, outcome.error, outcome.run_id,
-                      detail)  # fmt: skip
-
-
-def run_job_now(
-    name: str,
-    *,
-    now: datetime,
-    claimed_by: str,
-    progress: Progress | None = None,
-    sessions: Engine | SessionFactory | None = None,
-    settings: Settings | None = None,
-    ai: AIDoor | None = None,
-) -> JobOutcome:
-    """The admin's "Run now": the same claimed run as the schedule's (a done period is skipped), on the app's engine.
-
-    `claimed_by` names who asked (e.g. "app:<username>"); `progress(done, total)` reports per seller
-    for the digest. A short database retry (15 s) keeps the page responsive when the database is down.
-    """
-    return run_job(
-        name,
-        sessions=sessions if sessions is not None else get_engine(),
-        now=now,
-        claimed_by=claimed_by,
-        settings=settings,
-        ai=ai,
-        progress=progress,
-        retry=RetryPolicy(total_seconds=15.0, first_delay=1.0),
-    )

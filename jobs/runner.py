@@ -38,7 +38,8 @@ from core.ops import (
     record_start,
     record_stop,
 )
-from jobs.registry import JOBS, run_job
+from jobs.dispatch import run_job
+from jobs.registry import JOBS
 from jobs.spec import JobSpec
 
 log = logging.getLogger("jobs.runner")

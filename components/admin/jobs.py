@@ -22,6 +22,7 @@ from core.ops import ALIVE_WITHIN, LOCKED, PERIOD_DONE, JobOutcome, JobRunView, 
 from jobs.registry import (
     ALERT_RULES,
     BENCHMARKS,
+    CREATOR_PIPELINE,
     JOBS,
     ROLLUPS,
     SELLER_ALERTS,
@@ -30,7 +31,14 @@ from jobs.registry import (
     next_run_times,
 )
 
-RUNNABLE = (BENCHMARKS.name, SELLER_ALERTS.name, WEEKLY_DIGEST.name, ROLLUPS.name, ALERT_RULES.name)
+RUNNABLE = (
+    BENCHMARKS.name,
+    SELLER_ALERTS.name,
+    WEEKLY_DIGEST.name,
+    ROLLUPS.name,
+    ALERT_RULES.name,
+    CREATOR_PIPELINE.name,
+)
 MAILS_SELLERS = frozenset({WEEKLY_DIGEST.name})  # "Run now" asks first, with the number of recipients
 NO_RUNNER = (
     "No jobs runner is running: scheduled jobs will not run until one is started with `make jobs` (`python -m jobs`)."
@@ -43,6 +51,7 @@ DONE_NOUN = {
     ROLLUPS.name: "roll-up rows written",
     SELLER_ALERTS.name: "seller alerts opened, followed or closed",
     ALERT_RULES.name: "operator alerts opened or resolved",
+    CREATOR_PIPELINE.name: "creators added or moved",
 }
 RUN_NOW_HELP = {
     BENCHMARKS.name: "Recalculates every market benchmark — once per day: after today's run, a press is skipped.",
@@ -55,6 +64,9 @@ RUN_NOW_HELP = {
     "notifies each new breach in the app — once per day: after today's run, a press is skipped.",
     ALERT_RULES.name: "Evaluates the operator alert rules now: opens, follows and resolves alerts and notifies the "
     "admins — once per five minutes: a second press in the same five minutes is skipped.",
+    CREATOR_PIPELINE.name: "Moves every creator on the pipeline board to the stage the marketplace's data says "
+    "(stages set by hand are kept until the data moves the creator further) — once per hour: a second press in the "
+    "same hour is skipped.",
 }
 
 

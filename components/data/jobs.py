@@ -21,7 +21,8 @@ from core.ops import (
     recent_job_runs,
     runner_status,
 )
-from jobs.registry import WEEKLY_DIGEST, run_job_now
+from jobs.dispatch import run_job_now
+from jobs.registry import WEEKLY_DIGEST
 
 RUNS_PER_JOB = 10
 

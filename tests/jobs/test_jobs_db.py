@@ -30,7 +30,8 @@ from core.models import (
     SellerGoal,
     SellerInsight,
 )
-from jobs.registry import JOBS, run_job
+from jobs.dispatch import run_job
+from jobs.registry import JOBS
 from jobs.runner import Runner
 from tests.conftest import NOW
 from tests.factories import add_revenue, add_search, make_category, make_product, make_seller

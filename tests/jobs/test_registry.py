@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from core.config import Settings
 from core.models import Category, EmailOutbox, JobClaim, JobRun, JobStatus
 from jobs import registry
-from jobs.registry import JOBS, get_spec, run_job
+from jobs.dispatch import run_job
+from jobs.registry import JOBS, get_spec
 from jobs.spec import JobContext, JobSpec, Period, WorkDone, daily, hourly
 from tests.conftest import NOW
 

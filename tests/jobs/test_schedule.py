@@ -21,7 +21,7 @@ MORNING = [
     "anomalies",
     "daily-digest",
 ]
-REST = ["weekly-digest", "email-outbox", "rollups", "alert-rules", "first-sale-emails"]
+REST = ["weekly-digest", "email-outbox", "rollups", "alert-rules", "first-sale-emails", "creator-pipeline"]
 
 
 def test_scheduler_registers_the_jobs_at_local_times() -> None:
@@ -51,6 +51,7 @@ def test_scheduler_registers_the_jobs_at_local_times() -> None:
     assert (digest.unit, digest.at_time, digest.start_day) == ("weeks", time(9, 0), "monday")
     assert (outbox.unit, outbox.at_time) == ("hours", time(0, 5))
     assert (jobs["first-sale-emails"].unit, jobs["first-sale-emails"].at_time) == ("hours", time(0, 20))
+    assert (jobs["creator-pipeline"].unit, jobs["creator-pipeline"].at_time) == ("hours", time(0, 40))
     assert {str(j.at_time_zone) for j in jobs.values()} == {"America/New_York"}
     assert jobs["goal-deadlines"].job_func.args == ("goal-deadlines",)
 

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from components.admin import operator_kpis as kpi_page
 from core.config import load_settings
 from core.models import AnalyticsEvent, EmailOutbox, EmailStatus, RevenueRecord
-from jobs.registry import run_job
+from jobs.dispatch import run_job
 from tests.app.conftest import World, logged_in_app, pin_clock
 
 OPERATOR_KPIS = "pages/admin/operator_kpis.py"

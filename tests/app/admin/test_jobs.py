@@ -84,6 +84,7 @@ def test_every_job_is_listed_with_its_schedule_and_next_run() -> None:
         "Operator roll-ups",
         "Operator alert rules",
         "First-sale congratulations",
+        "Creator pipeline stages",
     ]
     captions = "\n".join(c.value for c in at.caption)
     # Next runs after Monday 10:00 UTC: benchmarks Tuesday 03:00, digest next Monday 09:00, outbox 10:05.
@@ -95,6 +96,7 @@ def test_every_job_is_listed_with_its_schedule_and_next_run() -> None:
     assert "`seller-alerts` · daily at 06:30 (UTC) · next run **Tue Nov 24, 06:30:00**" in captions
     assert "`alert-rules` · every 5 minutes · next run **Mon Nov 23, 10:05:00**" in captions
     assert "`first-sale-emails` · hourly at :20 · next run **Mon Nov 23, 10:20:00**" in captions
+    assert "`creator-pipeline` · hourly at :40 · next run **Mon Nov 23, 10:40:00**" in captions
     # Run now is offered for these claimed jobs only.
     assert {b.key for b in at.button if b.key and b.key.startswith("jobs_run_")} == {
         "jobs_run_benchmarks",
@@ -102,6 +104,7 @@ def test_every_job_is_listed_with_its_schedule_and_next_run() -> None:
         "jobs_run_weekly-digest",
         "jobs_run_rollups",
         "jobs_run_alert-rules",
+        "jobs_run_creator-pipeline",
     }
 
 
