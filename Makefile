@@ -74,7 +74,7 @@ demo-data: venv  ## Migrate the database to the newest schema and load the demo 
 # `make run` the same day skips them. A failure is reported but does not stop the app from starting.
 post-load: demo-data
 	@url="$$($(PY) scripts/database_url.py)"; \
-	DATABASE_URL="$$url" $(PY) -m jobs run benchmarks goal-deadlines opportunity-alerts listing-scores rollups \
+	DATABASE_URL="$$url" $(PY) -m jobs run benchmarks goal-deadlines opportunity-alerts listing-scores rollups creator-pipeline \
 		seller-alerts anomalies daily-digest \
 		|| echo "warning: a morning job failed; pricing, market and admin pages may lack benchmarks, scores, roll-ups, alerts or the digest until it runs"
 

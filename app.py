@@ -47,6 +47,7 @@ ROLE_SECTIONS: dict[str, Sections] = {
         "Sellers": [
             PageSpec("pages/admin/seller_success.py", "Seller success", ":material/groups:", urls.SELLER_SUCCESS),
             PageSpec("pages/admin/applications.py", "Applications", ":material/how_to_reg:", urls.APPLICATIONS),
+            PageSpec("pages/admin/pipeline.py", "Creator pipeline", ":material/view_kanban:", urls.CREATOR_PIPELINE),
             PageSpec("pages/admin/low_quality.py", "Low-quality listings", ":material/report:", urls.LOW_QUALITY),
         ],
         "Marketplace": [

@@ -125,6 +125,8 @@ class Settings:
     collector_port: int = 8600
     collector_max_body_bytes: int = 1_048_576
     collector_rate_per_minute: float = 1200.0
+    # Creator pipeline (issue 16): a creator drafting for more than this many days is "stuck".
+    pipeline_stuck_days: int = 3
 
     @property
     def is_production(self) -> bool:
@@ -235,6 +237,7 @@ def load_settings(env: dict[str, str] | None = None, *, env_file: Path | None = 
         collector_port=num("COLLECTOR_PORT", defaults.collector_port, int),
         collector_max_body_bytes=num("COLLECTOR_MAX_BODY_BYTES", defaults.collector_max_body_bytes, int),
         collector_rate_per_minute=num("COLLECTOR_RATE_PER_MINUTE", defaults.collector_rate_per_minute),
+        pipeline_stuck_days=num("PIPELINE_STUCK_DAYS", defaults.pipeline_stuck_days, int),
     )
     settings.validate()
     return settings

@@ -30,6 +30,7 @@ SIGN_INS = "sign-ins"
 SYSTEM_HEALTH = "system-health"
 ALERTS = "alerts"
 EXPERIMENTS = "experiments"
+CREATOR_PIPELINE = "creator-pipeline"
 
 
 def page_link(page: str, **params: str) -> str:

@@ -42,6 +42,7 @@ from core.demo.events import (
     sequential_ids,
 )
 from core.demo.experiments import EXPERIMENT_COLUMNS, demo_experiments
+from core.demo.pipeline import add_demo_pipeline
 from core.demo.planted import Plants
 from core.demo.purchases import ORDER_COLUMNS, TRAFFIC_COLUMNS, SalesLedger, purchase_events
 from core.demo.resources import RESOURCES
@@ -143,23 +144,9 @@ BULK_TABLES = (
     "search_queries",
 )
 _RESOURCE_COLUMNS = (
-    "id",
-    "title",
-    "slug",
-    "type",
-    "content",
-    "excerpt",
-    "video_url",
-    "thumbnail_url",
-    "category",
-    "tags",
-    "order",
-    "is_published",
-    "published_at",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-)
+    "id", "title", "slug", "type", "content", "excerpt", "video_url", "thumbnail_url", "category",
+    "tags", "order", "is_published", "published_at", "created_at", "updated_at", "deleted_at",
+)  # fmt: skip
 
 
 def _static_rows(rng: random.Random, clock: Clock, loader: BulkLoader) -> tuple[dict[str, str], str]:
@@ -257,6 +244,9 @@ def generate_demo(
         with Session(engine) as session, session.begin():
             recalculate_benchmarks(session, now=datetime.combine(today, datetime.min.time(), UTC))
         say(f"market benchmarks computed ({time_module.perf_counter() - started:.1f} s)")
+        with Session(engine) as session, session.begin():
+            creators = add_demo_pipeline(session, seed=seed, now=datetime.combine(today, datetime.min.time(), UTC))
+        say(f"creator pipeline: {creators:,} creators ({time_module.perf_counter() - started:.1f} s)")
     finally:
         engine.dispose()
     summary.seconds = round(time_module.perf_counter() - started, 2)

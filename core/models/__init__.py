@@ -41,7 +41,15 @@ from core.models.performance import (
     SellerAlertSettings,
     SellerTraffic,
 )
-from core.models.pipeline import CreatorPipeline, PipelineStage, PipelineStageChange, TouchType
+from core.models.pipeline import (
+    CreatorPipeline,
+    PipelineInvite,
+    PipelineStage,
+    PipelineStageChange,
+    PipelineTouch,
+    TouchSource,
+    TouchType,
+)
 from core.models.scale import AnalyticsRollup, ListingScoreRecord, RollupWatermark, SearchSupplyCount
 from core.models.system import AICache, EmailOutbox, JobClaim, JobRun, JobRunnerHeartbeat, Notification
 
@@ -75,8 +83,10 @@ __all__ = [
     "Notification",
     "OperatorAlert",
     "Order",
+    "PipelineInvite",
     "PipelineStage",
     "PipelineStageChange",
+    "PipelineTouch",
     "PriceChange",
     "ProductRecommendation",
     "ProductView",
@@ -92,6 +102,7 @@ __all__ = [
     "SellerProfile",
     "SellerResource",
     "SellerTraffic",
+    "TouchSource",
     "TouchType",
     "User",
     "UserSession",

@@ -1,6 +1,7 @@
 """The creator pipeline's tables (issue 16, seed 004 `creatorPipeline`): one row per creator with the stage on the
 admins' board, when each stage was first reached, outreach notes and totals, and the history of every stage change.
-Stages from "signed up" on are derived from the marketplace's data by `core.sellers.pipeline.refresh_pipeline`."""
+Stages from "signed up" on are derived from the marketplace's data by `core.sellers.pipeline.refresh_pipeline`.
+Outreach (migration 0012): every touch with a creator and personal invite links (`core.sellers.outreach`, `invites`)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ class CreatorPipeline(IdMixin, TimestampMixin, Base):
 
     user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), unique=True, default=None)
     name: Mapped[str] = mapped_column(String(120), default="")
+    # A prospect's address (no account yet); a creator with an account is written to at `users.email`.
+    contact_email: Mapped[str | None] = mapped_column(String(254), default=None)
     stage: Mapped[PipelineStage] = mapped_column(enum_type(PipelineStage, "pipeline_stage"))
     stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -96,3 +99,41 @@ class PipelineStageChange(IdMixin, Base):
     )
     to_stage: Mapped[PipelineStage] = mapped_column(enum_type(PipelineStage, "pipeline_to_stage"))
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class TouchSource(StrEnum):
+    """Who logged a touch: an admin by hand, the invite e-mail, or a bulk nudge (the nudge interval reads these)."""
+
+    MANUAL = "manual"
+    INVITE = "invite"
+    NUDGE = "nudge"
+
+
+class PipelineTouch(IdMixin, Base):
+    """One outreach contact with a creator (issue 16): when, by which admin (NULL = the system), how (`touch_type`),
+    where it came from (`source`, a `TouchSource` value) and a note. The newest sets the creator's last touch."""
+
+    __tablename__ = "pipeline_touches"
+    __table_args__ = (Index("ix_pipeline_touches_creator_at", "creator_id", "at"),)
+
+    creator_id: Mapped[str] = mapped_column(ForeignKey("creator_pipeline.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
+    touch_type: Mapped[TouchType] = mapped_column(enum_type(TouchType, "touch_type"))
+    source: Mapped[str] = mapped_column(String(16), default=TouchSource.MANUAL.value)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PipelineInvite(IdMixin, Base):
+    """A personal invite link (issue 16). Only the SHA-256 of the link's random nonce is stored (`token_hash`), never
+    the link; `used_at` is set once, by the redemption that wins (`core.sellers.invites.redeem_invite`)."""
+
+    __tablename__ = "pipeline_invites"
+    __table_args__ = (Index("ix_pipeline_invites_creator_created", "creator_id", "created_at"),)
+
+    creator_id: Mapped[str] = mapped_column(ForeignKey("creator_pipeline.id"))
+    created_by_user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
