@@ -58,7 +58,9 @@ The rest of the week:
   in-app and, where the rule says so, by e-mail (`then`: the outbox). Period: the local five minutes.
 - `creator-pipeline` hourly at :40: move every creator on the admins' pipeline board to the stage the marketplace's
   data says (`core.sellers.pipeline.refresh_pipeline`: signed up, drafting, published, first sale, active, churn
-  risk; a stage set by hand is kept until the data moves the creator further), one history row per move.
+  risk; a stage set by hand is kept until the data moves the creator further), one history row per move. Only the
+  creators whose data changed since the last run are derived again, and every seller once a day
+  (`core.sellers.pipeline_changes.refresh_due`).
 - `first-sale-emails` hourly at :20: congratulate every seller whose first paid order came in the last 7 days, once
   (`core.messaging.first_sale.congratulate_first_sales`, outbox key `first-sale:<seller>`), then deliver.
 
@@ -88,7 +90,7 @@ from core.ops import alerts as operator_alerts
 from core.periods import local_day
 from core.sales import alert_evaluation as seller_alerts
 from core.sales import recommendation_outcomes
-from core.sellers import pipeline
+from core.sellers import pipeline_changes
 from core.sellers.activity import refresh_seller_activity
 from jobs.spec import JobContext, JobSpec, Period, WorkDone, daily, every_minutes, hourly, weekly
 
@@ -170,8 +172,8 @@ def _congratulate_first_sales(session: Session, job: JobContext) -> int:
 
 
 def _refresh_creator_pipeline(session: Session, job: JobContext) -> WorkDone:
-    report = pipeline.refresh_pipeline(session, now=job.now)
-    return WorkDone(rows=report.created + report.moved, detail=report.summary())
+    outcome = pipeline_changes.refresh_due(session, now=job.now)
+    return WorkDone(rows=outcome.report.created + outcome.report.moved, detail=outcome.summary())
 
 
 def _refresh_rollups(session: Session, job: JobContext) -> WorkDone:

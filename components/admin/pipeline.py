@@ -103,7 +103,7 @@ def last_touch_text(card: Card, now: datetime) -> str:
 def refresh_button() -> None:
     if st.button("Update stages from the data", key="pipeline_refresh", icon=":material/sync:"):
         with st.spinner("Reading sign-ups, products and orders…"):
-            report = data.refresh()
+            report = data.refresh().report
         flash(
             FLASH,
             f"Stages updated: {format_count(report.created)} new on the board, {format_count(report.moved)} moved.",

@@ -7,11 +7,11 @@ from __future__ import annotations
 from components.data import clock
 from core.config import get_settings
 from core.db import session_scope
-from core.sellers import outreach, pipeline, pipeline_board
+from core.sellers import outreach, pipeline, pipeline_board, pipeline_changes
 from core.sellers.invites import InviteLink, create_invite
 from core.sellers.outreach import NudgeReport, TouchView
-from core.sellers.pipeline import PipelineReport
 from core.sellers.pipeline_board import Board, Card, CreatorDetail
+from core.sellers.pipeline_changes import RefreshOutcome
 
 
 def board(*, assigned_admin_id: str | None, niche: str | None) -> Board:
@@ -38,10 +38,11 @@ def stuck() -> tuple[int, list[Card]]:
         return days, pipeline_board.stuck_cards(session, now=clock.now(), days=days)
 
 
-def refresh() -> PipelineReport:
-    """Bring every creator's stage up to the data now (the `creator-pipeline` job's work)."""
+def refresh() -> RefreshOutcome:
+    """Bring the stages up to the data now, as the `creator-pipeline` job does (the creators with changes since the
+    last refresh; everyone when the last full refresh is a day old)."""
     with session_scope() as session:
-        return pipeline.refresh_pipeline(session, now=clock.now())
+        return pipeline_changes.refresh_due(session, now=clock.now())
 
 
 def move(creator_id: str, *, to_stage: str, reason: str, admin_user_id: str) -> None:

@@ -15,13 +15,13 @@ then the data takes over again (the manual flag is cleared). Active and churn ri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 
 from core.models import (
@@ -93,10 +93,14 @@ class PipelineValidationError(ValueError):
 # --------------------------------------------------------------------------- deriving
 
 
-def derive_stages(session: Session, *, now: datetime) -> dict[str, DerivedStage]:
-    """Every seller's data-derived stage, keyed by user id: one SELECT over four grouped sub-queries (products,
-    `creator_started` events, paid orders up to `now`), none per seller."""
+def derive_stages(
+    session: Session, *, now: datetime, user_ids: Collection[str] | None = None
+) -> dict[str, DerivedStage]:
+    """Every seller's data-derived stage (only those of `user_ids` when given), keyed by user id: one SELECT over
+    four grouped sub-queries (products, `creator_started` events, paid orders up to `now`), none per seller."""
     sp, p, o, e = SellerProfile, DigitalProduct, Order, AnalyticsEvent
+    ids = sorted(user_ids) if user_ids is not None else None
+    of_sellers = sp.user_id.in_(ids) if ids is not None else true()
     live_product = and_(p.deleted_at.is_(None), p.created_at <= now)
     products = (
         select(
@@ -106,13 +110,14 @@ def derive_stages(session: Session, *, now: datetime) -> dict[str, DerivedStage]
             func.count(p.id).filter(p.status == ProductStatus.PUBLISHED, p.published_at <= now).label("live"),
         )
         .join(p, and_(p.seller_id == sp.id, live_product))
-        .where(sp.deleted_at.is_(None))
+        .where(sp.deleted_at.is_(None), of_sellers)
         .group_by(sp.user_id)
         .subquery()
     )
     started = (
         select(e.person_id.label("user_id"), func.min(e.occurred_at).label("started_at"))
         .where(e.event_type == "creator_started", e.occurred_at <= now)
+        .where(e.person_id.in_(ids) if ids is not None else true())
         .group_by(e.person_id)
         .subquery()
     )
@@ -127,6 +132,7 @@ def derive_stages(session: Session, *, now: datetime) -> dict[str, DerivedStage]
             func.sum(o.amount).label("gmv"),
         )
         .where(o.status == OrderStatus.PAID, o.created_at <= now)
+        .where(o.seller_id.in_(select(sp.id).where(of_sellers)) if ids is not None else true())
         .group_by(o.seller_id)
         .subquery()
     )
@@ -155,6 +161,7 @@ def derive_stages(session: Session, *, now: datetime) -> dict[str, DerivedStage]
         .outerjoin(started, started.c.user_id == u.id)
         .outerjoin(sales, sales.c.user_id == u.id)
         .where(u.role == UserRole.SELLER, u.created_at <= now)
+        .where(u.id.in_(ids) if ids is not None else true())
     ).all()
     return {row.id: _derive(row, now=now) for row in rows}
 
@@ -202,11 +209,14 @@ def _day(moment: datetime) -> str:
 # --------------------------------------------------------------------------- keeping the board
 
 
-def refresh_pipeline(session: Session, *, now: datetime) -> PipelineReport:
+def refresh_pipeline(session: Session, *, now: datetime, user_ids: Collection[str] | None = None) -> PipelineReport:
     """Bring `creator_pipeline` to the data: a row for every seller, the derived stage unless a manual stage is
     set and the derived one is not further, first-reached timestamps filled, totals kept, every move recorded
-    (changed_by NULL). A second run with the same data and `now` changes nothing. Writes, no commit."""
-    derived = derive_stages(session, now=now)
+    (changed_by NULL). A second run with the same data and `now` changes nothing. `user_ids`: only these sellers
+    (`core.sellers.pipeline_changes` says which may have changed). Writes, no commit."""
+    if user_ids is not None and not user_ids:
+        return PipelineReport()
+    derived = derive_stages(session, now=now, user_ids=user_ids)
     report = PipelineReport()
     rows = {
         row.user_id: row
