@@ -122,7 +122,7 @@ def derive_stages(
         .subquery()
     )
     # Orders are aggregated per seller before meeting seller_profiles: joining first made PostgreSQL carry the
-    # profile through 11.7 M orders of the large data set (10.8 s for the statement against 7.1 s).
+    # profile through 11.7 M orders of the large data set (the statement took 10.8 s, 8.2 s this way).
     by_seller = (
         select(
             o.seller_id.label("seller_id"),
