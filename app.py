@@ -111,7 +111,8 @@ if account is None:
 elif account.is_admin:
     # The Alerts title carries the count of unresolved operator alerts as a badge (cached a few seconds).
     admin_sections = build_sections(with_badge(ROLE_SECTIONS["admin"], urls.ALERTS, alert_data.badge_count()))
-    admin_nav = st.navigation(admin_sections)
+    # Every admin page in the menu: past twelve pages Streamlit would fold all but ten under "View N more".
+    admin_nav = st.navigation(admin_sections, expanded=True)
     login.open_requested_page(admin_nav, admin_sections)
     notifications.sidebar_notifications(account, ROLE_SECTIONS["admin"])  # operator alerts reach admins here
     admin_nav.run()
